@@ -1,0 +1,63 @@
+# Quartier – the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test install translations lint format migrate db setup demo lock bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(BIN)/pybabel compile --statistics -d translations
+
+# Development server on http://127.0.0.1:5000 with SQLite under instance/.
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask setup
+	$(BIN)/flask demo load
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: install translations lint
+	env -u TEST_DATABASE_URL $(BIN)/pytest -m "not postgres_only" $(PYTEST_ARGS)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
+	  $(BIN)/pytest $(PYTEST_ARGS); \
+	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
+	  echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"; exit 1; \
+	fi
+
+# Update the catalogues after changing strings (then translate and commit the .po files).
+messages: install
+	$(BIN)/flask translate update
+
+# Regenerate requirements.lock from pyproject.toml in a scratch venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet ".[dev]" --no-cache-dir
+	.lock-venv/bin/pip freeze --exclude quartier > requirements.lock
+	rm -rf .lock-venv
+
+bench: install
+	$(BIN)/python bench/locate_bench.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite

@@ -1,0 +1,81 @@
+"""Quartier: integrated social-space planning with the people who live there."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
+
+from .extensions import babel, csrf, db, leaflet, limiter, login_manager, migrate
+
+
+def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
+    """Application factory.
+
+    ``config_class`` is a config class or its name; by default ``QUARTIER_CONFIG`` or
+    ``development``. Keyword ``overrides`` are applied last (used by tests).
+    """
+    if config_class is None or isinstance(config_class, str):
+        config_class = CONFIGS[config_class or os.environ.get("QUARTIER_CONFIG", "development")]
+    validate = getattr(config_class, "validate", None)
+    if validate is not None:
+        validate()
+
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_FIX") or os.environ.get("PROXY_FIX"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    from . import models  # noqa: F401 - registers all tables
+    from .core import i18n, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    leaflet.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from .core import errors
+
+    errors.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts import bp as accounts_bp
+    from .accounts.admin import bp as admin_bp
+    from .api import bp as api_bp
+    from .core.routes import bp as core_bp
+    from .districts import bp as districts_bp
+
+    for blueprint in (core_bp, accounts_bp, admin_bp, districts_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from .accounts.cli import users_cli
+    from .core.cli import demo_cli, setup_command, translate_cli
+    from .districts.cli import districts_cli
+
+    for command in (users_cli, districts_cli, demo_cli, setup_command, translate_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,43 @@
+"""District endpoints: GeoJSON of all districts, and locating a point."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask_babel import gettext as _
+
+from ..core.permissions import public
+from ..districts import services
+from . import bp
+from .errors import ApiError, json_error, parse_float
+
+
+@bp.errorhandler(ApiError)
+def handle_api_error(error: ApiError):
+    return json_error(error.status, error.message)
+
+
+@bp.get("/health")
+@public
+def health():
+    """A trivial JSON endpoint (monitoring, and the baseline in bench/)."""
+    return jsonify(status="ok")
+
+
+@bp.get("/districts")
+@public
+def districts():
+    response = Response(services.districts_geojson(), mimetype="application/geo+json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/locate")
+@public
+def locate():
+    lat = parse_float(request.args, "lat", -90, 90)
+    lon = parse_float(request.args, "lon", -180, 180)
+    try:
+        area = services.locate(lat, lon)
+    except services.OutsideCity:
+        return json_error(404, _("This place lies outside Erfurt. Please choose a place in the city."))
+    return jsonify(number=area.number, name=area.name)

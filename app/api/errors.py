@@ -1,0 +1,43 @@
+"""JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import jsonify
+
+
+def json_error(status: int, message: str, **details):
+    body = {"error": {"status": status, "message": message, **details}}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def parse_float(args, name: str, low: float, high: float) -> float:
+    """Read a required float query parameter within [low, high]; raise ApiError otherwise."""
+    from flask_babel import gettext as _
+
+    raw = args.get(name)
+    if raw is None or raw.strip() == "":
+        raise ApiError(400, _("The parameter “%(name)s” is missing.", name=name))
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ApiError(400, _("The parameter “%(name)s” must be a number.", name=name)) from None
+    if not (low <= value <= high):  # also refuses nan and inf
+        raise ApiError(
+            400,
+            _(
+                "The parameter “%(name)s” must lie between %(low)s and %(high)s.",
+                name=name,
+                low=low,
+                high=high,
+            ),
+        )
+    return value
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message

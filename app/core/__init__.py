@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: permissions, audit log, security headers, i18n, errors, CLI."""

@@ -1,0 +1,78 @@
+"""``flask setup``, ``flask demo load`` and ``flask translate …``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from config import BASE_DIR
+
+from ..extensions import db
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Load the base data every installation needs: districts, councils, offices."""
+    from ..accounts.services import load_offices
+    from ..districts.services import load_districts
+
+    report = load_districts()
+    created = load_offices()
+    db.session.commit()
+    click.echo(
+        f"districts: {report.districts_created} created, {report.districts_updated} updated; "
+        f"councils: {report.councils_created} created; offices: {created} created"
+    )
+
+
+@click.group("demo", help="Demo content for development (never in production).")
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Add demo people (idempotent). Refused in production."""
+    from ..demo import load_demo
+
+    if not current_app.config["DEMO_CONTENT_ALLOWED"]:
+        raise click.ClickException("Demo content is never loaded in production.")
+    created = load_demo()
+    db.session.commit()
+    if created:
+        click.echo("Demo accounts (development only):")
+        for email, role, password in created:
+            click.echo(f"  {email:<32} {role:<16} password: {password}")
+    else:
+        click.echo("Demo content is already there.")
+
+
+@click.group("translate", help="Translation catalogues (wraps pybabel).")
+def translate_cli() -> None:
+    pass
+
+
+def _pybabel(*args: str) -> None:
+    command = [sys.executable, "-m", "babel.messages.frontend", *args]
+    if subprocess.call(command, cwd=BASE_DIR):  # noqa: S603
+        raise click.ClickException("pybabel " + " ".join(args) + " failed")
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract messages and merge them into the de and en catalogues."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "-o", "messages.pot", ".")
+    _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    (BASE_DIR / "messages.pot").unlink()
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogues (.po → .mo)."""
+    _pybabel("compile", "-d", "translations")

@@ -1,0 +1,56 @@
+"""Error pages in the user's language; JSON errors under /api/."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..extensions import db
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
+        401: (_("Please log in"), _("You need to log in to see this page.")),
+        403: (_("Access denied"), _("You are not allowed to do this.")),
+        404: (
+            _("Page not found"),
+            _("This page does not exist (any more). Please check the address."),
+        ),
+        405: (_("Not allowed"), _("This action is not possible here.")),
+        413: (_("File too large"), _("The file is too large.")),
+        429: (
+            _("Too many attempts"),
+            _("Too many attempts in a short time. Please wait a moment and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("An error occurred on our side. Please try again later."),
+        ),
+    }
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(status: int):
+    title, message = _messages().get(status, (_("Error"), _("An error occurred.")))
+    if wants_json():
+        return {"error": {"status": status, "message": message}}, status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def handle_exception(error: Exception):
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            return handle_http_exception(error)
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s", request.path)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,139 @@
+"""Named permission predicates: the one place that decides who may do what.
+
+Routes, templates and the API all ask these functions; none of them checks roles
+itself. Every view is wrapped in :func:`requires` (or :func:`public`) so that a test
+can prove no route goes unchecked; object-level checks call :func:`authorize` with
+a predicate once the object is loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from flask import abort
+from flask_login import current_user
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..districts.models import District
+
+ADMIN = "admin"
+PLANNER = "planner"
+MAYOR = "mayor"
+COUNCIL_MEMBER = "council_member"
+COUNCIL_ROLES = (MAYOR, COUNCIL_MEMBER)
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _has(user: Any, role: str) -> bool:
+    return _active(user) and user.has_role(role)
+
+
+def _in_council(user: Any, district: District | None, roles: tuple[str, ...]) -> bool:
+    if district is None or district.council_id is None or not _active(user):
+        return False
+    return district.council_id in user.council_ids(roles)
+
+
+# --- predicates without an object -------------------------------------------------------
+
+
+def is_anyone(user: Any) -> bool:
+    """Public pages and APIs: everyone, logged in or not."""
+    return True
+
+
+def is_signed_in(user: Any) -> bool:
+    return _active(user)
+
+
+def is_admin(user: Any) -> bool:
+    return _has(user, ADMIN)
+
+
+def is_planner(user: Any) -> bool:
+    return _has(user, PLANNER)
+
+
+def can_manage_roles(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_manage_districts(user: Any) -> bool:
+    return is_admin(user)
+
+
+def can_manage_own_account(user: Any) -> bool:
+    """Export one's data, delete one's account, change settings."""
+    return _active(user)
+
+
+def can_contribute(user: Any) -> bool:
+    """Post proposals, comments, reports: a signed-in person with a confirmed address."""
+    return _active(user) and user.email_confirmed
+
+
+# --- predicates about a district --------------------------------------------------------
+
+
+def can_moderate(user: Any, district: District | None) -> bool:
+    """Planners and admins everywhere; a council's mayor and members in its districts."""
+    if is_admin(user) or is_planner(user):
+        return True
+    return _in_council(user, district, COUNCIL_ROLES)
+
+
+def can_post_need(user: Any, district: District | None) -> bool:
+    return _in_council(user, district, COUNCIL_ROLES)
+
+
+def can_respond_officially(user: Any, district: District | None) -> bool:
+    """Planners answer for their office anywhere; a mayor for the council's districts."""
+    return is_planner(user) or _in_council(user, district, (MAYOR,))
+
+
+def can_moderate_content(user: Any, district: District | None, author_id: int | None) -> bool:
+    """Moderation of one item: never one's own content."""
+    if _active(user) and author_id is not None and author_id == user.id:
+        return False
+    return can_moderate(user, district)
+
+
+# --- wiring -----------------------------------------------------------------------------
+
+Predicate = Callable[[Any], bool]
+
+
+def requires(predicate: Predicate, *, login: bool = True) -> Callable:
+    """Decorate a view: refuse (401 → login, or 403) unless ``predicate(current_user)``."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not predicate(current_user):
+                if login and not current_user.is_authenticated:
+                    from ..extensions import login_manager
+
+                    return login_manager.unauthorized()
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = predicate.__name__  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """A view anyone may see (still a named predicate, so the route check test sees it)."""
+    return requires(is_anyone)(view)
+
+
+def authorize(allowed: bool) -> None:
+    """Object-level check inside a view, after loading the object: 403 unless allowed."""
+    if not allowed:
+        abort(403)

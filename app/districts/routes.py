@@ -1,0 +1,18 @@
+"""District pages."""
+
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from ..core.permissions import public
+from . import bp, services
+
+
+@bp.get("/<number>")
+@public
+def show(number: str):
+    district = services.get_district(number)
+    if district is None:
+        abort(404)
+    people = services.council_people(district.council)
+    return render_template("districts/show.html", district=district, people=people)

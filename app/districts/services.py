@@ -1,0 +1,249 @@
+"""District services: loading the districts and councils, and locating a point."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from shapely.geometry import shape
+from sqlalchemy import select
+
+from ..accounts.models import RoleAssignment
+from ..core.geo import Area, AreaLocator, OutsideAreas, simplify_coverage, to_geojson
+from ..extensions import db
+from .models import Council, District
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data" / "erfurt"
+SIMPLIFY_TOLERANCE = 0.0001  # degrees, about 7–11 m in Erfurt
+BROWSER_PRECISION = 5  # decimals, about 1 m
+
+
+class DistrictDataError(ValueError):
+    """The district data files are inconsistent."""
+
+
+class OutsideCity(LookupError):
+    """A point outside the city's boundary."""
+
+
+@dataclass
+class LoadReport:
+    districts_created: int = 0
+    districts_updated: int = 0
+    councils_created: int = 0
+    councils_updated: int = 0
+    councils_removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_districts(data_dir: str | Path | None = None) -> LoadReport:
+    """Create or update districts and councils from ``districts.geojson``, ``districts.csv``
+    and ``councils.csv`` in ``data_dir``. Idempotent; the caller commits."""
+    data_dir = Path(data_dir or DEFAULT_DATA_DIR)
+    report = LoadReport()
+    with open(data_dir / "districts.csv", encoding="utf-8-sig", newline="") as f:
+        table = {row["name"].strip(): row for row in csv.DictReader(f)}
+    with open(data_dir / "districts.geojson", encoding="utf-8") as f:
+        features = json.load(f)["features"]
+
+    shapes: dict[str, tuple[dict, object]] = {}
+    for feature in features:
+        name = feature["properties"]["NAME"].strip()
+        if name not in table:
+            raise DistrictDataError(f"District {name!r} is in the GeoJSON but not in the CSV")
+        row = table[name]
+        number = f"{int(row['number']):02d}"
+        source_id = feature["properties"].get("STADTTE_ID")
+        if source_id is not None and int(source_id) != int(number):
+            report.warnings.append(
+                f"{name}: source number {source_id} corrected to {number} from districts.csv"
+            )
+        if number in shapes:
+            raise DistrictDataError(f"District number {number} appears twice")
+        shapes[number] = (row, shape(feature["geometry"]))
+    missing = set(table) - {row["name"].strip() for row, _ in shapes.values()}
+    if missing:
+        raise DistrictDataError(f"Districts without a boundary: {', '.join(sorted(missing))}")
+
+    numbers = sorted(shapes)
+    simplified = dict(
+        zip(
+            numbers,
+            simplify_coverage([shapes[n][1] for n in numbers], SIMPLIFY_TOLERANCE),
+            strict=True,
+        )
+    )
+    existing = {d.number: d for d in db.session.scalars(select(District))}
+    for number in numbers:
+        row, geom = shapes[number]
+        label = geom.representative_point()
+        values = {
+            "name": row["name"].strip(),
+            "area_km2": float(row["area_km2"]),
+            "geometry": to_geojson(geom),
+            "geometry_simplified": to_geojson(simplified[number], BROWSER_PRECISION),
+            "label_lat": round(label.y, 6),
+            "label_lon": round(label.x, 6),
+        }
+        district = existing.get(number)
+        if district is None:
+            db.session.add(District(number=number, **values))
+            report.districts_created += 1
+        elif any(getattr(district, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(district, key, value)
+            report.districts_updated += 1
+    db.session.flush()
+    _load_councils(data_dir / "councils.csv", report)
+    reset_caches()
+    return report
+
+
+def _load_councils(path: Path, report: LoadReport) -> None:
+    districts = {d.number: d for d in db.session.scalars(select(District))}
+    councils = {c.slug: c for c in db.session.scalars(select(Council))}
+    seen: set[str] = set()
+    assigned: dict[str, Council] = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            slug, name = row["slug"].strip(), row["name"].strip()
+            if slug in seen:
+                raise DistrictDataError(f"{path.name}:{line}: council {slug!r} appears twice")
+            seen.add(slug)
+            council = councils.get(slug)
+            if council is None:
+                council = Council(slug=slug, name=name)
+                db.session.add(council)
+                councils[slug] = council
+                report.councils_created += 1
+            elif council.name != name:
+                council.name = name
+                report.councils_updated += 1
+            for raw in filter(None, (n.strip() for n in row["districts"].split(";"))):
+                number = f"{int(raw):02d}"
+                if number not in districts:
+                    raise DistrictDataError(f"{path.name}:{line}: unknown district {raw!r}")
+                if number in assigned:
+                    raise DistrictDataError(
+                        f"{path.name}:{line}: district {number} already belongs to "
+                        f"{assigned[number].slug!r}"
+                    )
+                assigned[number] = council
+    db.session.flush()
+    for number, district in districts.items():
+        council = assigned.get(number)
+        if district.council is not council:
+            district.council = council
+    for slug, council in councils.items():
+        if slug in seen:
+            continue
+        in_use = db.session.scalar(
+            select(RoleAssignment.id).where(RoleAssignment.council_id == council.id).limit(1)
+        )
+        if in_use:
+            report.warnings.append(f"Council {slug!r} is no longer in the file but has roles")
+        else:
+            db.session.delete(council)
+            report.councils_removed += 1
+    db.session.flush()
+
+
+# --- locating a point --------------------------------------------------------------------
+
+_LOCATOR_KEY = "quartier_district_locator"
+_GEOJSON_KEY = "quartier_districts_geojson"
+
+
+def _build_locator() -> AreaLocator:
+    rows = db.session.execute(select(District.id, District.number, District.name, District.geometry))
+    return AreaLocator(
+        (Area(id=r.id, number=r.number, name=r.name), shape(json.loads(r.geometry))) for r in rows
+    )
+
+
+def get_locator() -> AreaLocator:
+    """The prepared district shapes, loaded once per process."""
+    locator = current_app.extensions.get(_LOCATOR_KEY)
+    if locator is None:
+        locator = current_app.extensions[_LOCATOR_KEY] = _build_locator()
+    return locator
+
+
+def reset_caches() -> None:
+    """Forget the prepared shapes and the browser GeoJSON (after a reload)."""
+    current_app.extensions.pop(_LOCATOR_KEY, None)
+    current_app.extensions.pop(_GEOJSON_KEY, None)
+
+
+def locate(lat: float, lon: float) -> Area:
+    """The district containing the point; raises :class:`OutsideCity` outside Erfurt."""
+    try:
+        return get_locator().locate(lat, lon)
+    except OutsideAreas as exc:
+        raise OutsideCity(str(exc)) from exc
+
+
+# --- queries used by pages and the API ---------------------------------------------------
+
+
+def list_districts() -> list[District]:
+    return list(db.session.scalars(select(District).order_by(District.number)))
+
+
+def get_district(number: str) -> District | None:
+    return db.session.scalar(select(District).where(District.number == number))
+
+
+def council_people(council: Council | None) -> list[RoleAssignment]:
+    """Mayor first, then members, with their users (one query)."""
+    if council is None:
+        return []
+    from sqlalchemy.orm import joinedload
+
+    from ..accounts.models import User
+    from ..core.permissions import COUNCIL_ROLES, MAYOR
+
+    rows = db.session.scalars(
+        select(RoleAssignment)
+        .join(User, RoleAssignment.user_id == User.id)
+        .options(joinedload(RoleAssignment.user))
+        .where(
+            RoleAssignment.council_id == council.id,
+            RoleAssignment.role.in_(COUNCIL_ROLES),
+            User.deleted_at.is_(None),
+        )
+    ).all()
+    return sorted(rows, key=lambda a: (a.role != MAYOR, (a.user.display_name or "").lower()))
+
+
+def districts_geojson() -> bytes:
+    """The simplified FeatureCollection for browsers, built once per process."""
+    cached = current_app.extensions.get(_GEOJSON_KEY)
+    if cached is None:
+        rows = db.session.execute(
+            select(
+                District.number, District.name, District.geometry_simplified, Council.name
+            ).outerjoin(Council, District.council_id == Council.id)
+            .order_by(District.number)
+        )
+        parts = [
+            '{"type":"Feature","properties":'
+            + json.dumps(
+                {"number": number, "name": name, "council": council},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            + ',"geometry":'
+            + geometry
+            + "}"
+            for number, name, geometry, council in rows
+        ]
+        cached = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
+        current_app.extensions[_GEOJSON_KEY] = cached
+    return cached

@@ -1,0 +1,1 @@
+"""Indicators and the social index."""

@@ -1,0 +1,142 @@
+"""Configuration classes, driven by environment variables.
+
+Pick one with ``QUARTIER_CONFIG`` (``development`` | ``testing`` | ``production``);
+``create_app()`` defaults to development.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("QUARTIER_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'quartier.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    # Internationalisation: German first.
+    LANGUAGES = ("de", "en")
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+
+    # Sessions and cookies.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # Accounts.
+    PASSWORD_MIN_LENGTH = 10
+    EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
+    RESET_TOKEN_MAX_AGE = 60 * 60 * 2
+
+    # Mail: "console" logs messages, "smtp" sends them, "memory" keeps them (tests).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 587)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
+
+    # Rate limiting (Flask-Limiter): memory by default, Redis when configured.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute; 50 per hour")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute; 20 per hour")
+
+    # Maps. Tiles go through our own proxy by default so that visitors' browsers never
+    # contact a third party; TILE_URL may point elsewhere (then CSP allows that origin).
+    TILE_UPSTREAM_URL = os.environ.get(
+        "TILE_UPSTREAM_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    )
+    TILE_URL = os.environ.get("TILE_URL", "/tiles/{z}/{x}/{y}.png")
+    TILE_ATTRIBUTION = os.environ.get(
+        "TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
+    )
+    TILE_CACHE_DIR = os.environ.get("TILE_CACHE_DIR", str(INSTANCE_DIR / "tile-cache"))
+    TILE_PROXY_TIMEOUT = 5
+    DISTRICT_ATTRIBUTION = (
+        "Ortsteilgrenzen: &copy; Landeshauptstadt Erfurt, Geoportal, "
+        '<a href="https://www.govdata.de/dl-de/by-2-0">dl-de/by-2-0</a> (vereinfacht)'
+    )
+    MAP_CENTER = (50.978, 11.03)
+    MAP_ZOOM = 11
+    LEAFLET_CSS_LOCAL_PATH = "vendor/leaflet/leaflet.css"
+    LEAFLET_JS_LOCAL_PATH = "vendor/leaflet/leaflet.js"
+    LEAFLET_MARKER_ICON_URL = "/static/vendor/leaflet/images/marker-icon.png"
+    LEAFLET_MARKER_ICON_SHADOW_URL = "/static/vendor/leaflet/images/marker-shadow.png"
+
+    # Demo content may be loaded (never in production).
+    DEMO_CONTENT_ALLOWED = True
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    RATELIMIT_ENABLED = False  # tests that check rate limits switch it back on
+    MAIL_BACKEND = "memory"
+    TILE_URL = ""  # no base map in tests: the suite must not touch the network
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEBUG = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-session"
+    PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    DEMO_CONTENT_ALLOWED = False
+
+    @classmethod
+    def validate(cls) -> None:
+        key = os.environ.get("SECRET_KEY", "")
+        if not key or key == DEV_SECRET_KEY or len(key) < 32:
+            raise RuntimeError(
+                "Production needs SECRET_KEY set to a random value of at least 32 characters, "
+                'e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+            )
+        cls.SECRET_KEY = key
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
