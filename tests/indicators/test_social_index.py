@@ -134,7 +134,7 @@ def test_two_indicators_summed_and_restandardised() -> None:
     assert [a.status_sum for a in result.areas] == [-2.0, 0.0, 0.0, 2.0]
     expected = [-math.sqrt(2), 0.0, 0.0, math.sqrt(2)]
     assert [a.status_index for a in result.areas] == pytest.approx(expected)
-    assert [a.status_class for a in result.areas] == [1, 2, 2, 4]
+    assert [a.status_class for a in result.areas] == [1, 2, 2, 3]  # sqrt(2) <= 1.5
 
 
 def test_direction_minus_one_orients() -> None:
@@ -178,9 +178,12 @@ def test_invalid_direction_and_columns() -> None:
 
 
 def test_cut_points_are_inclusive_towards_the_middle() -> None:
-    assert [classify_status(x) for x in (-1.5, -1.0000001, -1.0, 0.0, 1.0)] == [1, 1, 2, 2, 2]
-    assert [classify_status(x) for x in (1.0000001, 1.5, 1.5000001, 3.0)] == [3, 3, 4, 4]
-    assert [classify_dynamic(x) for x in (-1.0000001, -1.0, 1.0, 1.0000001)] == [1, 2, 2, 3]
+    assert [classify_status(x) for x in (-1.5, -1.000001, -1.0, 0.0, 1.0)] == [1, 1, 2, 2, 2]
+    assert [classify_status(x) for x in (1.000001, 1.5, 1.500001, 3.0)] == [3, 3, 4, 4]
+    assert [classify_dynamic(x) for x in (-1.000001, -1.0, 1.0, 1.000001)] == [1, 2, 2, 3]
+    # classification uses the index rounded to 6 decimals, as written to CSV
+    assert classify_status(1.0000004) == 2 and classify_status(1.0000006) == 3
+    assert classify_status(-1.0000004) == 2 and classify_status(-1.0000006) == 1
     # floating-point noise around a cut is classified as on the cut
     assert classify_status(1.0000000000000002) == 2
     assert classify_status(-1.0000000000000002) == 2
