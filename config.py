@@ -27,11 +27,22 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def database_url(value: str | None, default: str | None = None) -> str | None:
+    """Use psycopg 3 for PostgreSQL whatever the URL's spelling (``postgres://``,
+    ``postgresql://``)."""
+    value = value or default
+    if value:
+        for prefix in ("postgres://", "postgresql://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value[len(prefix) :]
+    return value
+
+
 class Config:
     ENV_NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-    SQLALCHEMY_DATABASE_URI = os.environ.get(
-        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'quartier.sqlite'}"
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL"), f"sqlite:///{INSTANCE_DIR / 'quartier.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
@@ -52,6 +63,7 @@ class Config:
 
     # Accounts.
     PASSWORD_MIN_LENGTH = 10
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default: scrypt, n=2**15, r=8, p=1
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60 * 2
 
@@ -106,10 +118,11 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL"), "sqlite://")
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     RATELIMIT_ENABLED = False  # tests that check rate limits switch it back on
     MAIL_BACKEND = "memory"
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # the same scheme, cheap enough for tests
     TILE_URL = ""  # no base map in tests: the suite must not touch the network
     SERVER_NAME = None
 

@@ -54,10 +54,9 @@ def create_user(email, display_name, role, council, office) -> None:
             raise click.ClickException(f"Unknown office {office!r}")
         office_id = found_office.id
     password = _read_password()
-    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
-        raise click.ClickException(
-            f"The password must have at least {current_app.config['PASSWORD_MIN_LENGTH']} characters"
-        )
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise click.ClickException(f"The password must have at least {minimum} characters")
     try:
         user = services.register(email, display_name or email.split("@")[0], password)
         services.confirm_email(user)

@@ -12,9 +12,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 def _min_password_length(form, field) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if field.data and len(field.data) < minimum:
-        raise ValidationError(
-            _l("The password must have at least %(n)d characters.", n=minimum)
-        )
+        raise ValidationError(_l("The password must have at least %(n)d characters.", n=minimum))
 
 
 def _email_validators():
@@ -49,7 +47,9 @@ class RegisterForm(FlaskForm):
     )
     accept_privacy = BooleanField(
         _l("I have read the privacy notice."),
-        validators=[DataRequired(message=_l("Please confirm that you have read the privacy notice."))],
+        validators=[
+            DataRequired(message=_l("Please confirm that you have read the privacy notice."))
+        ],
     )
 
 

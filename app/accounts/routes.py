@@ -76,9 +76,7 @@ def register():
             db.session.commit()
             _send_confirmation(user)
             login_user(user)
-            flash(
-                _("Welcome! We have sent you an e-mail. Please confirm your address."), "success"
-            )
+            flash(_("Welcome! We have sent you an e-mail. Please confirm your address."), "success")
             return redirect(url_for("core.index"))
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
 
@@ -90,7 +88,9 @@ def confirm(token: str):
     user = services.read_token(token, "confirm", max_age)
     if user is None:
         flash(_("This confirmation link is invalid or has expired."), "error")
-        return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+        return redirect(
+            url_for("accounts.account" if current_user.is_authenticated else "accounts.login")
+        )
     services.confirm_email(user)
     db.session.commit()
     flash(_("Thank you, your e-mail address is confirmed."), "success")

@@ -18,7 +18,6 @@ from ..extensions import db
 from .models import Office, RoleAssignment, User
 
 ROLES = (COUNCIL_MEMBER, MAYOR, PLANNER, ADMIN)
-PASSWORD_METHOD = "scrypt"
 
 OFFICES = (
     ("social-planning", "Sozialplanung", "Social planning"),
@@ -44,7 +43,7 @@ def normalize_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method=PASSWORD_METHOD)
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def find_by_email(email: str) -> User | None:
@@ -89,7 +88,7 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-_DUMMY_HASH = generate_password_hash("not-a-password", method=PASSWORD_METHOD)
+_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
 
 def set_password(user: User, password: str) -> None:
@@ -210,7 +209,11 @@ def grant_role(
         if holder is not None and holder.user_id != user.id:
             raise AccountError(_("This council already has a district mayor."))
     for existing in user.roles:
-        if (existing.role, existing.council_id, existing.office_id) == (role, council_id, office_id):
+        if (existing.role, existing.council_id, existing.office_id) == (
+            role,
+            council_id,
+            office_id,
+        ):
             raise AccountError(_("This person already has this role."))
     assignment = RoleAssignment(
         role=role,

@@ -39,5 +39,7 @@ def locate():
     try:
         area = services.locate(lat, lon)
     except services.OutsideCity:
-        return json_error(404, _("This place lies outside Erfurt. Please choose a place in the city."))
+        return json_error(
+            404, _("This place lies outside Erfurt. Please choose a place in the city.")
+        )
     return jsonify(number=area.number, name=area.name)

@@ -68,8 +68,37 @@ def _pybabel(*args: str) -> None:
 def translate_update() -> None:
     """Extract messages and merge them into the de and en catalogues."""
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "-o", "messages.pot", ".")
-    _pybabel("update", "-i", "messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    _pybabel(
+        "update",
+        "-i",
+        "messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
     (BASE_DIR / "messages.pot").unlink()
+    filled = fill_source_catalogue(BASE_DIR / "translations" / "en" / "LC_MESSAGES" / "messages.po")
+    click.echo(f"en: {filled} new messages taken over from the (English) source")
+    click.echo("Now translate the empty entries in translations/de/LC_MESSAGES/messages.po")
+
+
+def fill_source_catalogue(path) -> int:
+    """The source strings are English: the English catalogue repeats them."""
+    from babel.messages.pofile import read_po, write_po
+
+    with open(path, "rb") as f:
+        catalogue = read_po(f, locale="en")
+    filled = 0
+    for message in catalogue:
+        if message.id and not (
+            all(message.string) if isinstance(message.id, tuple) else message.string
+        ):
+            message.string = message.id
+            filled += 1
+    with open(path, "wb") as f:
+        write_po(f, catalogue, width=100)
+    return filled
 
 
 @translate_cli.command("compile")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
+import secrets
 import urllib.request
 from pathlib import Path
 
@@ -66,18 +66,20 @@ def tile(z: int, x: int, y: int):
     cache = Path(current_app.config["TILE_CACHE_DIR"]) / str(z) / str(x) / f"{y}.png"
     if not cache.exists():
         upstream = current_app.config["TILE_UPSTREAM_URL"].format(z=z, x=x, y=y)
-        request = urllib.request.Request(
+        if not upstream.startswith(("https://", "http://")):
+            abort(404)
+        request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
             upstream, headers={"User-Agent": "Quartier tile cache (civic participation platform)"}
         )
         try:
-            with urllib.request.urlopen(  # noqa: S310 - URL from configuration
+            with urllib.request.urlopen(  # noqa: S310
                 request, timeout=current_app.config["TILE_PROXY_TIMEOUT"]
             ) as response:
                 data = response.read()
         except OSError:
             abort(404)
         cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{hashlib.sha1(upstream.encode()).hexdigest()[:8]}.tmp")
+        temporary = cache.with_suffix(f".{secrets.token_hex(4)}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, cache)
     response = send_file(cache, mimetype="image/png", max_age=7 * 24 * 3600)

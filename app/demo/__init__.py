@@ -14,7 +14,13 @@ DEMO_PASSWORD = "quartier-demo"  # noqa: S105 - development only, printed on the
 
 DEMO_PEOPLE = (
     ("buergerin@demo.quartier.local", "Bürgerin Demo", None, None, None),
-    ("ortsteilbuergermeister@demo.quartier.local", "OTB Moskauer Platz", MAYOR, "moskauer-platz", None),
+    (
+        "ortsteilbuergermeister@demo.quartier.local",
+        "OTB Moskauer Platz",
+        MAYOR,
+        "moskauer-platz",
+        None,
+    ),
     ("ortsteilrat@demo.quartier.local", "Ortsteilrat Demo", COUNCIL_MEMBER, "moskauer-platz", None),
     ("planerin@demo.quartier.local", "Sozialplanung Demo", PLANNER, None, "social-planning"),
     ("admin@demo.quartier.local", "Admin Demo", ADMIN, None, None),

@@ -161,7 +161,9 @@ _GEOJSON_KEY = "quartier_districts_geojson"
 
 
 def _build_locator() -> AreaLocator:
-    rows = db.session.execute(select(District.id, District.number, District.name, District.geometry))
+    rows = db.session.execute(
+        select(District.id, District.number, District.name, District.geometry)
+    )
     return AreaLocator(
         (Area(id=r.id, number=r.number, name=r.name), shape(json.loads(r.geometry))) for r in rows
     )
@@ -227,9 +229,8 @@ def districts_geojson() -> bytes:
     cached = current_app.extensions.get(_GEOJSON_KEY)
     if cached is None:
         rows = db.session.execute(
-            select(
-                District.number, District.name, District.geometry_simplified, Council.name
-            ).outerjoin(Council, District.council_id == Council.id)
+            select(District.number, District.name, District.geometry_simplified, Council.name)
+            .outerjoin(Council, District.council_id == Council.id)
             .order_by(District.number)
         )
         parts = [

@@ -7,6 +7,7 @@
   var data = el.dataset;
   var center = data.center.split(",").map(Number);
   var map = L.map(el, { scrollWheelZoom: false }).setView(center, Number(data.zoom));
+  el.quartierMap = map; // for tests and later layers
   map.attributionControl.setPrefix(false);
   if (data.tileUrl) {
     L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution }).addTo(map);
