@@ -63,7 +63,7 @@ class Config:
 
     # Accounts.
     PASSWORD_MIN_LENGTH = 10
-    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's default: scrypt, n=2**15, r=8, p=1
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - werkzeug's default: scrypt, n=2**15, r=8, p=1
     EMAIL_TOKEN_MAX_AGE = 60 * 60 * 24 * 3
     RESET_TOKEN_MAX_AGE = 60 * 60 * 2
 
@@ -122,7 +122,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     RATELIMIT_ENABLED = False  # tests that check rate limits switch it back on
     MAIL_BACKEND = "memory"
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # the same scheme, cheap enough for tests
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - the same scheme, cheap enough for tests
     TILE_URL = ""  # no base map in tests: the suite must not touch the network
     SERVER_NAME = None
 
