@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 
 from app import create_app
 from app.accounts import services as accounts
@@ -41,10 +42,21 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """SQLite: a temporary file. PostgreSQL: a scratch database created on the server of
+    ``TEST_DATABASE_URL`` for this run (so parallel runs cannot disturb each other), dropped
+    at the end."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        return
+    name = f"quartier_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
+    with server.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
