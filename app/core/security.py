@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 
 from ..extensions import leaflet
 
@@ -27,6 +27,14 @@ def init_app(app: Flask) -> None:
     leaflet.csp_nonce_callback(csp_nonce)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     tile_origin = _tile_origin(app)
+
+    @app.before_request
+    def refuse_nul_characters():
+        """NUL characters have no place in text input (PostgreSQL refuses them): 400."""
+        for values in (request.args, request.form):
+            for value in values.values():
+                if "\x00" in value:
+                    abort(400)
 
     @app.after_request
     def set_security_headers(response):

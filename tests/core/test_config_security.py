@@ -83,3 +83,8 @@ class TestCsrf:
             data={"email": user.email, "password": "correct horse battery", "csrf_token": token},
         )
         assert response.status_code == 302
+
+
+def test_nul_characters_are_refused(client):
+    assert client.get("/?q=a%00b").status_code == 400
+    assert client.post("/anmelden", data={"email": "a\x00b@example.org"}).status_code == 400

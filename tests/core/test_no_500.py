@@ -1,0 +1,56 @@
+"""Robustness: no route answers 500 to empty, garbage or hostile input, for any role."""
+
+from __future__ import annotations
+
+import pytest
+
+SKIP_ENDPOINTS = {"static", "leaflet.static", "core.tile"}  # files; the tile proxy goes online
+GARBAGE = [
+    {},
+    {"email": "x", "password": "y", "lat": "nan", "lon": "inf", "page": "-1", "q": "%' OR 1=1"},
+    {"lang": "<script>", "next": "//evil.example", "role": "admin", "council": "abc", "id": "1e9"},
+    {"title": "x" * 10_000, "body": "\u202e", "year": "abc", "district": "999"},
+    {"email": "a\x00@example.org", "display_name": "nul\x00", "password": "p\x00" * 6},
+]
+QUERIES = ["", "?page=abc&q=%00&lat=x&lon=y&bbox=1,2,3&year=abc&limit=-5&district=zz"]
+
+
+def _urls(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP_ENDPOINTS:
+            continue
+        values = {}
+        for arg in rule.arguments:
+            converter = rule._converters[arg].__class__.__name__
+            values[arg] = 1 if "Integer" in converter else "23"
+        path = rule.build(values, append_unknown=False)[1]
+        yield rule, path
+
+
+@pytest.fixture
+def people(districts, create_user):
+    return {
+        "anonymous": None,
+        "citizen": create_user(),
+        "mayor": create_user("mayor", council="23"),
+        "admin": create_user("admin"),
+    }
+
+
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "mayor", "admin"])
+def test_no_route_answers_500(app, client, people, login, who):
+    if people[who] is not None:
+        login(people[who])
+    failures = []
+    for rule, path in _urls(app):
+        if "GET" in rule.methods:
+            for query in QUERIES:
+                status = client.get(path + query).status_code
+                if status >= 500:
+                    failures.append(f"GET {path}{query} → {status}")
+        if "POST" in rule.methods and not path.endswith(("/abmelden", "/loeschen")):
+            for data in GARBAGE:
+                status = client.post(path, data=data).status_code
+                if status >= 500:
+                    failures.append(f"POST {path} {list(data)} → {status}")
+    assert not failures, "\n".join(failures)
