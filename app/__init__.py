@@ -65,11 +65,14 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .accounts.admin import bp as admin_bp
     from .api import bp as api_bp
+    from .barriers import bp as barriers_bp
     from .core.routes import bp as core_bp
     from .districts import bp as districts_bp
+    from .districts.admin import bp as districts_admin_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, districts_bp, api_bp):
+    for blueprint in (core_bp, accounts_bp, admin_bp, districts_bp, districts_admin_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(barriers_bp)
 
 
 def _register_cli(app: Flask) -> None:

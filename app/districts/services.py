@@ -248,3 +248,68 @@ def districts_geojson() -> bytes:
         cached = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
         current_app.extensions[_GEOJSON_KEY] = cached
     return cached
+
+
+# --- correcting the council mapping (admin) ----------------------------------------------
+
+
+class CouncilError(ValueError):
+    """A refused change to the councils, with a message for the user."""
+
+
+def slugify(name: str) -> str:
+    import re
+
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")
+
+
+def create_council(actor, name: str) -> Council:
+    from flask_babel import gettext as _
+
+    from ..core import audit
+
+    name = name.strip()
+    slug = slugify(name)
+    if not slug:
+        raise CouncilError(_("Please enter a name with letters or digits."))
+    if db.session.scalar(select(Council.id).where(Council.slug == slug)) is not None:
+        raise CouncilError(_("A council with this name already exists."))
+    council = Council(slug=slug, name=name)
+    db.session.add(council)
+    db.session.flush()
+    audit.record(actor, "council.created", "council", council.id, after={"name": name})
+    return council
+
+
+def assign_district(actor, district: District, council: Council | None) -> None:
+    """Put a district under a council (or none); the districts GeoJSON is rebuilt."""
+    from ..core import audit
+
+    before = district.council.slug if district.council else None
+    after = council.slug if council else None
+    if before == after:
+        return
+    district.council = council
+    db.session.flush()
+    audit.record(
+        actor,
+        "district.council_changed",
+        "district",
+        district.id,
+        before={"council": before},
+        after={"council": after},
+    )
+    reset_caches()
+
+
+def councils_csv() -> str:
+    """The current mapping in the format of ``councils.csv`` (to keep the data file in step)."""
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["slug", "name", "districts"])
+    for council in db.session.scalars(select(Council).order_by(Council.slug)):
+        writer.writerow([council.slug, council.name, ";".join(d.number for d in council.districts)])
+    return out.getvalue()

@@ -1,0 +1,114 @@
+"""Admin pages: correct which council covers which district."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..core.permissions import can_manage_districts, requires
+from ..extensions import db
+from . import services
+from .models import Council, District
+
+bp = Blueprint("districts_admin", __name__, url_prefix="/admin/ortsteilraete")
+
+
+class CouncilForm(FlaskForm):
+    name = StringField(
+        _l("Name of the new council"),
+        description=_l("Usually the district's name, e.g. “Berliner Platz/Rieth”."),
+        validators=[
+            DataRequired(message=_l("Please enter a name.")),
+            Length(max=120, message=_l("The name may have at most 120 characters.")),
+        ],
+    )
+
+
+class AssignForm(FlaskForm):
+    council = SelectField(_l("Council"))
+
+
+def _councils() -> list[Council]:
+    return list(
+        db.session.scalars(
+            select(Council).options(selectinload(Council.districts)).order_by(Council.name)
+        )
+    )
+
+
+def _assign_form(district: District, councils: list[Council]) -> AssignForm:
+    form = AssignForm(prefix=f"d{district.number}")
+    form.council.choices = [("", _("No council of its own"))] + [
+        (str(c.id), c.name) for c in councils
+    ]
+    if not form.is_submitted():
+        form.council.data = str(district.council_id or "")
+    return form
+
+
+def _page(create_form: CouncilForm, status: int = 200):
+    councils = _councils()
+    districts = services.list_districts()
+    forms = {d.number: _assign_form(d, councils) for d in districts}
+    return render_template(
+        "districts/admin_councils.html",
+        councils=councils,
+        districts=districts,
+        forms=forms,
+        create_form=create_form,
+    ), status
+
+
+@bp.get("/")
+@requires(can_manage_districts)
+def index():
+    return _page(CouncilForm())
+
+
+@bp.post("/neu")
+@requires(can_manage_districts)
+def create():
+    form = CouncilForm()
+    if form.validate_on_submit():
+        try:
+            council = services.create_council(current_user, form.name.data)
+        except services.CouncilError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The council %(name)s has been created.", name=council.name), "success")
+            return redirect(url_for("districts_admin.index"))
+    return _page(form, 400)
+
+
+@bp.post("/ortsteil/<number>")
+@requires(can_manage_districts)
+def assign(number: str):
+    district = services.get_district(number)
+    if district is None:
+        abort(404)
+    form = _assign_form(district, _councils())
+    if not form.validate_on_submit():
+        abort(400)
+    council = db.session.get(Council, int(form.council.data)) if form.council.data else None
+    services.assign_district(current_user, district, council)
+    db.session.commit()
+    flash(_("District %(name)s updated.", name=district.name), "success")
+    return redirect(url_for("districts_admin.index") + f"#district-{district.number}")
+
+
+@bp.get("/councils.csv")
+@requires(can_manage_districts)
+def export():
+    return Response(
+        services.councils_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="councils.csv"'},
+    )
