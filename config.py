@@ -106,6 +106,9 @@ class Config:
     LEAFLET_MARKER_ICON_URL = "/static/vendor/leaflet/images/marker-icon.png"
     LEAFLET_MARKER_ICON_SHADOW_URL = "/static/vendor/leaflet/images/marker-shadow.png"
 
+    # Access-barrier aggregates: only cells with at least this many affected people are shown.
+    BARRIER_MIN_CELL = _int("BARRIER_MIN_CELL", 5)
+
     # Demo content may be loaded (never in production).
     DEMO_CONTENT_ALLOWED = True
 

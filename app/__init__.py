@@ -77,8 +77,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .barriers.cli import barriers_cli
     from .core.cli import demo_cli, setup_command, translate_cli
     from .districts.cli import districts_cli
 
     for command in (users_cli, districts_cli, demo_cli, setup_command, translate_cli):
         app.cli.add_command(command)
+    app.cli.add_command(barriers_cli)

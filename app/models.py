@@ -1,7 +1,20 @@
 """Import every model so that ``db.metadata`` (and Alembic) sees all tables."""
 
 from .accounts.models import Office, RoleAssignment, User
+from .barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
 from .core.audit import AuditEntry
 from .districts.models import Council, District
 
-__all__ = ["AuditEntry", "Council", "District", "Office", "RoleAssignment", "User"]
+__all__ = [
+    "AffectedBarrier",
+    "AffectedPerson",
+    "AuditEntry",
+    "BarrierReport",
+    "Offer",
+    "OfferType",
+    "Council",
+    "District",
+    "Office",
+    "RoleAssignment",
+    "User",
+]

@@ -103,6 +103,37 @@ def can_moderate_content(user: Any, district: District | None, author_id: int | 
     return can_moderate(user, district)
 
 
+# --- barriers (offers catalogue, access-barrier reports) -------------------------------
+
+
+def can_manage_offers(user: Any) -> bool:
+    """Maintain the offers catalogue (create, edit, deactivate, CSV import)."""
+    return is_planner(user) or is_admin(user)
+
+
+def can_report_barrier(user: Any) -> bool:
+    return can_contribute(user)
+
+
+def can_view_barrier_details(user: Any) -> bool:
+    """See personal details of affected people individually (and export them)."""
+    return is_planner(user) or is_admin(user)
+
+
+def can_view_barrier_report(user: Any, report: Any) -> bool:
+    """Public reports: everyone. Others: the reporter, planners and admins."""
+    if report.is_public:
+        return True
+    if can_view_barrier_details(user):
+        return True
+    return _active(user) and report.author_id is not None and report.author_id == user.id
+
+
+def can_add_affected(user: Any, report: Any) -> bool:
+    """Say "this affects me too": contributors, on public reports."""
+    return can_contribute(user) and report.is_public
+
+
 # --- wiring -----------------------------------------------------------------------------
 
 Predicate = Callable[[Any], bool]

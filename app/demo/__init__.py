@@ -46,4 +46,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 office_id=office.id if office else None,
             )
         created.append((email, role or "citizen", DEMO_PASSWORD))
+    from .barriers import load_demo_barriers
+
+    load_demo_barriers(DEMO_PASSWORD)
     return created

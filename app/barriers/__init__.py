@@ -1,0 +1,7 @@
+"""Access-barrier reports: the offers catalogue, reports, "affects me too", aggregates."""
+
+from flask import Blueprint
+
+bp = Blueprint("barriers", __name__)
+
+from . import routes  # noqa: E402, F401

@@ -1,0 +1,225 @@
+"""Forms for offers, barrier reports and "affects me too". Lazy labels and messages."""
+
+from __future__ import annotations
+
+import math
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import AFFECTED, AGE_GROUPS, BARRIER_TYPES, BENEFITS, VISIBILITIES
+from .services import AFFECTED_LABELS, AGE_LABELS, BARRIER_LABELS, BENEFIT_LABELS, MAX_TEXT
+
+
+def _one_of(allowed, message):
+    def check(form, field):
+        if field.data not in allowed:
+            raise ValidationError(message)
+
+    return check
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _barrier_choices():
+    return [(code, BARRIER_LABELS[code]) for code in BARRIER_TYPES]
+
+
+class AffectedDetailsForm(FlaskForm):
+    """The personal part: barriers, who is affected, age group, benefits."""
+
+    barrier_types = MultiCheckboxField(
+        _l("Which barriers?"),
+        description=_l("Choose one or more."),
+        choices=_barrier_choices(),
+        validate_choice=False,
+    )
+    affected = RadioField(
+        _l("Who is affected?"),
+        choices=[(code, AFFECTED_LABELS[code]) for code in AFFECTED],
+        validate_choice=False,
+    )
+    age_group = SelectField(
+        _l("Age group of the affected person"),
+        choices=[("", _l("Please choose"))] + [(code, AGE_LABELS[code]) for code in AGE_GROUPS],
+        validate_choice=False,
+    )
+    participation_benefits = RadioField(
+        _l("Does the affected person receive participation benefits?"),
+        description=_l("For example the Bildungs- und Teilhabepaket. You do not have to say."),
+        choices=[(code, BENEFIT_LABELS[code]) for code in ("not_stated", "yes", "no")],
+        default="not_stated",
+        validate_choice=False,
+    )
+
+    def validate_barrier_types(self, field):
+        if not field.data:
+            raise ValidationError(_l("Please choose at least one barrier."))
+        if any(code not in BARRIER_TYPES for code in field.data):
+            raise ValidationError(_l("Please choose barriers from the list."))
+
+    def validate_affected(self, field):
+        if field.data not in AFFECTED:
+            raise ValidationError(_l("Please say who is affected."))
+
+    def validate_age_group(self, field):
+        if field.data not in AGE_GROUPS:
+            raise ValidationError(_l("Please choose an age group."))
+
+    def validate_participation_benefits(self, field):
+        if field.data in (None, ""):
+            field.data = "not_stated"
+        if field.data not in BENEFITS:
+            raise ValidationError(_l("Please choose yes, no or not stated."))
+
+    def details(self) -> dict:
+        return {
+            "barrier_types": list(self.barrier_types.data),
+            "affected": self.affected.data,
+            "age_group": self.age_group.data,
+            "participation_benefits": self.participation_benefits.data or "not_stated",
+        }
+
+
+class ReportForm(AffectedDetailsForm):
+    offer = SelectField(
+        _l("Offer"),
+        description=_l("Choose the offer from the list. If it is missing, describe it below."),
+        validate_choice=False,
+    )
+    offer_text = StringField(
+        _l("Offer not in the list"),
+        description=_l("Name and place of the offer, e.g. “Computer course, Magdeburger Allee”."),
+        validators=[Length(max=200, message=_l("Please use at most 200 characters."))],
+    )
+    district_from = SelectField(
+        _l("District you travel from"),
+        description=_l("Only the district, never your address."),
+        validate_choice=False,
+    )
+    text = TextAreaField(
+        _l("What happens? (optional)"),
+        description=_l(
+            "Public text. Please do not write names, addresses or health details. "
+            "At most 2,000 characters."
+        ),
+        validators=[
+            Length(max=MAX_TEXT, message=_l("Please use at most 2,000 characters.")),
+        ],
+    )
+    visibility = RadioField(
+        _l("Who may see the report?"),
+        choices=[
+            ("public", _l("Public: everyone sees offer, barriers, district and text")),
+            ("administration", _l("Only the city administration")),
+        ],
+        default="public",
+        validate_choice=False,
+    )
+
+    def validate_offer(self, field):
+        valid = {str(choice[0]) for group in self._offer_groups for choice in group}
+        if field.data and field.data not in valid:
+            raise ValidationError(_l("Please choose an offer from the list."))
+
+    def validate_offer_text(self, field):
+        if not self.offer.data and not (field.data or "").strip():
+            raise ValidationError(_l("Please choose the offer or describe it."))
+
+    def validate_district_from(self, field):
+        if field.data not in self._district_numbers:
+            raise ValidationError(_l("Please choose the district you travel from."))
+
+    def validate_visibility(self, field):
+        if field.data not in VISIBILITIES:
+            raise ValidationError(_l("Please choose who may see the report."))
+
+    def set_choices(self, offer_groups, districts):
+        """``offer_groups``: [(group label, [Offer, …])]; ``districts``: [District, …]."""
+        groups = {None: [("", _l("Choose an offer"))]}
+        for label, offers in offer_groups:
+            groups[label] = [(str(o.id), o.name) for o in offers]
+        self.offer.choices = groups
+        self._offer_groups = [groups[k] for k in groups if k is not None]
+        self.district_from.choices = [("", _l("Please choose"))] + [
+            (d.number, f"{d.number} {d.name}") for d in districts
+        ]
+        self._district_numbers = {d.number for d in districts}
+
+
+def _coordinate(low, high, message):
+    def check(form, field):
+        raw = (field.data or "").strip().replace(",", ".")
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ValidationError(message) from None
+        if not math.isfinite(value) or not (low <= value <= high):
+            raise ValidationError(message)
+        field.number = value
+
+    return check
+
+
+class OfferForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[
+            DataRequired(message=_l("Please enter the name of the offer.")),
+            Length(max=200, message=_l("Please use at most 200 characters.")),
+        ],
+    )
+    type = SelectField(_l("Type"), validate_choice=False)
+    address = StringField(
+        _l("Address"),
+        validators=[Optional(), Length(max=200, message=_l("Please use at most 200 characters."))],
+    )
+    lat = StringField(
+        _l("Latitude"),
+        description=_l("Decimal degrees, e.g. 50.9787"),
+        validators=[
+            DataRequired(message=_l("Please enter the latitude.")),
+            _coordinate(-90, 90, _l("The latitude must be a number such as 50.9787.")),
+        ],
+    )
+    lon = StringField(
+        _l("Longitude"),
+        description=_l("Decimal degrees, e.g. 11.0328"),
+        validators=[
+            DataRequired(message=_l("Please enter the longitude.")),
+            _coordinate(-180, 180, _l("The longitude must be a number such as 11.0328.")),
+        ],
+    )
+    provider = StringField(
+        _l("Provider"),
+        validators=[Optional(), Length(max=200, message=_l("Please use at most 200 characters."))],
+    )
+
+    def validate_type(self, field):
+        if field.data not in {str(value) for value, _label in self.type.choices if value}:
+            raise ValidationError(_l("Please choose a type."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"), description=_l("Columns: name, type, address, lat, lon, provider")
+    )
+    csv_text = HiddenField()
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: CSRF only (confirm, deactivate, withdraw)."""

@@ -1,0 +1,336 @@
+"""Pages: barrier summary and list, report form, report page, "affects me too", planner
+view with export, offers catalogue administration with CSV import."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.permissions import (
+    authorize,
+    can_add_affected,
+    can_manage_offers,
+    can_report_barrier,
+    can_view_barrier_details,
+    can_view_barrier_report,
+    public,
+    requires,
+)
+from ..districts import services as district_services
+from ..extensions import db
+from . import bp, forms, services
+from .models import BarrierReport, Offer
+
+PAGE_SIZE = 30
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), 10_000)
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+@bp.get("/barrieren")
+@public
+def index():
+    page = _page()
+    total = services.count_public_reports()
+    return render_template(
+        "barriers/index.html",
+        summary=services.summary(),
+        reports=services.public_reports(PAGE_SIZE, (page - 1) * PAGE_SIZE),
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        labels=services.BARRIER_LABELS,
+        can_details=can_view_barrier_details(current_user),
+        can_offers=can_manage_offers(current_user),
+    )
+
+
+def _load_report(report_id: int) -> BarrierReport:
+    report = db.session.get(BarrierReport, report_id)
+    # Private reports are 404 to others: do not reveal that they exist.
+    if report is None or not can_view_barrier_report(current_user, report):
+        abort(404)
+    return report
+
+
+def _comments_available(report: BarrierReport) -> bool:
+    from flask import current_app
+
+    return report.is_public and "comments" in current_app.blueprints
+
+
+@bp.get("/barrieren/<int:report_id>")
+@public
+def report(report_id: int):
+    report = _load_report(report_id)
+    own = services.own_entry(report, current_user)
+    return render_template(
+        "barriers/report.html",
+        report=report,
+        own=own,
+        threshold=services.min_cell(),
+        labels=services.BARRIER_LABELS,
+        details_labels=_details_labels(),
+        can_add=can_add_affected(current_user, report),
+        withdraw_form=forms.ConfirmForm(),
+        with_comments=_comments_available(report),
+        can_details=can_view_barrier_details(current_user),
+        people=report.affected_people if can_view_barrier_details(current_user) else [],
+    )
+
+
+def _details_labels():
+    return {
+        "affected": services.AFFECTED_LABELS,
+        "age": services.AGE_LABELS,
+        "benefits": services.BENEFIT_LABELS,
+    }
+
+
+def _report_form() -> forms.ReportForm:
+    form = forms.ReportForm()
+    q = request.args.get("q", "").strip()[:100]
+    groups = services.offers_for_select() if not q else _filtered_groups(q)
+    form.set_choices(groups, district_services.list_districts())
+    return form
+
+
+def _filtered_groups(q: str):
+    groups: dict[str, list[Offer]] = {}
+    for offer in services.list_offers(q):
+        groups.setdefault(f"{offer.district.number} {offer.district.name}", []).append(offer)
+    return list(groups.items())
+
+
+@bp.route("/barrieren/melden", methods=["GET", "POST"])
+@requires(can_report_barrier)
+def new_report():
+    form = _report_form()
+    if request.method == "GET":
+        chosen = request.args.get("offer", "")
+        if chosen.isdigit():
+            form.offer.data = chosen
+    if form.validate_on_submit():
+        offer = db.session.get(Offer, int(form.offer.data)) if form.offer.data else None
+        district = district_services.get_district(form.district_from.data)
+        try:
+            report = services.create_report(
+                current_user,
+                offer=offer,
+                offer_text=form.offer_text.data or "",
+                district_from=district,
+                text=form.text.data or "",
+                visibility=form.visibility.data,
+                details=form.details(),
+            )
+        except services.BarrierError as exc:
+            form.offer_text.errors.append(str(exc))
+        else:
+            _follow(report)
+            db.session.commit()
+            flash(_("Thank you. Your report has been saved."), "success")
+            return redirect(url_for("barriers.report", report_id=report.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "barriers/form.html", form=form, q=request.args.get("q", "")[:100]
+    ), status
+
+
+def _follow(report: BarrierReport) -> None:
+    """The reporter follows their own report, when part A's follows exist."""
+    try:
+        from ..notifications import services as notifications
+    except ImportError:  # pragma: no cover - before the notifications domain exists
+        return
+    follow = getattr(notifications, "follow", None)
+    if follow is not None and report.is_public:
+        follow(current_user, "barrier_report", report.id)
+
+
+@bp.route("/barrieren/<int:report_id>/betrifft-mich", methods=["GET", "POST"])
+@requires(can_report_barrier)
+def affected(report_id: int):
+    report = _load_report(report_id)
+    own = services.own_entry(report, current_user)
+    if own is None or not own.is_reporter:
+        authorize(can_add_affected(current_user, report))
+    if own is not None and request.method == "GET":
+        form = forms.AffectedDetailsForm(
+            data={
+                "barrier_types": own.barrier_types,
+                "affected": own.affected,
+                "age_group": own.age_group,
+                "participation_benefits": own.participation_benefits,
+            }
+        )
+    else:
+        form = forms.AffectedDetailsForm()
+    if form.validate_on_submit():
+        services.set_affected(current_user, report, form.details())
+        db.session.commit()
+        flash(_("Thank you. Your details have been saved."), "success")
+        return redirect(url_for("barriers.report", report_id=report.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "barriers/affected.html", form=form, report=report, own=own, labels=services.BARRIER_LABELS
+    ), status
+
+
+@bp.post("/barrieren/<int:report_id>/betrifft-mich/zurueckziehen")
+@requires(can_report_barrier)
+def withdraw_affected(report_id: int):
+    report = _load_report(report_id)
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if services.remove_affected(current_user, report):
+        db.session.commit()
+        flash(_("Your “affects me too” has been withdrawn."), "success")
+    return redirect(url_for("barriers.report", report_id=report.id))
+
+
+# --- planners and admins ------------------------------------------------------------------------
+
+
+@bp.get("/barrieren/verwaltung")
+@requires(can_view_barrier_details)
+def manage():
+    page = _page()
+    total = services.count_reports()
+    return render_template(
+        "barriers/manage.html",
+        reports=services.reports_with_details(PAGE_SIZE, (page - 1) * PAGE_SIZE),
+        page=page,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        labels=services.BARRIER_LABELS,
+        details_labels=_details_labels(),
+    )
+
+
+@bp.get("/barrieren/verwaltung/export.csv")
+@requires(can_view_barrier_details)
+def export():
+    response = Response(services.export_csv(), mimetype="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="zugangsbarrieren.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/angebote/verwaltung")
+@requires(can_manage_offers)
+def offers():
+    q = request.args.get("q", "").strip()[:100]
+    return render_template(
+        "barriers/offers.html",
+        offers=services.list_offers(q, include_inactive=True),
+        q=q,
+        form=forms.ConfirmForm(),
+    )
+
+
+def _offer_form(offer: Offer | None = None) -> forms.OfferForm:
+    form = forms.OfferForm(obj=offer) if offer is not None else forms.OfferForm()
+    form.type.choices = [("", _("Please choose"))] + [
+        (str(t.id), services.type_label(t)) for t in services.offer_types()
+    ]
+    if offer is not None and request.method == "GET":
+        form.type.data = str(offer.type_id)
+        form.lat.data = f"{offer.lat:.6f}"
+        form.lon.data = f"{offer.lon:.6f}"
+    return form
+
+
+def _save_offer(offer: Offer | None):
+    form = _offer_form(offer)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_offer(
+                current_user,
+                offer,
+                name=form.name.data.strip(),
+                type_id=int(form.type.data),
+                address=(form.address.data or "").strip(),
+                provider=(form.provider.data or "").strip(),
+                lat=form.lat.number,
+                lon=form.lon.number,
+            )
+        except services.BarrierError as exc:
+            form.lat.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The offer “%(name)s” has been saved.", name=saved.name), "success")
+            return redirect(url_for("barriers.offers"))
+    status = 400 if form.errors else 200
+    return render_template("barriers/offer_form.html", form=form, offer=offer), status
+
+
+@bp.route("/angebote/verwaltung/neu", methods=["GET", "POST"])
+@requires(can_manage_offers)
+def new_offer():
+    return _save_offer(None)
+
+
+@bp.route("/angebote/verwaltung/<int:offer_id>", methods=["GET", "POST"])
+@requires(can_manage_offers)
+def edit_offer(offer_id: int):
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        abort(404)
+    return _save_offer(offer)
+
+
+@bp.post("/angebote/verwaltung/<int:offer_id>/aktiv")
+@requires(can_manage_offers)
+def toggle_offer(offer_id: int):
+    offer = db.session.get(Offer, offer_id)
+    if offer is None:
+        abort(404)
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_offer_active(current_user, offer, not offer.active)
+    db.session.commit()
+    if offer.active:
+        flash(_("The offer “%(name)s” is active again.", name=offer.name), "success")
+    else:
+        flash(_("The offer “%(name)s” has been deactivated.", name=offer.name), "success")
+    return redirect(url_for("barriers.offers"))
+
+
+@bp.route("/angebote/verwaltung/import", methods=["GET", "POST"])
+@requires(can_manage_offers)
+def import_offers():
+    form = forms.ImportForm()
+    report = None
+    text = ""
+    if form.validate_on_submit():
+        if request.form.get("confirm") and form.csv_text.data:
+            text = form.csv_text.data
+            report = services.validate_offer_csv(text)
+            count = services.import_offers(current_user, report)
+            db.session.commit()
+            flash(_("%(count)d offers have been imported.", count=count), "success")
+            return redirect(url_for("barriers.offers"))
+        upload = form.file.data
+        raw = upload.read(services.MAX_CSV_BYTES + 1) if upload else b""
+        if not raw:
+            form.file.errors.append(_("Please choose a CSV file."))
+        elif len(raw) > services.MAX_CSV_BYTES:
+            form.file.errors.append(_("The file is larger than 1 MB."))
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                form.file.errors.append(_("The file must be saved as UTF-8."))
+            else:
+                report = services.validate_offer_csv(text)
+                form.csv_text.data = text
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    status = 400 if form.errors else 200
+    return render_template("barriers/import.html", form=form, report=report, csv_text=text), status
