@@ -40,7 +40,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         logging.basicConfig(level=logging.INFO)
 
     from . import models  # noqa: F401 - registers all tables
-    from .core import i18n, security
+    from .core import i18n, permissions, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
@@ -51,6 +51,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     leaflet.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    app.jinja_env.globals["perm"] = permissions  # templates ask the same predicates
 
     _register_blueprints(app)
     _register_cli(app)
@@ -66,11 +67,20 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.admin import bp as admin_bp
     from .api import bp as api_bp
     from .barriers import bp as barriers_bp
+    from .core.audit_views import bp as audit_bp
     from .core.routes import bp as core_bp
     from .districts import bp as districts_bp
     from .districts.admin import bp as districts_admin_bp
 
-    for blueprint in (core_bp, accounts_bp, admin_bp, districts_bp, districts_admin_bp, api_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        admin_bp,
+        districts_bp,
+        districts_admin_bp,
+        audit_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
     app.register_blueprint(barriers_bp)
 

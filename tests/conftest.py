@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
@@ -90,7 +90,8 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.expire_all()
+        if has_app_context():
+            db.session.expire_all()
         return response
 
 

@@ -24,6 +24,10 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target_type: Mapped[str] = mapped_column(String(64))
     target_id: Mapped[int | None]
+    # The district the target lies in, if any: lets a council read its districts' entries.
+    district_id: Mapped[int | None] = mapped_column(
+        ForeignKey("districts.id", ondelete="SET NULL"), index=True
+    )
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
@@ -40,6 +44,7 @@ def record(
     reason: str | None = None,
     before: dict | None = None,
     after: dict | None = None,
+    district_id: int | None = None,
 ) -> AuditEntry:
     """Add an audit row to the current transaction (flushed, not committed)."""
     entry = AuditEntry(
@@ -47,6 +52,7 @@ def record(
         action=action,
         target_type=target_type,
         target_id=target_id,
+        district_id=district_id,
         reason=reason,
         before=before,
         after=after,

@@ -134,6 +134,35 @@ def can_add_affected(user: Any, report: Any) -> bool:
     return can_contribute(user) and report.is_public
 
 
+# --- audit log ------------------------------------------------------------------------
+
+
+def can_read_audit_log(user: Any) -> bool:
+    """Planners and admins read everything; mayors and council members their districts'."""
+    return (
+        is_admin(user)
+        or is_planner(user)
+        or bool(_active(user) and user.council_ids(COUNCIL_ROLES))
+    )
+
+
+def audit_scope(user: Any) -> set[int] | None:
+    """District ids whose audit entries ``user`` may read; ``None`` means all entries."""
+    if is_admin(user) or is_planner(user):
+        return None
+    if not _active(user):
+        return set()
+    from ..districts.models import District
+    from ..extensions import db
+
+    council_ids = user.council_ids(COUNCIL_ROLES)
+    if not council_ids:
+        return set()
+    return set(
+        db.session.scalars(db.select(District.id).where(District.council_id.in_(council_ids)))
+    )
+
+
 # --- wiring -----------------------------------------------------------------------------
 
 Predicate = Callable[[Any], bool]

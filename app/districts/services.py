@@ -299,6 +299,7 @@ def assign_district(actor, district: District, council: Council | None) -> None:
         district.id,
         before={"council": before},
         after={"council": after},
+        district_id=district.id,
     )
     reset_caches()
 

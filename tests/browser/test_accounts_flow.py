@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -32,22 +33,22 @@ def test_register_confirm_and_log_in(page, live_server, districts):
     page.get_by_label("Ich habe den Datenschutzhinweis gelesen.").check()
     page.get_by_role("button", name="Konto anlegen").click()
     page.wait_for_url(live_server.url + "/")
-    assert "Willkommen!" in page.content()
+    expect(page.locator("body")).to_contain_text("Willkommen!")
 
     # The confirmation link from the e-mail (kept in memory by the test mail backend).
     outbox = live_server.app.extensions["quartier_outbox"]
     link = re.search(r"/bestaetigen/\S+", outbox[-1].get_content()).group(0)
     page.goto(link)
-    assert "Ihre E-Mail-Adresse ist bestätigt" in page.content()
+    expect(page.locator("body")).to_contain_text("Ihre E-Mail-Adresse ist bestätigt")
     user = db.session.scalar(select(User).where(User.email == "neu@example.org"))
     assert user.email_confirmed
 
     page.get_by_role("button", name="Abmelden").click()
-    assert "Sie sind abgemeldet." in page.content()
+    expect(page.locator("body")).to_contain_text("Sie sind abgemeldet.")
     login_in_browser(page, "neu@example.org", "lange-genug-1")
-    assert "Sie sind angemeldet." in page.content()
+    expect(page.locator("body")).to_contain_text("Sie sind angemeldet.")
     page.get_by_role("link", name="Mein Konto").click()
-    assert "Nachbar" in page.content()
+    expect(page.locator("body")).to_contain_text("Nachbar")
     assert_no_serious_axe_violations(page)
 
 
@@ -60,7 +61,7 @@ def test_login_by_keyboard_only(page, create_user, districts):
     page.keyboard.type("correct horse battery")
     page.keyboard.press("Enter")
     page.wait_for_url("**/")
-    assert "Sie sind angemeldet." in page.content()
+    expect(page.locator("body")).to_contain_text("Sie sind angemeldet.")
     assert user.id
 
 
@@ -72,5 +73,14 @@ def test_admin_pages_pass_axe(page, create_user, districts):
     assert_no_serious_axe_violations(page)
     page.goto(f"/admin/nutzer/{person.id}")
     page.get_by_role("button", name="Rolle vergeben").click()
-    assert "Bitte wählen Sie eine Rolle." in page.content()
+    expect(page.locator("body")).to_contain_text("Bitte wählen Sie eine Rolle.")
+    assert_no_serious_axe_violations(page)
+    page.goto("/admin/ortsteilraete/")
+    assert_no_serious_axe_violations(page)
+    # Put Rieth under Berliner Platz's council, by keyboard on the real page.
+    page.get_by_label("Ortsteilrat für Rieth").select_option(label="Berliner Platz")
+    page.get_by_role("button", name="Speichern Rieth").click()
+    expect(page.locator("body")).to_contain_text("Ortsteil Rieth wurde geändert.")
+    page.goto("/verwaltung/protokoll/")
+    expect(page.locator("body")).to_contain_text("Ortsteilrat eines Ortsteils geändert")
     assert_no_serious_axe_violations(page)

@@ -41,6 +41,7 @@ GLOBAL = {
     "can_manage_districts": {"admin"},
     "is_planner": {"planner"},
     "is_admin": {"admin"},
+    "can_read_audit_log": {"council_member", "mayor", "planner", "admin"},
 }
 
 
