@@ -56,8 +56,9 @@ lock:
 	.lock-venv/bin/pip freeze --exclude quartier > requirements.lock
 	rm -rf .lock-venv
 
+# Every benchmark script in bench/ (each prints its figures and ratios).
 bench: install
-	$(BIN)/python bench/locate_bench.py
+	@for script in bench/*_bench.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite
