@@ -71,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from .core.routes import bp as core_bp
     from .districts import bp as districts_bp
     from .districts.admin import bp as districts_admin_bp
+    from .indicators import api_bp as indicators_api_bp
+    from .indicators import bp as indicators_bp
 
     for blueprint in (
         core_bp,
@@ -83,6 +85,8 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(barriers_bp)
+    app.register_blueprint(indicators_bp)
+    app.register_blueprint(indicators_api_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -90,7 +94,9 @@ def _register_cli(app: Flask) -> None:
     from .barriers.cli import barriers_cli
     from .core.cli import demo_cli, setup_command, translate_cli
     from .districts.cli import districts_cli
+    from .indicators.cli import indicators_cli
 
     for command in (users_cli, districts_cli, demo_cli, setup_command, translate_cli):
         app.cli.add_command(command)
+    app.cli.add_command(indicators_cli)
     app.cli.add_command(barriers_cli)

@@ -4,6 +4,14 @@ from .accounts.models import Office, RoleAssignment, User
 from .barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
 from .core.audit import AuditEntry
 from .districts.models import Council, District
+from .indicators.models import (
+    ImportBatch,
+    IndexDefinition,
+    Indicator,
+    IndicatorLink,
+    IndicatorValue,
+    IndicatorValueChange,
+)
 
 __all__ = [
     "AffectedBarrier",
@@ -14,6 +22,12 @@ __all__ = [
     "OfferType",
     "Council",
     "District",
+    "ImportBatch",
+    "IndexDefinition",
+    "Indicator",
+    "IndicatorLink",
+    "IndicatorValue",
+    "IndicatorValueChange",
     "Office",
     "RoleAssignment",
     "User",

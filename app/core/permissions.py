@@ -163,6 +163,19 @@ def audit_scope(user: Any) -> set[int] | None:
     )
 
 
+# --- indicators and the social index (issue 5) -------------------------------------------
+
+
+def can_manage_indicators(user: Any) -> bool:
+    """Import figures, roll imports back, edit the catalogue and the index definition."""
+    return is_planner(user) or is_admin(user)
+
+
+def can_link_inputs(user: Any) -> bool:
+    """Link a proposal, need or barrier report to an indicator."""
+    return is_planner(user) or is_admin(user)
+
+
 # --- wiring -----------------------------------------------------------------------------
 
 Predicate = Callable[[Any], bool]

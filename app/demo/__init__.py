@@ -49,4 +49,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     from .barriers import load_demo_barriers
 
     load_demo_barriers(DEMO_PASSWORD)
+    from .indicators import load_demo_indicators
+
+    load_demo_indicators()
     return created

@@ -1,0 +1,10 @@
+"""Demo indicators: the catalogue, the SYNTHETIC series (not real statistics) and a default
+social index definition."""
+
+from __future__ import annotations
+
+
+def load_demo_indicators() -> int:
+    from ..indicators.services import load_demo_data
+
+    return load_demo_data()

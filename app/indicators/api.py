@@ -1,0 +1,219 @@
+"""``/api/v1/indicators`` and ``/api/v1/social-index`` (JSON, GeoJSON joined to the district
+shapes, CSV). Synthetic data says so in every response (``"synthetic": true`` and the source)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request
+from flask_babel import gettext as _
+
+from ..api.errors import ApiError, json_error
+from ..core.permissions import public
+from . import api_bp, services
+from .models import Indicator
+
+
+@api_bp.errorhandler(ApiError)
+def handle_api_error(error: ApiError):
+    return json_error(error.status, error.message)
+
+
+def _year() -> int | None:
+    raw = request.args.get("year")
+    if raw is None or raw.strip() == "":
+        return None
+    if not raw.strip().isdigit() or not 1900 <= int(raw) <= 2100:
+        raise ApiError(400, _("The parameter “%(name)s” must be a year.", name="year"))
+    return int(raw)
+
+
+def _format() -> str:
+    value = request.args.get("format", "json")
+    if value not in ("json", "geojson", "csv"):
+        raise ApiError(400, _("The parameter “format” must be json, geojson or csv."))
+    return value
+
+
+def _meta(indicator: Indicator) -> dict:
+    return {
+        "code": indicator.code,
+        "name": {"de": indicator.name_de, "en": indicator.name_en},
+        "unit": indicator.unit,
+        "topic": indicator.topic,
+        "direction": indicator.direction,
+        "source": services.source_text(indicator),
+        "licence": indicator.licence,
+        "description": indicator.description,
+        "synthetic": bool(indicator.synthetic),
+    }
+
+
+def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
+    from .routes import csv_response
+
+    return csv_response(filename, header, rows)
+
+
+@api_bp.get("/indicators")
+@public
+def indicators():
+    items = services.list_indicators()
+    return jsonify(indicators=[_meta(i) for i in items], synthetic=any(i.synthetic for i in items))
+
+
+@api_bp.get("/indicators/<code>")
+@public
+def indicator(code: str):
+    fmt, year = _format(), _year()
+    item = services.get_indicator(code)
+    if item is None:
+        return json_error(404, _("There is no indicator with this code."))
+    data = services.indicator_map(item, year)
+    if year is not None and year != data.year:
+        return json_error(404, _("There are no values for this year."), years=data.years)
+    meta = _meta(item)
+    if fmt == "csv":
+        rows = [
+            [r.number, r.name, data.year, "" if r.value is None else r.value, r.rank or ""]
+            for r in data.rows
+        ]
+        return _csv(
+            f"{item.code}-{data.year}.csv",
+            ["district", "name", "year", item.code, "rank", "source"],
+            [row + [meta["source"]] for row in rows],
+        )
+    colours = services.palette(len(data.breaks))
+    values = [
+        {
+            "district": r.number,
+            "name": r.name,
+            "value": r.value,
+            "numerator": r.numerator,
+            "denominator": r.denominator,
+            "rank": r.rank,
+            "class": r.class_index,
+        }
+        for r in data.rows
+    ]
+    extra = {
+        "indicator": meta,
+        "year": data.year,
+        "years": data.years,
+        "city_average": data.average,
+        "breaks": data.breaks,
+        "colours": list(colours),
+        "synthetic": meta["synthetic"],
+        "source": meta["source"],
+    }
+    if fmt == "geojson":
+        features = [
+            (
+                v["district"],
+                {
+                    "number": v["district"],
+                    "name": v["name"],
+                    "value": v["value"],
+                    "rank": v["rank"],
+                    "class": v["class"],
+                    "colour": colours[v["class"]] if v["class"] is not None else None,
+                },
+            )
+            for v in values
+        ]
+        body = services.feature_collection(features, extra)
+        return Response(body, mimetype="application/geo+json")
+    return jsonify(values=values, **extra)
+
+
+@api_bp.get("/social-index")
+@public
+def social_index():
+    fmt, year = _format(), _year()
+    definition = services.active_definition()
+    if definition is None:
+        return json_error(404, _("No social index has been defined yet."))
+    index = services.social_index(definition, year)
+    if index.result is None or (year is not None and year != index.year):
+        return json_error(404, _("There is no social index for this year."), years=index.years)
+    by_number, left_out = index.by_number, index.left_out
+    areas = []
+    for _id, number, name in index.districts:
+        area = by_number.get(number)
+        entry = {"district": number, "name": name}
+        if area is None:
+            entry.update(indexed=False, left_out=left_out.get(number))
+        else:
+            entry.update(
+                indexed=True,
+                status_sum=area.status_sum,
+                status_index=area.status_index,
+                status_class=area.status_class,
+                dynamic_sum=area.dynamic_sum,
+                dynamic_index=area.dynamic_index,
+                dynamic_class=area.dynamic_class,
+                rank=area.rank,
+                components={
+                    code: {"value": value, "z": z} for code, (value, z) in area.components.items()
+                },
+            )
+        areas.append(entry)
+    source = services.SYNTHETIC_SOURCE if index.synthetic else None
+    extra = {
+        "definition": {
+            "name": definition.name,
+            "status": definition.status_codes,
+            "dynamic": definition.dynamic_codes,
+            "change_years": definition.change_years,
+            "min_population": definition.min_population,
+            "excluded": definition.excluded,
+        },
+        "year": index.year,
+        "years": index.years,
+        "synthetic": index.synthetic,
+        "source": source,
+    }
+    if fmt == "csv":
+        header = ["district", "name", "year", "status_sum", "status_index", "status_class"]
+        header += ["dynamic_sum", "dynamic_index", "dynamic_class", "rank", "left_out", "source"]
+        rows = [
+            [
+                a["district"],
+                a["name"],
+                index.year,
+                *(
+                    "" if a.get(k) is None else a.get(k)
+                    for k in (
+                        "status_sum",
+                        "status_index",
+                        "status_class",
+                        "dynamic_sum",
+                        "dynamic_index",
+                        "dynamic_class",
+                        "rank",
+                        "left_out",
+                    )
+                ),
+                source or "",
+            ]
+            for a in areas
+        ]
+        return _csv(f"social-index-{index.year}.csv", header, rows)
+    if fmt == "geojson":
+        features = [
+            (
+                a["district"],
+                {
+                    "number": a["district"],
+                    "name": a["name"],
+                    "status_class": a.get("status_class"),
+                    "dynamic_class": a.get("dynamic_class"),
+                    "status_index": a.get("status_index"),
+                    "rank": a.get("rank"),
+                    "colour": services.STATUS_COLOURS[a.get("status_class")],
+                },
+            )
+            for a in areas
+        ]
+        return Response(
+            services.feature_collection(features, extra), mimetype="application/geo+json"
+        )
+    return jsonify(areas=areas, **extra)

@@ -1,0 +1,530 @@
+"""Indicator pages: catalogue, map, social index, methods, district profile, import, links."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.i18n import localized
+from ..core.permissions import can_link_inputs, can_manage_indicators, public, requires
+from ..districts import services as district_services
+from ..districts.models import District
+from ..extensions import db
+from . import bp, charts, registry, services
+from .forms import ConfirmImportForm, DefinitionForm, EmptyForm, ImportForm, IndicatorForm, LinkForm
+from .models import ImportBatch, Indicator, IndicatorLink
+
+bp.add_app_template_global(services.format_value, "ind_value")
+
+
+def csv_response(filename: str, header: list[str], rows) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _year_arg() -> int | None:
+    return request.args.get("year", type=int)
+
+
+def _indicator_or_404(code: str) -> Indicator:
+    indicator = services.get_indicator(code)
+    if indicator is None:
+        abort(404)
+    return indicator
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+# --- public pages --------------------------------------------------------------------------
+
+
+@bp.get("/indikatoren/")
+@public
+def index():
+    indicators = services.list_indicators()
+    return render_template(
+        "indicators/index.html",
+        indicators=indicators,
+        units=services.UNITS,
+        topics=services.TOPICS,
+        directions=services.DIRECTIONS,
+    )
+
+
+@bp.get("/indikatoren/katalog.csv")
+@public
+def catalogue_csv():
+    rows = [
+        [
+            i.code,
+            i.name_de,
+            i.name_en,
+            i.unit,
+            i.topic,
+            i.direction,
+            services.source_text(i),
+            i.licence,
+            "yes" if i.synthetic else "no",
+        ]
+        for i in services.list_indicators()
+    ]
+    header = ["code", "name_de", "name_en", "unit", "topic", "direction", "source", "licence"]
+    return csv_response("indikatoren.csv", [*header, "synthetic"], rows)
+
+
+def _map_data():
+    indicators = services.list_indicators()
+    code = request.args.get("indicator") or (indicators[1].code if len(indicators) > 1 else None)
+    indicator = next((i for i in indicators if i.code == code), None)
+    if indicator is None and indicators:
+        indicator = indicators[0]
+    if indicator is None:
+        return indicators, None
+    return indicators, services.indicator_map(indicator, _year_arg())
+
+
+@bp.get("/indikatoren/karte")
+@public
+def indicator_map():
+    indicators, data = _map_data()
+    return render_template("indicators/map.html", indicators=indicators, data=data)
+
+
+@bp.get("/indikatoren/karte.csv")
+@public
+def indicator_map_csv():
+    _indicators, data = _map_data()
+    if data is None:
+        abort(404)
+    source = services.source_text(data.indicator)
+    rows = [
+        [r.number, r.name, data.year, _number(r.value, 3), r.rank or "", source] for r in data.rows
+    ]
+    return csv_response(
+        f"{data.indicator.code}-{data.year}.csv",
+        ["district", "name", "year", data.indicator.code, "rank", "source"],
+        rows,
+    )
+
+
+@bp.get("/indikatoren/sozialindex")
+@public
+def social_index():
+    definition = services.active_definition()
+    index = services.social_index(definition, _year_arg()) if definition else None
+    return render_template(
+        "indicators/social_index.html",
+        definition=definition,
+        index=index,
+        status_colours=services.STATUS_COLOURS,
+        dynamic_colours=services.DYNAMIC_COLOURS,
+        status_label=services.status_label,
+        dynamic_label=services.dynamic_label,
+    )
+
+
+@bp.get("/indikatoren/sozialindex.csv")
+@public
+def social_index_csv():
+    definition = services.active_definition()
+    if definition is None:
+        abort(404)
+    index = services.social_index(definition, _year_arg())
+    rows = []
+    by_number = index.by_number
+    for _id, number, name in index.districts:
+        area = by_number.get(number)
+        rows.append(
+            [
+                number,
+                name,
+                index.year,
+                _number(area.status_index, 6) if area else "",
+                area.status_class if area else "",
+                _number(area.dynamic_index, 6) if area and area.dynamic_index is not None else "",
+                area.dynamic_class if area and area.dynamic_class else "",
+                area.rank if area else "",
+                index.left_out.get(number, ""),
+                "synthetic" if index.synthetic else "",
+            ]
+        )
+    header = ["district", "name", "year", "status_index", "status_class", "dynamic_index"]
+    header += ["dynamic_class", "rank", "left_out", "data"]
+    return csv_response(f"sozialindex-{index.year}.csv", header, rows)
+
+
+@bp.get("/indikatoren/methode")
+@public
+def methods():
+    definition = services.active_definition()
+    indicators = {i.code: i for i in services.list_indicators()}
+    return render_template(
+        "indicators/methods.html",
+        definition=definition,
+        indicators=indicators,
+        directions=services.DIRECTIONS,
+        status_label=services.status_label,
+        dynamic_label=services.dynamic_label,
+    )
+
+
+def _district_or_404(number: str):
+    district = district_services.get_district(number)
+    if district is None:
+        abort(404)
+    return district
+
+
+@bp.get("/ortsteile/<number>/zahlen")
+@public
+def profile(number: str):
+    district = _district_or_404(number)
+    rows = services.district_profile(district)
+    population = services.latest_population(district)
+    definition = services.active_definition()
+    index = services.social_index(definition) if definition else None
+    chart_list = {}
+    for row in rows:
+        name = localized(row.indicator, "name")
+        chart_list[row.indicator.id] = charts.line_chart(
+            f"chart-{row.indicator.code}",
+            _(
+                "%(indicator)s in %(district)s and the city average",
+                indicator=name,
+                district=district.name,
+            ),
+            _("Line chart. The values are listed in the table below."),
+            row.series,
+            row.average,
+            series_label=district.name,
+            average_label=_("City average"),
+            format_value=lambda v, i=row.indicator: services.format_value(i, v),
+        )
+    return render_template(
+        "indicators/profile.html",
+        district=district,
+        rows=rows,
+        charts=chart_list,
+        population=population,
+        participation=services.participation(district, population),
+        index=index,
+        area=index.by_number.get(district.number) if index else None,
+        left_out=index.left_out.get(district.number) if index else None,
+        status_label=services.status_label,
+        dynamic_label=services.dynamic_label,
+        can_link=can_link_inputs(current_user),
+        unlink_form=EmptyForm(),
+    )
+
+
+@bp.get("/ortsteile/<number>/zahlen.csv")
+@public
+def profile_csv(number: str):
+    district = _district_or_404(number)
+    rows = []
+    for row in services.district_profile(district):
+        averages = dict(row.average)
+        source = services.source_text(row.indicator)
+        for year, value in row.series:
+            rows.append(
+                [
+                    district.number,
+                    row.indicator.code,
+                    year,
+                    _number(value, 3),
+                    _number(averages.get(year), 3),
+                    source,
+                ]
+            )
+    header = ["district", "indicator", "year", "value", "city_average", "source"]
+    return csv_response(f"ortsteil-{district.number}-zahlen.csv", header, rows)
+
+
+# --- import (planners, admins) -------------------------------------------------------------
+
+
+@bp.route("/indikatoren/import", methods=["GET", "POST"])
+@requires(can_manage_indicators)
+def upload():
+    form = ImportForm()
+    status = 200
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        try:
+            batch = services.create_pending_batch(
+                current_user, upload_file.filename, upload_file.read(), form.source.data.strip()
+            )
+        except services.ImportFileError as error:
+            form.file.errors = [*form.file.errors, str(error)]
+        else:
+            db.session.commit()
+            return redirect(url_for("indicators.report", batch_id=batch.id))
+    if request.method == "POST":
+        status = 400
+    return render_template(
+        "indicators/upload.html", form=form, batches=services.list_batches()
+    ), status
+
+
+def _batch_or_404(batch_id: int) -> ImportBatch:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def _render_report(batch: ImportBatch, form: ConfirmImportForm, status: int = 200):
+    indicators = {i.code: i for i in services.list_indicators()}
+    return render_template(
+        "indicators/report.html",
+        batch=batch,
+        form=form,
+        discard_form=EmptyForm(),
+        errors=services.batch_errors(batch),
+        changes=services.batch_changes(batch),
+        indicators=indicators,
+    ), status
+
+
+@bp.get("/indikatoren/import/<int:batch_id>")
+@requires(can_manage_indicators)
+def report(batch_id: int):
+    return _render_report(_batch_or_404(batch_id), ConfirmImportForm())
+
+
+@bp.post("/indikatoren/import/<int:batch_id>/bestaetigen")
+@requires(can_manage_indicators)
+def confirm(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
+        return _render_report(batch, form, 400)
+    try:
+        services.apply_batch(
+            current_user, batch, skip_invalid=form.skip_invalid.data, overwrite=form.overwrite.data
+        )
+    except services.IndicatorError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return _render_report(_batch_or_404(batch_id), form, 400)
+    db.session.commit()
+    flash(
+        _(
+            "Import no. %(id)s written: %(new)s new and %(changed)s changed values, "
+            "%(unchanged)s unchanged.",
+            id=batch.id,
+            new=batch.new_count,
+            changed=batch.changed_count,
+            unchanged=batch.unchanged_count,
+        ),
+        "success",
+    )
+    return redirect(url_for("indicators.batches"))
+
+
+@bp.post("/indikatoren/import/<int:batch_id>/verwerfen")
+@requires(can_manage_indicators)
+def discard(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.discard_batch(current_user, batch)
+        except services.IndicatorError as error:
+            flash(str(error), "error")
+            return redirect(url_for("indicators.batches"))
+        db.session.commit()
+        flash(_("The upload was discarded. Nothing was written."), "success")
+    return redirect(url_for("indicators.upload"))
+
+
+@bp.get("/indikatoren/importe")
+@requires(can_manage_indicators)
+def batches():
+    return render_template(
+        "indicators/batches.html", batches=services.list_batches(), form=EmptyForm()
+    )
+
+
+@bp.post("/indikatoren/importe/<int:batch_id>/zuruecknehmen")
+@requires(can_manage_indicators)
+def rollback(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = services.rollback_batch(current_user, batch)
+    except services.IndicatorError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("indicators.batches")), 303
+    db.session.commit()
+    flash(_("Import no. %(id)s rolled back (%(n)s values).", id=batch_id, n=count), "success")
+    return redirect(url_for("indicators.batches")), 303
+
+
+# --- catalogue management --------------------------------------------------------------------
+
+
+def _indicator_form_page(form: IndicatorForm, indicator: Indicator | None):
+    status = 200
+    if form.validate_on_submit():
+        data = {
+            "code": form.code.data.strip(),
+            "name_de": form.name_de.data.strip(),
+            "name_en": form.name_en.data.strip(),
+            "unit": form.unit.data,
+            "topic": form.topic.data,
+            "direction": int(form.direction.data),
+            "source": (form.source.data or "").strip(),
+            "licence": (form.licence.data or "").strip(),
+            "description": (form.description.data or "").strip(),
+        }
+        try:
+            services.save_indicator(current_user, indicator, data)
+        except services.IndicatorError as error:
+            db.session.rollback()
+            form.code.errors = [*form.code.errors, str(error)]
+        else:
+            db.session.commit()
+            flash(_("The indicator has been saved."), "success")
+            return redirect(url_for("indicators.index"))
+    if request.method == "POST":
+        status = 400
+    return render_template("indicators/edit.html", form=form, indicator=indicator), status
+
+
+@bp.route("/indikatoren/verwaltung/neu", methods=["GET", "POST"])
+@requires(can_manage_indicators)
+def create():
+    return _indicator_form_page(IndicatorForm(), None)
+
+
+@bp.route("/indikatoren/verwaltung/<code>", methods=["GET", "POST"])
+@requires(can_manage_indicators)
+def edit(code: str):
+    indicator = _indicator_or_404(code)
+    form = IndicatorForm(obj=indicator)
+    if request.method == "GET":
+        form.direction.data = str(indicator.direction)
+    form.code.data = indicator.code  # the code cannot be changed
+    return _indicator_form_page(form, indicator)
+
+
+@bp.route("/indikatoren/sozialindex/definition", methods=["GET", "POST"])
+@requires(can_manage_indicators)
+def definition():
+    definition = services.active_definition()
+    if definition is None:
+        from .models import IndexDefinition
+
+        definition = IndexDefinition(name="", status_codes=[], dynamic_codes=[], excluded=[])
+        definition.change_years, definition.min_population, definition.active = 2, 300, True
+    form = DefinitionForm(obj=definition)
+    indicators = [i for i in services.list_indicators() if i.direction != 0]
+    choices = [(i.code, i.name_de) for i in indicators]
+    form.status_codes.choices = choices
+    form.dynamic_codes.choices = choices
+    if request.method == "GET":
+        form.excluded.data = ", ".join(definition.excluded or [])
+    status = 200
+    if form.validate_on_submit():
+        known = {d.number for d in services.all_districts()}
+        excluded = form.excluded_numbers(known)
+        if excluded is not None:
+            if definition.id is None:
+                db.session.add(definition)
+            services.save_definition(
+                current_user,
+                definition,
+                {
+                    "name": form.name.data.strip(),
+                    "status_codes": form.status_codes.data,
+                    "dynamic_codes": form.dynamic_codes.data,
+                    "change_years": form.change_years.data,
+                    "min_population": form.min_population.data,
+                    "excluded": excluded,
+                },
+            )
+            db.session.commit()
+            flash(_("The index definition has been saved."), "success")
+            return redirect(url_for("indicators.methods"))
+    if request.method == "POST":
+        status = 400
+    return render_template("indicators/definition.html", form=form), status
+
+
+# --- links between citizen inputs and indicators ---------------------------------------------
+
+
+@bp.route("/ortsteile/<number>/zahlen/verknuepfen", methods=["GET", "POST"])
+@requires(can_link_inputs)
+def link(number: str):
+    district = _district_or_404(number)
+    form = LinkForm()
+    indicators = services.list_indicators()
+    types = registry.input_types()
+    form.indicator.choices = [(i.code, i.name_de) for i in indicators]
+    form.input_type.choices = [(t.kind, str(t.label)) for t in types]
+    picks = [("", _("– none –"))]
+    for input_type in types:
+        if input_type.lister is not None:
+            for input_id, title in input_type.lister(district.id):
+                picks.append((f"{input_type.kind}:{input_id}", f"{input_type.label}: {title}"))
+    form.pick.choices = picks
+    status = 200
+    if form.validate_on_submit():
+        kind, input_id = form.input_type.data, form.input_id.data
+        if form.pick.data and ":" in form.pick.data:
+            kind, _sep, raw = form.pick.data.partition(":")
+            input_id = int(raw) if raw.isdigit() else None
+        indicator = services.get_indicator(form.indicator.data)
+        if input_id is None:
+            form.input_id.errors = [_("Please enter the number of the input or choose one.")]
+        elif indicator is not None:
+            try:
+                services.create_link(current_user, indicator, kind, input_id)
+            except services.IndicatorError as error:
+                db.session.rollback()
+                form.input_id.errors = [str(error)]
+            else:
+                db.session.commit()
+                flash(_("The input has been linked to the indicator."), "success")
+                return redirect(url_for("indicators.profile", number=district.number))
+    if request.method == "POST":
+        status = 400
+    return render_template(
+        "indicators/link.html", district=district, form=form, has_types=bool(types)
+    ), status
+
+
+@bp.post("/indikatoren/verknuepfungen/<int:link_id>/loesen")
+@requires(can_link_inputs)
+def unlink(link_id: int):
+    link_row = db.session.get(IndicatorLink, link_id)
+    if link_row is None:
+        abort(404)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    district_id = link_row.district_id
+    services.remove_link(current_user, link_row)
+    db.session.commit()
+    flash(_("The link has been removed."), "success")
+    district = db.session.get(District, district_id) if district_id else None
+    if district is None:
+        return redirect(url_for("indicators.index"))
+    return redirect(url_for("indicators.profile", number=district.number))
