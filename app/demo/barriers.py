@@ -58,6 +58,8 @@ def load_demo_barriers(password: str) -> int:
     services.load_offer_types()
     if db.session.scalar(select(Offer.id).where(Offer.is_demo.is_(True)).limit(1)):
         return 0
+    if db.session.scalar(select(District.id).limit(1)) is None:
+        return 0  # no districts loaded (``flask setup`` first): nothing to place offers in
     report = services.validate_offer_csv(DEMO_OFFERS.read_text(encoding="utf-8"))
     if report.problems:  # pragma: no cover - the shipped file is checked by a test
         raise RuntimeError(f"demo offers: {report.problems}")

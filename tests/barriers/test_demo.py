@@ -1,0 +1,48 @@
+"""Demo content: offers, neighbours and reports; some summary cells pass the threshold."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.barriers import services
+from app.barriers.models import BarrierReport, Offer
+from app.demo import load_demo
+from app.extensions import db
+
+
+def test_demo_loads_once_and_fills_the_summary(app, districts, runner):
+    load_demo()
+    db.session.commit()
+    offers = db.session.scalar(select(func.count(Offer.id)).where(Offer.is_demo.is_(True)))
+    reports = db.session.scalar(select(func.count(BarrierReport.id)))
+    assert 15 <= offers <= 25 and reports > 20
+    load_demo()
+    db.session.commit()
+    assert db.session.scalar(select(func.count(BarrierReport.id))) == reports
+    with app.test_request_context():
+        summary = services.summary()
+    shown = [n for row in summary["by_offer"] for n in row["cells"].values()]
+    assert shown and min(shown) >= 5
+    # Some cells stay below the threshold: the physical-accessibility report has 4 people.
+    assert not any("physical" in row["cells"] for row in summary["by_offer"])
+
+
+def test_demo_refused_in_production(app, districts, runner):
+    app.config["DEMO_CONTENT_ALLOWED"] = False
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code != 0
+    assert db.session.scalar(select(func.count(Offer.id))) == 0
+
+
+def test_cli_setup_and_import(app, districts, runner, tmp_path):
+    assert "offer types: 8 created" in runner.invoke(args=["barriers", "setup"]).output
+    path = tmp_path / "offers.csv"
+    path.write_text(
+        "name,type,address,lat,lon,provider\nHaus,library,Weg,50.9785,11.0265,X\n,library,,1,2,\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(args=["barriers", "import-offers", str(path)])
+    assert "line 3" in result.output and "1 rows valid" in result.output
+    result = runner.invoke(args=["barriers", "import-offers", str(path), "--write"])
+    assert "1 offers imported" in result.output
+    assert db.session.scalar(select(func.count(Offer.id))) == 1

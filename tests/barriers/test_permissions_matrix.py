@@ -1,0 +1,83 @@
+"""Roles × actions for the barriers domain, decided only by app.core.permissions."""
+
+from __future__ import annotations
+
+import pytest
+from flask_login import AnonymousUserMixin
+
+from app.core import permissions as p
+
+ROLES = [
+    "anonymous",
+    "unconfirmed",
+    "citizen",
+    "author",
+    "council_member",
+    "mayor",
+    "planner",
+    "admin",
+]
+EVERYONE = set(ROLES)
+CONTRIBUTORS = EVERYONE - {"anonymous", "unconfirmed"}
+
+GLOBAL = {
+    "can_manage_offers": {"planner", "admin"},
+    "can_report_barrier": CONTRIBUTORS,
+    "can_view_barrier_details": {"planner", "admin"},
+}
+# predicate -> report kind -> roles allowed
+ON_REPORT = {
+    "can_view_barrier_report": {
+        "public": EVERYONE,
+        "private": {"author", "planner", "admin"},
+        "removed": {"author", "planner", "admin"},
+    },
+    "can_add_affected": {
+        "public": CONTRIBUTORS,
+        "private": set(),
+        "removed": set(),
+    },
+}
+
+
+@pytest.fixture
+def people(districts, create_user):
+    return {
+        "anonymous": AnonymousUserMixin(),
+        "unconfirmed": create_user(confirmed=False),
+        "citizen": create_user(),
+        "author": create_user(),
+        "council_member": create_user("council_member", council="23"),
+        "mayor": create_user("mayor", council="23"),
+        "planner": create_user("planner"),
+        "admin": create_user("admin"),
+    }
+
+
+@pytest.fixture
+def reports(people, offers, make_report):
+    from app.extensions import db
+
+    author = people["author"]
+    removed = make_report(author, offers[0])
+    removed.status = "removed"
+    db.session.commit()
+    return {
+        "public": make_report(author, offers[0]),
+        "private": make_report(author, offers[0], visibility="administration"),
+        "removed": removed,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(GLOBAL))
+def test_global_matrix(people, role, action):
+    assert getattr(p, action)(people[role]) is (role in GLOBAL[action])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(ON_REPORT))
+@pytest.mark.parametrize("kind", ["public", "private", "removed"])
+def test_report_matrix(people, reports, role, action, kind):
+    expected = role in ON_REPORT[action][kind]
+    assert getattr(p, action)(people[role], reports[kind]) is expected

@@ -1,0 +1,182 @@
+"""Privacy: no personal detail and no aggregate cell below the threshold leaks through any
+page, export or API, for anonymous visitors, citizens, council members and mayors.
+
+Runs on SQLite and on PostgreSQL (``TEST_DATABASE_URL``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask_babel import force_locale
+
+from app.barriers import services
+from app.extensions import db
+
+from .conftest import details
+
+PRIVATE_TEXT = "GEHEIMER-TEXT-Q7X"
+PRIVATE_OFFER_TEXT = "VERBORGENES-ANGEBOT-Z3K"
+SKIP_ENDPOINTS = {"static", "leaflet.static", "core.tile", "accounts.logout"}
+
+
+@pytest.fixture
+def scene(districts, offers, create_user):
+    """Threshold 5. Offer 0 × transport = 5 people (shown); offer 0 × physical = 1 and
+    offer 1 × offer_cost = 3 (suppressed). The affected people are clients aged 80+ with
+    participation benefits – the distinctive details that must never show."""
+    secret = {"affected": "client", "age": "80_plus", "benefits": "yes"}
+    people = [create_user() for _ in range(8)]
+    public = services.create_report(
+        people[0],
+        offer=offers[0],
+        offer_text="",
+        district_from=districts["23"],
+        text="Öffentlicher Text",
+        visibility="public",
+        details=details(("transport", "physical"), **secret),
+    )
+    for person in people[1:5]:
+        services.set_affected(person, public, details(("transport",), **secret))
+    private = services.create_report(
+        people[5],
+        offer=None,
+        offer_text=PRIVATE_OFFER_TEXT,
+        district_from=districts["25"],
+        text=PRIVATE_TEXT,
+        visibility="administration",
+        details=details(("offer_cost",), **secret),
+    )
+    small = services.create_report(
+        people[6],
+        offer=offers[1],
+        offer_text="",
+        district_from=districts["25"],
+        text="Kleiner Bericht",
+        visibility="public",
+        details=details(("offer_cost",), **secret),
+    )
+    services.set_affected(people[7], small, details(("offer_cost",), **secret))
+    services.set_affected(people[5], small, details(("offer_cost",), **secret))
+    db.session.commit()
+    return {"public": public, "private": private, "small": small}
+
+
+def _markers(app) -> list[str]:
+    """The distinctive personal details in both languages, as labels and as codes."""
+    found = ["80_plus", '"client"', "participation_benefits", "age_group"]
+    for lang in ("de", "en"):
+        with app.test_request_context(), force_locale(lang):
+            found.append(str(services.AFFECTED_LABELS["client"]))
+            found.append(str(services.AGE_LABELS["80_plus"]))
+    return found
+
+
+def _urls(app, scene) -> list[str]:
+    values = {
+        "report_id": [r.id for r in scene.values()],
+        "number": ["23", "25", "01", "13"],
+        "offer_id": [1, 2],
+    }
+    urls = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in SKIP_ENDPOINTS or "GET" not in rule.methods:
+            continue
+        if not rule.arguments:
+            urls.add(rule.build({}, append_unknown=False)[1])
+            continue
+        if len(rule.arguments) != 1 or next(iter(rule.arguments)) not in values:
+            continue
+        arg = next(iter(rule.arguments))
+        for value in values[arg]:
+            urls.add(rule.build({arg: value}, append_unknown=False)[1])
+    urls.add("/api/v1/barriers?limit=2000")
+    return sorted(urls)
+
+
+def _is_form(url: str) -> bool:
+    return url.endswith(("/betrifft-mich", "/melden"))
+
+
+@pytest.fixture
+def viewers(create_user):
+    return {
+        "anonymous": None,
+        "citizen": create_user(),
+        "another citizen": create_user(),
+        "council member": create_user("council_member", council="25"),
+        "mayor": create_user("mayor", council="23"),
+    }
+
+
+@pytest.mark.parametrize(
+    "who", ["anonymous", "citizen", "another citizen", "council member", "mayor"]
+)
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_nothing_personal_and_no_small_cell_leaks(app, client, scene, viewers, login, who, lang):
+    app.config["BABEL_DEFAULT_LOCALE"] = lang
+    if viewers[who] is not None:
+        login(viewers[who])
+    markers = _markers(app)
+    urls = _urls(app, scene)
+    assert f"/barrieren/{scene['private'].id}" in urls and "/api/v1/barriers/summary" in urls
+    checked = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        body = response.get_data(as_text=True)
+        if url == f"/barrieren/{scene['private'].id}":
+            assert response.status_code == 404
+        if url == f"/barrieren/{scene['public'].id}":
+            assert "Öffentlicher Text" in body  # the crawl really sees the public part
+        assert PRIVATE_TEXT not in body, url
+        assert PRIVATE_OFFER_TEXT not in body, url
+        if _is_form(url):
+            # Forms list every option; none of another person's choices is pre-selected.
+            assert '80_plus" selected' not in body and 'value="client" checked' not in body
+            continue
+        for marker in markers:
+            assert marker not in body, f"{marker!r} on {url} for {who}"
+        checked += 1
+    assert checked > 10
+
+    summary = client.get("/api/v1/barriers/summary").get_json()
+    cells = [
+        n
+        for table in ("by_offer", "by_district")
+        for row in summary[table]
+        for n in row["cells"].values()
+    ]
+    assert cells and min(cells) >= 5
+    assert summary["by_offer"][0]["cells"] == {"transport": 5}
+    for table in ("by_offer", "by_district"):
+        for row in summary[table]:
+            assert row["sum_of_shown_cells"] == sum(row["cells"].values())
+    # The summary page shows no number below the threshold in its tables.
+    page = client.get("/barrieren").get_data(as_text=True)
+    tables = "".join(re.findall(r"<table class=\"table summary-table\">.*?</table>", page, re.S))
+    numbers = [int(n) for n in re.findall(r"<td>(\d+)</td>", tables)]
+    assert numbers and min(numbers) >= 5
+    # The map list: the small report's count (3) is hidden.
+    for feature in client.get("/api/v1/barriers").get_json()["features"]:
+        assert feature["properties"]["affected"] is None or feature["properties"]["affected"] >= 5
+    # Exports with details are closed to these viewers.
+    assert client.get("/barrieren/verwaltung/export.csv").status_code in (302, 403)
+
+
+def test_the_person_themself_and_planners_see_details(app, client, scene, create_user, login):
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    reporter_id = scene["private"].author_id
+    from app.accounts.models import User
+
+    login(db.session.get(User, reporter_id))
+    page = client.get(f"/barrieren/{scene['private'].id}").get_data(as_text=True)
+    assert PRIVATE_TEXT in page and "80 or older" in page
+
+
+def test_planner_export_has_details(app, client, scene, create_user, login):
+    app.config["BABEL_DEFAULT_LOCALE"] = "en"
+    login(create_user("planner"))
+    text = client.get("/barrieren/verwaltung/export.csv").get_data(as_text=True)
+    assert PRIVATE_TEXT in text and "80 or older" in text and "A client I support" in text
