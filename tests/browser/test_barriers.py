@@ -1,0 +1,137 @@
+"""Access barriers in Chromium: report a barrier without the map, "this affects me too" by
+another person, axe on the barrier form, report page, summary page and offers admin."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.barriers import services
+from app.barriers.models import AffectedPerson, BarrierReport
+from app.extensions import db
+from tests.conftest import PASSWORD
+
+from .conftest import assert_no_serious_axe_violations, login_in_browser
+
+
+@pytest.fixture
+def catalogue(districts):
+    services.load_offer_types()
+    types = {t.slug: t for t in services.offer_types()}
+    offers = [
+        services.save_offer(
+            None,
+            None,
+            name=name,
+            type_id=types[slug].id,
+            address="Teststraße 1",
+            provider="Testträger",
+            lat=lat,
+            lon=lon,
+        )
+        for name, slug, lat, lon in (
+            ("Bibliothek Testplatz", "library", 50.9785, 11.0265),
+            ("Jugendhaus Testweg", "youth-house", 50.9455, 11.0660),
+        )
+    ]
+    db.session.commit()
+    return offers
+
+
+def test_report_a_barrier_without_the_map(page, live_server, catalogue, create_user):
+    person = create_user()
+    login_in_browser(page, person.email, PASSWORD)
+    page.goto("/barrieren/melden")
+    # The searchable list: a GET search filters the offers.
+    page.locator("#offer-search").fill("Jugend")
+    page.locator("#offer-search").press("Enter")
+    page.wait_for_url("**/barrieren/melden?q=Jugend")
+    options = page.locator("#offer option").all_inner_texts()
+    assert "Jugendhaus Testweg" in options and "Bibliothek Testplatz" not in options
+    # Submitting without barriers is refused; what was typed stays.
+    page.locator("#offer").select_option(label="Jugendhaus Testweg")
+    page.locator("#text").fill("Abends fährt kein Bus zurück.")
+    page.locator("#affected-0").check()
+    page.locator("#age_group").select_option("65_79")
+    page.locator("#district_from").select_option("23")
+    page.locator("form.barrier-form button[type=submit]").click()
+    assert page.locator(".error-summary").is_visible()
+    assert page.locator("#text").input_value() == "Abends fährt kein Bus zurück."
+    assert page.locator("#age_group").input_value() == "65_79"
+    assert_no_serious_axe_violations(page)
+    page.locator("#barrier_types-0").check()
+    page.locator("#barrier_types-2").check()
+    page.locator("form.barrier-form button[type=submit]").click()
+    page.wait_for_url("**/barrieren/*")
+    body = page.locator("main").inner_text()
+    assert "Jugendhaus Testweg" in body and "Abends fährt kein Bus zurück." in body
+    report = db.session.scalar(select(BarrierReport))
+    assert report.barrier_types == ["transport", "escort"]
+    assert_no_serious_axe_violations(page)
+
+
+def test_affects_me_too_by_another_person(page, live_server, catalogue, create_user, districts):
+    reporter, neighbour = create_user(), create_user()
+    report = services.create_report(
+        reporter,
+        offer=catalogue[0],
+        offer_text="",
+        district_from=districts["23"],
+        text="Der Eingang hat Stufen.",
+        visibility="public",
+        details={
+            "barrier_types": ["physical"],
+            "affected": "self",
+            "age_group": "80_plus",
+            "participation_benefits": "no",
+        },
+    )
+    db.session.commit()
+    login_in_browser(page, neighbour.email, PASSWORD)
+    page.goto(f"/barrieren/{report.id}")
+    assert_no_serious_axe_violations(page)
+    page.locator(f"a[href='/barrieren/{report.id}/betrifft-mich']").click()
+    page.wait_for_url(f"**/barrieren/{report.id}/betrifft-mich")
+    page.locator("#barrier_types-3").check()
+    page.locator("#affected-1").check()
+    page.locator("#age_group").select_option("under_18")
+    assert_no_serious_axe_violations(page)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/barrieren/{report.id}")
+    assert page.locator("form.inline-form button.danger").is_visible()  # withdraw
+    db.session.expire_all()
+    mine = db.session.scalar(select(AffectedPerson).where(AffectedPerson.user_id == neighbour.id))
+    assert mine.affected == "child" and mine.barrier_types == ["physical"]
+    # The reporter's own age group is not shown to the neighbour.
+    assert "80" not in page.locator("main").inner_text()
+
+
+def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_user, districts):
+    for _ in range(5):
+        services.create_report(
+            create_user(),
+            offer=catalogue[1],
+            offer_text="",
+            district_from=districts["23"],
+            text="",
+            visibility="public",
+            details={
+                "barrier_types": ["transport"],
+                "affected": "self",
+                "age_group": "30_49",
+                "participation_benefits": "not_stated",
+            },
+        )
+    db.session.commit()
+    page.goto("/barrieren")
+    assert page.locator("table.summary-table").count() == 2
+    assert_no_serious_axe_violations(page)
+    login_in_browser(page, create_user("planner").email, PASSWORD)
+    for path in (
+        "/angebote/verwaltung",
+        "/angebote/verwaltung/neu",
+        "/angebote/verwaltung/import",
+        "/barrieren/verwaltung",
+    ):
+        page.goto(path)
+        assert_no_serious_axe_violations(page)
