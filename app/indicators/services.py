@@ -192,7 +192,7 @@ def _population(year: int) -> dict[int, float]:
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .where(Indicator.code == POPULATION_CODE, IndicatorValue.year == year)
     )
-    return dict(rows)
+    return dict(rows.all())
 
 
 def city_average(indicator: Indicator, values: dict[int, float], population: dict[int, float]):
