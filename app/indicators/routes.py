@@ -19,6 +19,8 @@ from .forms import ConfirmImportForm, DefinitionForm, EmptyForm, ImportForm, Ind
 from .models import ImportBatch, Indicator, IndicatorLink
 
 bp.add_app_template_global(services.format_value, "ind_value")
+bp.add_app_template_global(services.format_signed, "ind_signed")
+bp.add_app_template_global(services.format_number, "ind_number")
 
 
 def csv_response(filename: str, header: list[str], rows) -> Response:

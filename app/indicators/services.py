@@ -157,6 +157,24 @@ def format_value(indicator: Indicator | None, value: float | None) -> str:
     return f"{text} {symbol}".strip()
 
 
+def format_number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    from flask_babel import format_decimal
+
+    return format_decimal(round(value, digits), format="#,##0." + "0" * digits)
+
+
+def format_signed(value: float | None, digits: int = 2) -> str:
+    """A z-value or index with its sign and the locale's decimal separator ("+1,23")."""
+    if value is None:
+        return "–"
+    from flask_babel import format_decimal
+
+    text = format_decimal(abs(round(value, digits)), format="0." + "0" * digits)
+    return ("−" if round(value, digits) < 0 else "+") + text
+
+
 # --------------------------------------------------------------------------------------------
 # Values
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""A planner imports figures (one bad row, then fixed) and finds them on the district profile
+and the map; axe checks the public indicator pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.indicators import services
+from tests.conftest import PASSWORD
+
+from .conftest import assert_no_serious_axe_violations, login_in_browser
+
+BAD = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\nAtlantis;sgb2_rate;2025;5\n"
+FIXED = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\n06;sgb2_rate;2025;28,25\n"
+
+
+@pytest.fixture
+def demo(districts):
+    services.load_demo_data()
+    db.session.commit()
+    return districts
+
+
+def upload_file(page, content: str) -> None:
+    page.goto("/indikatoren/import")
+    page.set_input_files(
+        "#file",
+        files=[{"name": "zahlen.csv", "mimeType": "text/csv", "buffer": content.encode()}],
+    )
+    page.get_by_label("Quelle der Zahlen").fill("Statistikstelle Erfurt")
+    page.get_by_role("button", name="Datei prüfen").click()
+    page.wait_for_url("**/indikatoren/import/*")
+
+
+def test_planner_imports_fixes_and_sees_the_figures(page, demo, create_user):
+    planner = create_user("planner")
+    login_in_browser(page, planner.email, PASSWORD)
+
+    upload_file(page, BAD)
+    problems = page.locator(".error-summary")
+    assert "Atlantis" in problems.inner_text()
+    assert problems.locator("tbody th").first.inner_text() == "3"  # the row number
+    assert "Neue Werte: 1" in page.content()
+    assert_no_serious_axe_violations(page)
+
+    # Fix the file instead of skipping the bad row.
+    page.get_by_role("link", name="Korrigierte Datei hochladen").click()
+    upload_file(page, FIXED)
+    assert page.locator(".error-summary").count() == 0
+    assert "Neue Werte: 2" in page.content()
+    page.get_by_role("button", name="Zahlen speichern").click()
+    page.wait_for_url("**/indikatoren/importe")
+    assert "Import Nr." in page.locator(".flashes").inner_text()
+
+    page.goto("/ortsteile/05/zahlen")
+    section = page.locator("section", has=page.locator("#ind-sgb2_rate"))
+    assert "31,5 %" in section.locator(".indicator-latest").inner_text()
+    assert "(2025)" in section.locator(".indicator-latest").inner_text()
+
+    page.goto("/indikatoren/karte?indicator=sgb2_rate&year=2025")
+    page.wait_for_selector("#indicator-map[data-loaded=true]")
+    assert page.locator("#indicator-map path.leaflet-interactive").count() == 53
+    row = page.locator("#indicator-table tbody tr", has_text="06 Rieth")
+    assert "28,3 %" in row.inner_text() or "28,2 %" in row.inner_text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/ortsteile/23/zahlen",
+        "/indikatoren/karte?indicator=sgb2_rate&year=2024",
+        "/indikatoren/methode",
+        "/indikatoren/sozialindex",
+        "/indikatoren/",
+    ],
+)
+def test_public_indicator_pages_have_no_serious_axe_violations(page, demo, path):
+    page.goto(path)
+    if page.locator("#indicator-map").count():
+        page.wait_for_selector("#indicator-map[data-loaded=true]")
+    assert_no_serious_axe_violations(page)
+
+
+def test_map_table_sorts_by_keyboard(page, demo):
+    page.goto("/indikatoren/karte?indicator=sgb2_rate&year=2024")
+    button = page.get_by_role("button", name="Wert")
+    button.focus()
+    page.keyboard.press("Enter")
+    first = page.locator("#indicator-table tbody tr").first.locator("td").first
+    values = [
+        float(v)
+        for v in page.locator("#indicator-table tbody td:nth-child(2)").evaluate_all(
+            "cells => cells.map(c => c.dataset.value).filter(v => v !== '')"
+        )
+    ]
+    assert values == sorted(values)
+    page.keyboard.press("Enter")
+    assert first.is_visible()
+    header = page.locator("#indicator-table thead th").nth(1)
+    assert header.get_attribute("aria-sort") == "descending"
+
+
+def test_map_shape_opens_profile_by_keyboard(page, demo):
+    page.goto("/indikatoren/sozialindex")
+    page.wait_for_selector("#indicator-map[data-loaded=true]")
+    shape = page.locator('#indicator-map path[data-number="23"]')
+    shape.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ortsteile/23/zahlen")
+
+
+def test_planner_pages_have_no_serious_axe_violations(page, demo, create_user):
+    planner = create_user("planner")
+    login_in_browser(page, planner.email, PASSWORD)
+    for path in (
+        "/indikatoren/import",
+        "/indikatoren/importe",
+        "/indikatoren/verwaltung/neu",
+        "/indikatoren/sozialindex/definition",
+        "/ortsteile/05/zahlen/verknuepfen",
+    ):
+        page.goto(path)
+        assert_no_serious_axe_violations(page)
