@@ -47,6 +47,7 @@ def index():
         labels=services.BARRIER_LABELS,
         can_details=can_view_barrier_details(current_user),
         can_offers=can_manage_offers(current_user),
+        mine=services.own_reports(current_user),
     )
 
 

@@ -683,3 +683,48 @@ def offers_for_select() -> list[tuple[str, list[Offer]]]:
 
 def type_label(offer_type: OfferType) -> str:
     return localized(offer_type, "name")
+
+
+# --- a person's own contributions and data ------------------------------------------------
+
+
+def own_reports(user) -> list[BarrierReport]:
+    """Reports the person made or said "affects me too" to (for "My contributions")."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    ids = select(AffectedPerson.report_id).where(AffectedPerson.user_id == user.id)
+    return list(
+        db.session.scalars(
+            select(BarrierReport)
+            .where(or_(BarrierReport.author_id == user.id, BarrierReport.id.in_(ids)))
+            .order_by(BarrierReport.created_at.desc(), BarrierReport.id.desc())
+        ).unique()
+    )
+
+
+def export_own(user) -> list[dict]:
+    """Everything this domain stores about the person (for the account's data export)."""
+    from sqlalchemy.orm import selectinload
+
+    people = db.session.scalars(
+        select(AffectedPerson)
+        .options(selectinload(AffectedPerson.report))
+        .where(AffectedPerson.user_id == user.id)
+        .order_by(AffectedPerson.id)
+    ).all()
+    return [
+        {
+            "report_id": p.report_id,
+            "reporter": p.is_reporter,
+            "offer": (p.report.offer.name if p.report.offer else p.report.offer_text),
+            "district_from": p.report.district_from.number,
+            "text": p.report.text if p.is_reporter else None,
+            "visibility": p.report.visibility,
+            "affected": p.affected,
+            "age_group": p.age_group,
+            "participation_benefits": p.participation_benefits,
+            "barrier_types": p.barrier_types,
+            "created_at": p.created_at.isoformat() if p.created_at else None,
+        }
+        for p in people
+    ]

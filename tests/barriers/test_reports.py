@@ -245,3 +245,24 @@ def test_report_list_and_planner_list_query_counts(
         client.get("/barrieren/verwaltung")
     assert many_public.count == few_public.count
     assert many_manage.count == few_manage.count
+
+
+def test_own_reports_and_data_export(client, create_user, login, offers, make_report):
+    from app.barriers import services
+
+    from .conftest import details
+
+    me, other = create_user(), create_user()
+    mine = make_report(me, offers[0], visibility="administration", text="Meine Meldung")
+    joined = make_report(other, offers[1])
+    services.set_affected(me, joined, details(("escort",), affected="child"))
+    make_report(other, offers[1], offer_text="")
+    db.session.commit()
+    assert {r.id for r in services.own_reports(me)} == {mine.id, joined.id}
+    exported = services.export_own(me)
+    assert [e["report_id"] for e in exported] == [mine.id, joined.id]
+    assert exported[0]["text"] == "Meine Meldung" and exported[1]["text"] is None
+    assert exported[1]["affected"] == "child"
+    login(me)
+    page = client.get("/barrieren").get_data(as_text=True)
+    assert f"/barrieren/{mine.id}" in page and f"/barrieren/{joined.id}" in page
