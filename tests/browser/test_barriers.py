@@ -135,3 +135,19 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     ):
         page.goto(path)
         assert_no_serious_axe_violations(page)
+
+
+def test_choose_the_offer_on_the_map(page, live_server, catalogue, create_user):
+    login_in_browser(page, create_user().email, PASSWORD)
+    page.goto("/barrieren/melden")
+    page.locator(".map-pick summary").click()
+    page.wait_for_selector("#barrier-map[data-loaded=true]")
+    marker = page.locator(".leaflet-marker-icon[title^='Jugendhaus Testweg']")
+    marker.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#offer").input_value() == str(catalogue[1].id)
+    assert "Jugendhaus Testweg" in page.locator("#map-choice").inner_text()
+    assert_no_serious_axe_violations(page)
+    page.goto("/barrieren")
+    page.wait_for_selector("#barrier-map[data-loaded=true]")
+    assert page.locator(".leaflet-marker-icon").count() == 2
