@@ -266,3 +266,45 @@ def test_own_reports_and_data_export(client, create_user, login, offers, make_re
     login(me)
     page = client.get("/barrieren").get_data(as_text=True)
     assert f"/barrieren/{mine.id}" in page and f"/barrieren/{joined.id}" in page
+
+
+def test_planner_removes_and_restores_a_report(
+    client, create_user, login, login_as, offers, make_report, english
+):
+    from app.core.audit import AuditEntry
+
+    from .conftest import details
+
+    author = create_user()
+    report = make_report(author, offers[0], codes=("transport",))
+    from app.barriers import services
+
+    for _ in range(4):
+        services.set_affected(create_user(), report, details(("transport",)))
+    db.session.commit()
+    url = f"/barrieren/{report.id}"
+    login(create_user("planner"))
+    bad = client.post(url + "/status", data={"status": "removed", "reason": ""})
+    assert bad.status_code == 400 and "Please give a reason." in bad.get_data(as_text=True)
+    bad = client.post(url + "/status", data={"status": "gone", "reason": "x"})
+    assert bad.status_code == 400 and "Please choose a status." in bad.get_data(as_text=True)
+    bad = client.post(url + "/status", data={"status": "removed", "reason": "x" * 501})
+    assert bad.status_code == 400 and "Please use at most 500 characters." in bad.get_data(True)
+    response = client.post(url + "/status", data={"status": "removed", "reason": "Werbung"})
+    assert response.status_code == 302
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action.like("barrier_report%")))
+    assert entry.action == "barrier_report.removed" and entry.reason == "Werbung"
+    assert entry.district_id is None
+    # Gone from public view, the map and the aggregates.
+    assert client.get("/api/v1/barriers").get_json()["features"] == []
+    assert client.get("/api/v1/barriers/summary").get_json()["by_offer"] == []
+    login_as(None)
+    assert client.get(url).status_code == 404
+    login_as(author)
+    assert "removed from public view" in client.get(url).get_data(as_text=True)
+    assert client.post(url + "/status", data={"status": "open", "reason": "x"}).status_code == 403
+    login_as(create_user("admin"))
+    assert client.post(url + "/status", data={"status": "open", "reason": "ok"}).status_code == 302
+    assert client.get("/api/v1/barriers/summary").get_json()["by_offer"][0]["cells"] == {
+        "transport": 5
+    }
