@@ -209,6 +209,7 @@ def social_index():
                     "status_index": a.get("status_index"),
                     "rank": a.get("rank"),
                     "colour": services.STATUS_COLOURS[a.get("status_class")],
+                    "colour_dynamic": services.DYNAMIC_COLOURS[a.get("dynamic_class")],
                 },
             )
             for a in areas

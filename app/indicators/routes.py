@@ -126,10 +126,12 @@ def indicator_map_csv():
 def social_index():
     definition = services.active_definition()
     index = services.social_index(definition, _year_arg()) if definition else None
+    view = "dynamic" if request.args.get("view") == "dynamic" else "status"
     return render_template(
         "indicators/social_index.html",
         definition=definition,
         index=index,
+        view=view,
         status_colours=services.STATUS_COLOURS,
         dynamic_colours=services.DYNAMIC_COLOURS,
         status_label=services.status_label,

@@ -48,6 +48,7 @@ UNITS = {
     "euro": _l("euro"),
     "years": _l("years"),
     "index": _l("index points"),
+    "change": _l("change over years (given, e.g. percentage points)"),
 }
 UNIT_SYMBOLS = {"percent": "%", "per_1000": "‰", "euro": "€"}
 TOPICS = {
@@ -69,6 +70,8 @@ DIRECTIONS = {
 }
 POPULATION_CODE = "inhabitants"
 RATE_UNITS = ("percent", "per_1000")
+#: Indicators in this unit already are changes: the dynamics index takes them as given.
+CHANGE_UNIT = "change"
 
 # Demo indicators: the demo series' topic and unit names mapped onto the catalogue's.
 _DEMO_TOPICS = {
@@ -820,6 +823,7 @@ def apply_batch(
             current.batch_id = batch.id
     batch.status = "applied"
     batch.applied_at = utcnow()
+    batch.rows = None  # the value changes now record what the batch wrote
     batch.new_count, batch.changed_count = new, changed
     batch.unchanged_count = len(rows) - new - changed
     db.session.flush()
@@ -922,7 +926,10 @@ def list_batches(limit: int = 50) -> list[ImportBatch]:
 
 def load_demo_data(actor: Any = None) -> int:
     """Load the catalogue of demo indicators, the SYNTHETIC series and a default index
-    definition. Idempotent: returns the number of values written (0 the second time)."""
+    definition. Idempotent: returns the number of values written (0 the second time).
+    Refused where demo content is not allowed (production)."""
+    if not current_app.config.get("DEMO_CONTENT_ALLOWED"):
+        raise IndicatorError("Demo content is never loaded in production.")
     indicators = {i.code: i for i in list_indicators()}
     for position, meta in enumerate(demo_series.INDICATORS):
         if meta.code in indicators:
@@ -1048,8 +1055,9 @@ def index_years(definition: IndexDefinition) -> list[int]:
 def social_index(definition: IndexDefinition, year: int | None = None) -> SocialIndex:
     """Compute the index of ``definition`` for ``year`` (default: the latest) from stored values.
 
-    Dynamics use the change over ``change_years`` years; they are left out for a year whose
-    earlier year has no values at all.
+    Dynamics use the change over ``change_years`` years, computed from the stored values; an
+    indicator whose unit is :data:`CHANGE_UNIT` already holds changes and is taken as given.
+    Dynamics are left out for a year whose earlier year has no values at all.
     """
     years = index_years(definition)
     if year is None or year not in years:
@@ -1078,7 +1086,10 @@ def social_index(definition: IndexDefinition, year: int | None = None) -> Social
     values: dict[tuple[str, int, int], float] = {}
     for code, district_id, value_year, value in rows:
         values[code, district_id, value_year] = value
-    with_dynamic = bool(dynamic) and any(key[2] == earlier for key in values)
+    given = {code for code in dynamic if indicators[code].unit == CHANGE_UNIT}
+    with_dynamic = bool(dynamic) and (
+        all(code in given for code in dynamic) or any(key[2] == earlier for key in values)
+    )
     area_rows = []
     for district_id, number, _name in districts:
         row: dict[str, object] = {"id": number}
@@ -1086,6 +1097,9 @@ def social_index(definition: IndexDefinition, year: int | None = None) -> Social
             row[code] = values.get((code, district_id, year))
         if with_dynamic:
             for code in dynamic:
+                if code in given:
+                    row["d_" + code] = values.get((code, district_id, year))
+                    continue
                 now, before = (
                     values.get((code, district_id, year)),
                     values.get((code, district_id, earlier)),

@@ -61,9 +61,13 @@
   function profileUrl(number) { return data.districtUrl.replace("__NUMBER__", number); }
 
   function describe(p) {
-    if (data.mode === "index") {
+    if (data.mode === "status") {
       if (!p.status_class) { return data.noValue; }
       return p.status_class + " " + (classLabels[p.status_class - 1] || "");
+    }
+    if (data.mode === "dynamic") {
+      if (!p.dynamic_class) { return data.noValue; }
+      return classLabels[p.dynamic_class - 1] || "";
     }
     if (p.value === null || p.value === undefined) { return data.noValue; }
     var text = Number(p.value).toLocaleString(lang, { maximumFractionDigits: 1 });
@@ -81,7 +85,9 @@
         style: function (feature) {
           return {
             color: "#1b1f23", weight: 1.2, opacity: 1,
-            fillColor: feature.properties.colour || "#bdbdbd", fillOpacity: 0.85
+            fillColor: (data.mode === "dynamic" ? feature.properties.colour_dynamic
+              : feature.properties.colour) || "#bdbdbd",
+            fillOpacity: 0.85
           };
         },
         onEachFeature: function (feature, shape) {

@@ -72,6 +72,7 @@ def test_planner_imports_fixes_and_sees_the_figures(page, demo, create_user):
         "/indikatoren/karte?indicator=sgb2_rate&year=2024",
         "/indikatoren/methode",
         "/indikatoren/sozialindex",
+        "/indikatoren/sozialindex?view=dynamic&year=2020",
         "/indikatoren/",
     ],
 )

@@ -100,6 +100,9 @@ def test_api_social_index_geojson_and_csv(client, demo):
     assert len(body["features"]) == 53
     colours = {f["properties"]["colour"] for f in body["features"]}
     assert services.STATUS_COLOURS[None] in colours  # small villages have no index
+    assert {f["properties"]["colour_dynamic"] for f in body["features"]} <= set(
+        services.DYNAMIC_COLOURS.values()
+    )
     text = client.get("/api/v1/social-index?format=csv").get_data(as_text=True)
     assert text.lstrip("\ufeff").startswith("district,name,year,status_sum")
 
@@ -139,6 +142,8 @@ def test_social_index_page(client, demo):
     page = client.get("/indikatoren/sozialindex?year=2022").get_data(as_text=True)
     assert "sehr niedrig" in page and "Synthetische Demodaten" in page
     assert "format=geojson" in page and "year=2022" in page
+    dynamic = client.get("/indikatoren/sozialindex?year=2022&view=dynamic").get_data(as_text=True)
+    assert 'data-mode="dynamic"' in dynamic and "Dynamik-Klassen" in dynamic
     csv_text = client.get("/indikatoren/sozialindex.csv?year=2022").get_data(as_text=True)
     assert len(csv_text.strip().splitlines()) == 54
 
@@ -211,3 +216,49 @@ def test_no_n_plus_one(client, demo, count_queries, url, limit):
     with count_queries() as counter:
         assert client.get(url).status_code == 200
     assert counter.count <= limit, counter.statements
+
+
+def test_dynamics_from_given_changes_equal_computed_changes(client, demo):
+    """An indicator in the unit "change" is taken as given; the result equals computing the
+    change from the stored levels."""
+    from sqlalchemy import select
+
+    from app.indicators.models import Indicator, IndicatorValue
+
+    definition = services.active_definition()
+    definition.dynamic_codes = ["sgb2_rate"]
+    db.session.commit()
+    computed = client.get("/api/v1/social-index?year=2024").get_json()["areas"]
+
+    level = services.get_indicator("sgb2_rate")
+    change = Indicator(
+        code="sgb2_change",
+        name_de="Veränderung SGB II",
+        name_en="Change SGB II",
+        unit="change",
+        topic="income",
+        direction=1,
+    )
+    db.session.add(change)
+    db.session.flush()
+    stored = {
+        (v.district_id, v.year): v.value
+        for v in db.session.scalars(
+            select(IndicatorValue).where(IndicatorValue.indicator_id == level.id)
+        )
+    }
+    for (district_id, year), value in stored.items():
+        if year == 2024:
+            db.session.add(
+                IndicatorValue(
+                    indicator_id=change.id,
+                    district_id=district_id,
+                    year=2024,
+                    value=value - stored[district_id, 2022],
+                )
+            )
+    definition.dynamic_codes = ["sgb2_change"]
+    db.session.commit()
+    given = client.get("/api/v1/social-index?year=2024").get_json()["areas"]
+    assert [a.get("dynamic_class") for a in given] == [a.get("dynamic_class") for a in computed]
+    assert any(a.get("dynamic_class") for a in given)
