@@ -308,3 +308,35 @@ def test_planner_removes_and_restores_a_report(
     assert client.get("/api/v1/barriers/summary").get_json()["by_offer"][0]["cells"] == {
         "transport": 5
     }
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"barrier_types": []}, "Please choose at least one barrier."),
+        ({"barrier_types": ["x"]}, "Please choose barriers from the list."),
+        ({"affected": ""}, "Please say who is affected."),
+        ({"age_group": "0_1"}, "Please choose an age group."),
+        ({"participation_benefits": "perhaps"}, "Please choose yes, no or not stated."),
+    ],
+)
+def test_affected_form_errors_keep_input(
+    client, create_user, login, offers, make_report, english, overrides, message
+):
+    report = make_report(create_user(), offers[0])
+    login(create_user())
+    data = {
+        "barrier_types": ["escort"],
+        "affected": "relative",
+        "age_group": "65_79",
+        "participation_benefits": "no",
+        **overrides,
+    }
+    response = client.post(f"/barrieren/{report.id}/betrifft-mich", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page
+    if "age_group" not in overrides:
+        assert 'selected value="65_79"' in page
+    db.session.expire_all()
+    assert db.session.get(BarrierReport, report.id).affected_count == 1
