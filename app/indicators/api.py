@@ -91,6 +91,7 @@ def indicator(code: str):
             "denominator": r.denominator,
             "rank": r.rank,
             "class": r.class_index,
+            "import": r.batch_id,
         }
         for r in data.rows
     ]

@@ -191,6 +191,27 @@ def _district_or_404(number: str):
     return district
 
 
+def _chart_description(row, district_name: str) -> str:
+    """Text alternative of a chart: first and last value of the district and the city."""
+    if not row.series:
+        return _("No values.")
+    fmt = services.format_value
+    (first_year, first), (last_year, last) = row.series[0], row.series[-1]
+    averages = dict(row.average)
+    return _(
+        "Line chart. %(district)s: %(first)s in %(first_year)s, %(last)s in %(last_year)s. "
+        "City average: %(avg_first)s in %(first_year)s, %(avg_last)s in %(last_year)s. "
+        "All values are in the table below.",
+        district=district_name,
+        first=fmt(row.indicator, first),
+        last=fmt(row.indicator, last),
+        first_year=first_year,
+        last_year=last_year,
+        avg_first=fmt(row.indicator, averages.get(first_year)),
+        avg_last=fmt(row.indicator, averages.get(last_year)),
+    )
+
+
 @bp.get("/ortsteile/<number>/zahlen")
 @public
 def profile(number: str):
@@ -209,7 +230,7 @@ def profile(number: str):
                 indicator=name,
                 district=district.name,
             ),
-            _("Line chart. The values are listed in the table below."),
+            _chart_description(row, district.name),
             row.series,
             row.average,
             series_label=district.name,

@@ -269,6 +269,7 @@ class MapRow:
     denominator: float | None
     rank: int | None
     class_index: int | None
+    batch_id: int | None = None
 
 
 @dataclass
@@ -325,6 +326,7 @@ def indicator_map(indicator: Indicator, year: int | None) -> IndicatorMap:
                 item.denominator if item else None,
                 rank_of.get(district_id),
                 class_of(item.value if item else None, breaks),
+                item.batch_id if item else None,
             )
         )
     population = _population(year) if year is not None and indicator.unit in RATE_UNITS else {}
@@ -1190,6 +1192,7 @@ class ProfileRow:
     rank: int | None
     ranked: int
     links: list[dict]
+    batch: ImportBatch | None = None  # provenance of the latest value
 
 
 @dataclass
@@ -1211,15 +1214,19 @@ def district_profile(district: District) -> list[ProfileRow]:
             IndicatorValue.district_id,
             IndicatorValue.year,
             IndicatorValue.value,
+            IndicatorValue.batch_id,
         )
     )
     by_indicator: dict[int, dict[int, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
-    for indicator_id, district_id, year, value in rows:
+    own_batches: dict[tuple[int, int], int | None] = {}
+    for indicator_id, district_id, year, value, batch_id in rows:
         by_indicator[indicator_id][year][district_id] = value
+        if district_id == district.id:
+            own_batches[indicator_id, year] = batch_id
     population_indicator = next((i for i in indicators if i.code == POPULATION_CODE), None)
     population = by_indicator.get(population_indicator.id, {}) if population_indicator else {}
     links = links_for_district(district)
-    profile = []
+    profile: list[ProfileRow] = []
     for indicator in indicators:
         years = by_indicator.get(indicator.id, {})
         series = [(y, years[y][district.id]) for y in sorted(years) if district.id in years[y]]
@@ -1246,6 +1253,19 @@ def district_profile(district: District) -> list[ProfileRow]:
                 links.get(indicator.id, []),
             )
         )
+    latest_batches = {
+        row.indicator.id: own_batches.get((row.indicator.id, row.latest_year))
+        for row in profile
+        if row.latest_year is not None
+    }
+    wanted = {b for b in latest_batches.values() if b is not None}
+    batches = (
+        {b.id: b for b in db.session.scalars(select(ImportBatch).where(ImportBatch.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    for row in profile:
+        row.batch = batches.get(latest_batches.get(row.indicator.id))
     return profile
 
 

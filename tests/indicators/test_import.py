@@ -75,6 +75,11 @@ def test_confirm_writes_with_provenance(client, as_planner):
     assert db.session.scalar(
         select(AuditEntry).where(AuditEntry.action == "indicators.import_applied")
     )
+    # The provenance is shown with the figure and given by the API.
+    page = client.get("/ortsteile/05/zahlen").get_data(as_text=True)
+    assert f"Import Nr. {batch.id}" in page and "Amt für Statistik" in page
+    values = client.get("/api/v1/indicators/sgb2_rate?year=2025").get_json()["values"]
+    assert {v["district"]: v["import"] for v in values}["05"] == batch.id
 
 
 @pytest.mark.parametrize(
