@@ -990,6 +990,19 @@ def load_demo_data(actor: Any = None) -> int:
         written += 1
     if mappings:
         db.session.execute(IndicatorValue.__table__.insert(), mappings)
+        # Recorded like any import, so the demo batch can be rolled back as a whole.
+        db.session.execute(
+            IndicatorValueChange.__table__.insert(),
+            [
+                {
+                    "batch_id": batch.id,
+                    "indicator_id": m["indicator_id"],
+                    "district_id": m["district_id"],
+                    "year": m["year"],
+                }
+                for m in mappings
+            ],
+        )
         batch.new_count = written
     if db.session.scalar(select(IndexDefinition.id).limit(1)) is None:
         db.session.add(

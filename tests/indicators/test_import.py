@@ -316,3 +316,11 @@ def test_batches_page_lists_imports(client, as_planner):
     page = client.get("/indikatoren/importe")
     assert page.status_code == 200
     assert "figures.csv" in page.get_data(as_text=True)
+
+
+def test_the_demo_import_can_be_rolled_back_as_a_whole(client, as_planner):
+    demo_batch = db.session.scalar(select(ImportBatch).where(ImportBatch.layout == "demo"))
+    assert value_count() == 53 * 13 * 8
+    response = client.post(f"/indikatoren/importe/{demo_batch.id}/zuruecknehmen")
+    assert response.status_code == 303
+    assert value_count() == 0
