@@ -23,12 +23,22 @@ bp.add_app_template_global(services.format_signed, "ind_signed")
 bp.add_app_template_global(services.format_number, "ind_number")
 
 
+def _safe_cell(cell):
+    """Keep spreadsheet programs from running text as a formula (CSV injection)."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
 def csv_response(filename: str, header: list[str], rows) -> Response:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -88,10 +98,12 @@ def catalogue_csv():
 
 def _map_data():
     indicators = services.list_indicators()
-    code = request.args.get("indicator") or (indicators[1].code if len(indicators) > 1 else None)
+    code = request.args.get("indicator")
     indicator = next((i for i in indicators if i.code == code), None)
-    if indicator is None and indicators:
-        indicator = indicators[0]
+    if indicator is None:  # default: the first indicator of disadvantage, else the first
+        indicator = next((i for i in indicators if i.direction), None) or next(
+            iter(indicators), None
+        )
     if indicator is None:
         return indicators, None
     return indicators, services.indicator_map(indicator, _year_arg())

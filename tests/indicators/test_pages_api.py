@@ -262,3 +262,22 @@ def test_dynamics_from_given_changes_equal_computed_changes(client, demo):
     given = client.get("/api/v1/social-index?year=2024").get_json()["areas"]
     assert [a.get("dynamic_class") for a in given] == [a.get("dynamic_class") for a in computed]
     assert any(a.get("dynamic_class") for a in given)
+
+
+def test_csv_exports_defuse_formulas(client, demo):
+    indicator = services.get_indicator("sgb2_rate")
+    indicator.synthetic = False
+    indicator.source = '=HYPERLINK("http://evil.example")'
+    db.session.commit()
+    text = client.get("/indikatoren/katalog.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text
+    text = client.get("/indikatoren/karte.csv?indicator=sgb2_rate").get_data(as_text=True)
+    assert ",\"'=HYPERLINK" in text
+
+
+def test_english_pages(client, demo):
+    client.post("/sprache", data={"lang": "en", "next": "/"})
+    page = client.get("/indikatoren/sozialindex").get_data(as_text=True)
+    assert "very low" in page and "Status classes" in page
+    page = client.get("/ortsteile/23/zahlen").get_data(as_text=True)
+    assert "Figures for Moskauer Platz" in page and "SGB II rate" in page
