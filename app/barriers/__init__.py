@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("barriers", __name__)
 
-from . import routes  # noqa: E402, F401
+from . import integration, routes  # noqa: E402, F401
+
+integration.register()

@@ -124,3 +124,22 @@ def test_api_query_counts_do_not_grow(client, create_user, offers, make_report, 
         for path in ("/api/v1/offers", "/api/v1/barriers"):
             client.get(path)
     assert counter.count == counts["few"]
+
+
+def test_registered_for_the_district_profile(app, create_user, offers, make_report, districts):
+    from app.indicators.registry import get_input_type
+
+    kind = get_input_type("barrier")
+    assert kind is not None
+    author = create_user()
+    public = make_report(author, offers[0], district="23")
+    make_report(author, offers[0], district="23", visibility="administration")
+    d23 = districts["23"].id
+    with app.test_request_context():
+        assert kind.counter(None) == {d23: 1}
+        assert kind.counter(public.created_at.year) == {d23: 1}
+        assert kind.counter(1999) == {}
+        assert kind.lister(d23) == [(public.id, "Bibliothek Testplatz")]
+        assert kind.loader(public.id) == ("Bibliothek Testplatz", f"/barrieren/{public.id}", d23)
+        assert kind.loader(999999) is None
+        assert kind.load_many([public.id, 12345]) == {public.id: kind.loader(public.id)}
