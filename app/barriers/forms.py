@@ -113,6 +113,7 @@ class ReportForm(AffectedDetailsForm):
     )
     text = TextAreaField(
         _l("What happens? (optional)"),
+        render_kw={"rows": 6},
         description=_l(
             "Public text. Please do not write names, addresses or health details. "
             "At most 2,000 characters."

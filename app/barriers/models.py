@@ -153,7 +153,8 @@ class AffectedPerson(db.Model):
 
     @property
     def barrier_types(self) -> list[str]:
-        return [b.barrier_type for b in self.barriers]
+        chosen = {b.barrier_type for b in self.barriers}
+        return [code for code in BARRIER_TYPES if code in chosen]
 
 
 class AffectedBarrier(db.Model):

@@ -23,15 +23,17 @@ DEMO_OFFERS = Path(__file__).resolve().parents[1] / "barriers" / "data" / "demo_
 DEMO_NEIGHBOURS = 12
 NEIGHBOUR_EMAIL = "nachbar{n}@demo.quartier.local"
 
-TEXTS = (
-    "Der Bus fährt abends nicht mehr, nach dem Kurs komme ich nicht nach Hause.",
-    "Ohne Begleitung kann ich den Weg nicht allein machen.",
-    "Die Fahrkarte ist für uns zu teuer, wenn wir jede Woche fahren.",
-    "Der Eingang hat Stufen und keinen Aufzug.",
-    "Der Kurs ist vormittags, da gibt es keine Kinderbetreuung.",
-    "Die Informationen gibt es nur auf Deutsch.",
-    "",
-)
+# A plausible text for the first barrier type of a report ("" for no text).
+TEXTS = {
+    "transport": "Der Bus fährt abends nicht mehr, nach dem Kurs komme ich nicht nach Hause.",
+    "travel_cost": "Die Fahrkarte ist für uns zu teuer, wenn wir jede Woche fahren.",
+    "escort": "Ohne Begleitung kann ich den Weg nicht allein machen.",
+    "physical": "Der Eingang hat Stufen und keinen Aufzug.",
+    "times_childcare": "Der Kurs ist vormittags, da gibt es keine Kinderbetreuung.",
+    "language_information": "Die Informationen gibt es nur auf Deutsch.",
+    "offer_cost": "Die Kursgebühr können wir nicht bezahlen.",
+    "other": "",
+}
 
 # (offer index in the CSV, barrier types, number of people saying "affects me too")
 HOT = (
@@ -88,7 +90,7 @@ def load_demo_barriers(password: str) -> int:
             offer=offer,
             offer_text="",
             district_from=offer.district,
-            text=rng.choice(TEXTS[:-1]),
+            text=TEXTS[codes[0]],
             visibility="public",
             details=details(codes),
             is_demo=True,
@@ -105,7 +107,7 @@ def load_demo_barriers(password: str) -> int:
             offer=None if free_text else rng.choice(offers),
             offer_text="Sprachcafé im Stadtteil (Demo)" if free_text else "",
             district_from=districts[rng.choice(numbers)],
-            text=rng.choice(TEXTS),
+            text=TEXTS[codes[0]] if rng.random() < 0.7 else "",
             visibility="administration" if i % 7 == 6 else "public",
             details=details(codes),
             is_demo=True,

@@ -144,7 +144,7 @@ def test_affects_me_too_add_edit_withdraw(
     report = db.session.get(BarrierReport, report.id)
     assert report.affected_count == 2
     mine = db.session.scalar(select(AffectedPerson).where(AffectedPerson.user_id == neighbour.id))
-    assert mine.barrier_types == ["escort", "travel_cost"] and mine.affected == "child"
+    assert mine.barrier_types == ["travel_cost", "escort"] and mine.affected == "child"
     # Own details are shown to the person themself.
     page = client.get(f"/barrieren/{report.id}").get_data(as_text=True)
     assert "My child" in page and "under 18" in page
