@@ -7,3 +7,4 @@ bp = Blueprint("barriers", __name__)
 from . import integration, routes  # noqa: E402, F401
 
 integration.register()
+integration.register_comment_target()

@@ -81,3 +81,40 @@ def register() -> None:
         lister=list_for_district,
         bulk_loader=bulk_load,
     )
+
+
+# --- comments and follows (part A's domains, when they exist) -------------------------------
+
+
+def _load_report(report_id: int):
+    return db.session.get(BarrierReport, report_id)
+
+
+def register_comment_target() -> bool:
+    """Public barrier reports can be commented on like proposals."""
+    try:
+        from ..comments.targets import register_target
+    except ImportError:  # the comments domain is not there (yet)
+        return False
+    from ..core.permissions import can_contribute
+
+    register_target(
+        "barrier_report",
+        load=_load_report,
+        district_id=lambda report: report.district_from_id,
+        url=lambda report: url_for("barriers.report", report_id=report.id),
+        title=lambda report: report.offer.name if report.offer else report.offer_text,
+        can_comment=lambda user, report: report.is_public and can_contribute(user),
+    )
+    return True
+
+
+def notify_status(report: BarrierReport, actor) -> None:
+    """Tell a report's followers about a status change, when notifications exist."""
+    try:
+        from ..notifications import services as notifications
+    except ImportError:
+        return
+    notify = getattr(notifications, "notify_followers", None)
+    if notify is not None:
+        notify("barrier_report", report.id, kind="status_changed", actor=actor)

@@ -20,7 +20,7 @@ from ..core.permissions import (
 )
 from ..districts import services as district_services
 from ..extensions import db
-from . import bp, forms, services
+from . import bp, forms, integration, services
 from .models import BarrierReport, Offer
 
 PAGE_SIZE = 30
@@ -100,7 +100,10 @@ def set_status(report_id: int):
     form = forms.StatusForm()
     if not form.validate_on_submit():
         return _render_report(report, form, 400)
+    before = report.status
     services.set_status(current_user, report, form.status.data, form.reason.data.strip())
+    if report.status != before:
+        integration.notify_status(report, current_user)
     db.session.commit()
     flash(_("The status has been saved."), "success")
     return redirect(url_for("barriers.report", report_id=report.id))
