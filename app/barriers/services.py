@@ -580,6 +580,10 @@ def summary() -> dict:
 
     return {
         "threshold": threshold,
+        "rule": (
+            "Cells count affected people per barrier type; cells with fewer than "
+            f"{threshold} people are omitted; sum_of_shown_cells adds only the cells shown."
+        ),
         "barrier_types": [{"code": c, "label": barrier_label(c)} for c in BARRIER_TYPES],
         "by_offer": finish(offers.values(), lambda e: (e["district"], e["offer"])),
         "by_district": finish(districts.values(), lambda e: e["district"]),
