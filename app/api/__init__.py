@@ -4,5 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import districts  # noqa: E402, F401
 from ..barriers import api as barriers_api  # noqa: E402, F401
+from . import districts  # noqa: E402, F401
