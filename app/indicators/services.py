@@ -18,6 +18,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
 from ..core.time import utcnow
@@ -914,6 +915,7 @@ def list_batches(limit: int = 50) -> list[ImportBatch]:
     return list(
         db.session.scalars(
             select(ImportBatch)
+            .options(selectinload(ImportBatch.created_by))
             .where(ImportBatch.status != "discarded")
             .order_by(ImportBatch.id.desc())
             .limit(limit)

@@ -324,3 +324,21 @@ def test_the_demo_import_can_be_rolled_back_as_a_whole(client, as_planner):
     response = client.post(f"/indikatoren/importe/{demo_batch.id}/zuruecknehmen")
     assert response.status_code == 303
     assert value_count() == 0
+
+
+def test_batches_page_needs_no_query_per_batch(client, as_planner, create_user, count_queries):
+    from app.indicators import services
+
+    def add_batches(n: int) -> None:
+        for _ in range(n):
+            services.create_pending_batch(create_user("planner"), "f.csv", GOOD_LONG.encode(), "x")
+        db.session.commit()
+
+    add_batches(2)
+    client.get("/indikatoren/importe")
+    with count_queries() as few:
+        client.get("/indikatoren/importe")
+    add_batches(4)
+    with count_queries() as more:
+        client.get("/indikatoren/importe")
+    assert more.count == few.count
