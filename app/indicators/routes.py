@@ -124,12 +124,21 @@ def indicator_map_csv():
         abort(404)
     source = services.source_text(data.indicator)
     rows = [
-        [r.number, r.name, data.year, _number(r.value, 3), r.rank or "", source] for r in data.rows
+        [
+            r.number,
+            r.name,
+            data.year,
+            _number(r.value, 3),
+            r.rank or "",
+            "" if r.numerator is None else r.numerator,
+            "" if r.denominator is None else r.denominator,
+            source,
+        ]
+        for r in data.rows
     ]
+    header = ["district", "name", "year", data.indicator.code, "rank", "numerator"]
     return csv_response(
-        f"{data.indicator.code}-{data.year}.csv",
-        ["district", "name", "year", data.indicator.code, "rank", "source"],
-        rows,
+        f"{data.indicator.code}-{data.year}.csv", [*header, "denominator", "source"], rows
     )
 
 

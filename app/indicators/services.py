@@ -166,7 +166,8 @@ def format_number(value: float | None, digits: int = 1) -> str:
         return "–"
     from flask_babel import format_decimal
 
-    return format_decimal(round(value, digits), format="#,##0." + "0" * digits)
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(round(value, digits), format=pattern)
 
 
 def format_signed(value: float | None, digits: int = 2) -> str:

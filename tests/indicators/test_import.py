@@ -240,6 +240,10 @@ def test_numerator_and_denominator_are_stored(client, as_planner):
     client.post(f"/indikatoren/import/{last_batch().id}/bestaetigen")
     stored = db.session.scalar(select(IndicatorValue).where(IndicatorValue.year == 2025))
     assert (stored.numerator, stored.denominator) == (1000, 4000)
+    page = client.get("/indikatoren/karte?indicator=sgb2_rate&year=2025").get_data(as_text=True)
+    assert "Nenner" in page and "4.000" in page
+    text = client.get("/indikatoren/karte.csv?indicator=sgb2_rate&year=2025").get_data(as_text=True)
+    assert "1000.0,4000.0" in text
 
 
 def test_xlsx_first_sheet(client, as_planner):
