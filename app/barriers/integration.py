@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
@@ -83,15 +84,32 @@ def register() -> None:
     )
 
 
-# --- comments and follows (part A's domains, when they exist) -------------------------------
+# --- comments, follows, "my contributions" (part A's domains, when they exist) ----------------
 
 
-def _load_report(report_id: int):
-    return db.session.get(BarrierReport, report_id)
+def _public_report(report_id: int):
+    """Only public, not removed reports can be commented on or followed: a private report's
+    existence must not show through the follow or comment endpoints."""
+    report = db.session.get(BarrierReport, report_id)
+    return report if report is not None and report.is_public else None
+
+
+def _public_reports(ids: Iterable[int]) -> dict[int, BarrierReport]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    reports = db.session.scalars(
+        select(BarrierReport).where(BarrierReport.id.in_(ids), *_public())
+    ).unique()
+    return {r.id: r for r in reports}
+
+
+def _title(report: BarrierReport) -> str:
+    return report.offer.name if report.offer else (report.offer_text or "")
 
 
 def register_comment_target() -> bool:
-    """Public barrier reports can be commented on like proposals."""
+    """Public barrier reports can be commented on and followed like proposals."""
     try:
         from ..comments.targets import register_target
     except ImportError:  # the comments domain is not there (yet)
@@ -100,21 +118,77 @@ def register_comment_target() -> bool:
 
     register_target(
         "barrier_report",
-        load=_load_report,
+        load=_public_report,
+        load_many=_public_reports,
         district_id=lambda report: report.district_from_id,
         url=lambda report: url_for("barriers.report", report_id=report.id),
-        title=lambda report: report.offer.name if report.offer else report.offer_text,
+        title=_title,
         can_comment=lambda user, report: report.is_public and can_contribute(user),
     )
     return True
 
 
-def notify_status(report: BarrierReport, actor) -> None:
-    """Tell a report's followers about a status change, when notifications exist."""
+def _contributions(user) -> list:
+    from ..notifications.contributions import Item
+    from . import services
+
+    items = []
+    for report in services.own_reports(user):
+        if report.author_id == user.id:
+            note = _("You reported this barrier.")
+        else:
+            note = _("You said: this affects me too.")
+        if not report.is_public:
+            note += " " + _("Not public.")
+        items.append(
+            Item(
+                title=_title(report),
+                url=url_for("barriers.report", report_id=report.id),
+                date=report.created_at,
+                note=note,
+            )
+        )
+    return items
+
+
+def register_contributions() -> bool:
+    try:
+        from ..notifications.contributions import register
+    except ImportError:
+        return False
+    register("barriers", _l("Access-barrier reports"), _contributions, order=40)
+    return True
+
+
+def _notifications():
     try:
         from ..notifications import services as notifications
     except ImportError:
-        return
-    notify = getattr(notifications, "notify_followers", None)
-    if notify is not None:
-        notify("barrier_report", report.id, kind="status_changed", actor=actor)
+        return None
+    return notifications
+
+
+def follow_own(user, report: BarrierReport) -> None:
+    """The reporter follows their own public report."""
+    notifications = _notifications()
+    if notifications is not None and report.is_public:
+        notifications.follow(user, "barrier_report", report.id)
+
+
+def notify_status(report: BarrierReport, actor) -> None:
+    """Tell a report's followers about a status change."""
+    notifications = _notifications()
+    if notifications is not None:
+        notifications.notify_followers(
+            "barrier_report", report.id, kind="status_changed", actor=actor
+        )
+
+
+def notify_affected(report: BarrierReport, user) -> None:
+    """Tell followers that one more person is affected – without naming that person (who is
+    affected by what is a personal detail), so no actor is stored."""
+    notifications = _notifications()
+    if notifications is not None and report.is_public:
+        notifications.notify_followers(
+            "barrier_report", report.id, kind="affected_too", exclude_user_ids=[user.id]
+        )

@@ -63,7 +63,11 @@ def _load_report(report_id: int) -> BarrierReport:
 def _comments_available(report: BarrierReport) -> bool:
     from flask import current_app
 
-    return report.is_public and "comments" in current_app.blueprints
+    return (
+        report.is_public
+        and "comments" in current_app.blueprints
+        and "notifications" in current_app.blueprints
+    )
 
 
 @bp.get("/barrieren/<int:report_id>")
@@ -156,7 +160,7 @@ def new_report():
         except services.BarrierError as exc:
             form.offer_text.errors.append(str(exc))
         else:
-            _follow(report)
+            integration.follow_own(current_user, report)
             db.session.commit()
             flash(_("Thank you. Your report has been saved."), "success")
             return redirect(url_for("barriers.report", report_id=report.id))
@@ -164,17 +168,6 @@ def new_report():
     return render_template(
         "barriers/form.html", form=form, q=request.args.get("q", "")[:100]
     ), status
-
-
-def _follow(report: BarrierReport) -> None:
-    """The reporter follows their own report, when part A's follows exist."""
-    try:
-        from ..notifications import services as notifications
-    except ImportError:  # pragma: no cover - before the notifications domain exists
-        return
-    follow = getattr(notifications, "follow", None)
-    if follow is not None and report.is_public:
-        follow(current_user, "barrier_report", report.id)
 
 
 @bp.route("/barrieren/<int:report_id>/betrifft-mich", methods=["GET", "POST"])
@@ -197,6 +190,8 @@ def affected(report_id: int):
         form = forms.AffectedDetailsForm()
     if form.validate_on_submit():
         services.set_affected(current_user, report, form.details())
+        if own is None:
+            integration.notify_affected(report, current_user)
         db.session.commit()
         flash(_("Thank you. Your details have been saved."), "success")
         return redirect(url_for("barriers.report", report_id=report.id))
