@@ -67,12 +67,14 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.admin import bp as admin_bp
     from .api import bp as api_bp
     from .barriers import bp as barriers_bp
+    from .comments import bp as comments_bp
     from .core.audit_views import bp as audit_bp
     from .core.routes import bp as core_bp
     from .districts import bp as districts_bp
     from .districts.admin import bp as districts_admin_bp
     from .indicators import api_bp as indicators_api_bp
     from .indicators import bp as indicators_bp
+    from .notifications import bp as notifications_bp
 
     for blueprint in (
         core_bp,
@@ -87,6 +89,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(barriers_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(indicators_api_bp)
+    app.register_blueprint(comments_bp)
+    app.register_blueprint(notifications_bp)
 
 
 def _register_cli(app: Flask) -> None:

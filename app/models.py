@@ -12,12 +12,17 @@ from .indicators.models import (
     IndicatorValue,
     IndicatorValueChange,
 )
+from .notifications.models import Follow, Notification
 
 __all__ = [
     "AffectedBarrier",
     "AffectedPerson",
     "AuditEntry",
     "BarrierReport",
+    "Comment",
+    "CommentReport",
+    "Follow",
+    "Notification",
     "Offer",
     "OfferType",
     "Council",

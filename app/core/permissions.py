@@ -181,6 +181,43 @@ def can_link_inputs(user: Any) -> bool:
     return is_planner(user) or is_admin(user)
 
 
+# --- comments and follows (issue 3 part A) ----------------------------------------------
+# Whether a particular object takes comments is the target's own rule (the ``can_comment``
+# registered in ``app.comments.targets``); these predicates are the person-level part.
+
+
+def can_comment(user: Any) -> bool:
+    return can_contribute(user)
+
+
+def _is_author(user: Any, obj: Any) -> bool:
+    return _active(user) and obj is not None and obj.author_id == user.id
+
+
+def can_edit_comment(user: Any, comment: Any) -> bool:
+    """The author, within the edit window (15 minutes), while not deleted."""
+    from ..comments.services import within_edit_window
+
+    return (
+        _is_author(user, comment)
+        and can_contribute(user)
+        and comment.deleted_at is None
+        and within_edit_window(comment)
+    )
+
+
+def can_delete_comment(user: Any, comment: Any) -> bool:
+    return _is_author(user, comment) and comment.deleted_at is None
+
+
+def can_report_comment(user: Any, comment: Any) -> bool:
+    return can_contribute(user) and comment.author_id != user.id and comment.deleted_at is None
+
+
+def can_follow(user: Any) -> bool:
+    return is_signed_in(user)
+
+
 # --- wiring -----------------------------------------------------------------------------
 
 Predicate = Callable[[Any], bool]

@@ -1,0 +1,7 @@
+"""Follows, in-app notifications and "my contributions"."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from . import routes  # noqa: E402, F401

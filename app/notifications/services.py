@@ -1,0 +1,183 @@
+"""Following things and telling followers what happened. Flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..comments.targets import get_target
+from ..core.time import utcnow
+from ..extensions import db
+from .models import Follow, Notification
+
+PAGE_SIZE = 30
+
+
+class FollowError(ValueError):
+    """Following this is not possible."""
+
+
+def follow(user: Any, target_type: str, target_id: int) -> None:
+    """Follow a registered target (idempotent, safe under concurrent clicks)."""
+    target = get_target(target_type)
+    if target is None or target.load(target_id) is None:
+        raise FollowError(_("This cannot be followed."))
+    if is_following(user, target_type, target_id):
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(Follow(user_id=user.id, target_type=target_type, target_id=target_id))
+    except IntegrityError:
+        pass  # followed meanwhile by a parallel request
+
+
+def unfollow(user: Any, target_type: str, target_id: int) -> None:
+    db.session.execute(
+        delete(Follow).where(
+            Follow.user_id == user.id,
+            Follow.target_type == target_type,
+            Follow.target_id == target_id,
+        )
+    )
+
+
+def is_following(user: Any, target_type: str, target_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            select(Follow.id).where(
+                Follow.user_id == user.id,
+                Follow.target_type == target_type,
+                Follow.target_id == target_id,
+            )
+        )
+        is not None
+    )
+
+
+def follower_ids(target_type: str, target_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Follow.user_id).where(
+                Follow.target_type == target_type, Follow.target_id == target_id
+            )
+        )
+    )
+
+
+def notify_users(
+    user_ids: Iterable[int], *, kind: str, target_type: str, target_id: int, actor: Any = None
+) -> int:
+    actor_id = getattr(actor, "id", None)
+    rows = [
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "target_type": target_type,
+            "target_id": target_id,
+            "actor_id": actor_id,
+            "created_at": utcnow(),
+            "channel": "app",
+        }
+        for user_id in sorted(set(user_ids))
+        if user_id != actor_id
+    ]
+    if rows:
+        db.session.execute(Notification.__table__.insert(), rows)
+    return len(rows)
+
+
+def notify_followers(
+    target_type: str,
+    target_id: int,
+    *,
+    kind: str,
+    actor: Any = None,
+    exclude_user_ids: Iterable[int] = (),
+    about: tuple[str, int] | None = None,
+) -> int:
+    """Notify everyone who follows ``(target_type, target_id)``, except the actor.
+
+    ``about`` points the notification at another object, e.g. followers of a district
+    are told about a new proposal in it: ``notify_followers("district", 5, about=("proposal", 9))``.
+    """
+    excluded = set(exclude_user_ids)
+    recipients = [u for u in follower_ids(target_type, target_id) if u not in excluded]
+    subject_type, subject_id = about or (target_type, target_id)
+    return notify_users(
+        recipients, kind=kind, target_type=subject_type, target_id=subject_id, actor=actor
+    )
+
+
+def unread_count(user: Any) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def mark_all_read(user: Any) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+def page_for(user: Any, page: int) -> tuple[list[dict], int]:
+    """One page of the person's notifications, newest first, with their targets' titles and
+    links (targets of one type are loaded together)."""
+    from sqlalchemy.orm import joinedload
+
+    total = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user.id)
+    )
+    rows = db.session.scalars(
+        select(Notification)
+        .options(joinedload(Notification.actor))
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    by_type: dict[str, set[int]] = {}
+    for n in rows:
+        by_type.setdefault(n.target_type, set()).add(n.target_id)
+    loaded: dict[tuple[str, int], Any] = {}
+    for target_type, ids in by_type.items():
+        target = get_target(target_type)
+        if target is not None:
+            for target_id, obj in target.get_many(ids).items():
+                loaded[(target_type, target_id)] = obj
+    items = []
+    for n in rows:
+        target = get_target(n.target_type)
+        obj = loaded.get((n.target_type, n.target_id))
+        items.append(
+            {
+                "notification": n,
+                "title": target.title(obj) if obj is not None else _("(no longer available)"),
+                "url": target.url(obj) if obj is not None else None,
+                "text": describe(n.kind),
+            }
+        )
+    return items, total
+
+
+def describe(kind: str) -> str:
+    texts = {
+        "new_comment": _("New comment"),
+        "reply": _("Reply to your comment"),
+        "status_changed": _("Status changed"),
+        "new_proposal": _("New proposal in a district you follow"),
+        "affected_too": _("Someone else is affected too"),
+    }
+    return texts.get(kind, kind)
