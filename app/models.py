@@ -2,6 +2,7 @@
 
 from .accounts.models import Office, RoleAssignment, User
 from .barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
+from .comments.models import Comment, CommentReport
 from .core.audit import AuditEntry
 from .districts.models import Council, District
 from .indicators.models import (
@@ -13,12 +14,14 @@ from .indicators.models import (
     IndicatorValueChange,
 )
 from .notifications.models import Follow, Notification
+from .proposals.models import Category, Proposal, Support
 
 __all__ = [
     "AffectedBarrier",
     "AffectedPerson",
     "AuditEntry",
     "BarrierReport",
+    "Category",
     "Comment",
     "CommentReport",
     "Follow",
@@ -34,6 +37,8 @@ __all__ = [
     "IndicatorValue",
     "IndicatorValueChange",
     "Office",
+    "Proposal",
     "RoleAssignment",
+    "Support",
     "User",
 ]

@@ -20,13 +20,16 @@ def setup_command() -> None:
     """Load the base data every installation needs: districts, councils, offices."""
     from ..accounts.services import load_offices
     from ..districts.services import load_districts
+    from ..proposals.services import load_categories
 
     report = load_districts()
     created = load_offices()
+    categories = load_categories()
     db.session.commit()
     click.echo(
         f"districts: {report.districts_created} created, {report.districts_updated} updated; "
-        f"councils: {report.councils_created} created; offices: {created} created"
+        f"councils: {report.councils_created} created; offices: {created} created; "
+        f"proposal categories: {categories} created"
     )
 
 
