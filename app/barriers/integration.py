@@ -186,9 +186,13 @@ def notify_status(report: BarrierReport, actor) -> None:
 
 def notify_affected(report: BarrierReport, user) -> None:
     """Tell followers that one more person is affected – without naming that person (who is
-    affected by what is a personal detail), so no actor is stored."""
+    affected by what is a personal detail), so no actor is stored. Only from the threshold
+    on: below it the report shows "fewer than N", and counting notifications must not reveal
+    the exact number."""
+    from .services import min_cell
+
     notifications = _notifications()
-    if notifications is not None and report.is_public:
+    if notifications is not None and report.is_public and report.affected_count >= min_cell():
         notifications.notify_followers(
             "barrier_report", report.id, kind="affected_too", exclude_user_ids=[user.id]
         )
