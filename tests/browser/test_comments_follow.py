@@ -1,0 +1,104 @@
+"""Comments, replies, follows and notifications in Chromium (on a public barrier report, the
+first commentable target that exists; proposals use the same include), axe on the
+notifications and "my contributions" pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.barriers import services
+from app.extensions import db
+from tests.conftest import PASSWORD
+
+from .conftest import assert_no_serious_axe_violations, login_in_browser
+
+
+@pytest.fixture
+def report(districts, create_user):
+    services.load_offer_types()
+    types = {t.slug: t for t in services.offer_types()}
+    offer = services.save_offer(
+        None,
+        None,
+        name="Bibliothek Testplatz",
+        type_id=types["library"].id,
+        address="Teststraße 1",
+        provider="Testträger",
+        lat=50.9785,
+        lon=11.0265,
+    )
+    author = create_user()
+    made = services.create_report(
+        author,
+        offer=offer,
+        offer_text="",
+        district_from=districts["23"],
+        text="Der Bus fährt abends nicht.",
+        visibility="public",
+        details={
+            "barrier_types": ["transport"],
+            "affected": "self",
+            "age_group": "30_49",
+            "participation_benefits": "not_stated",
+        },
+    )
+    db.session.commit()
+    return made
+
+
+def _logout(page):
+    page.get_by_role("button", name="Abmelden").click()
+
+
+def test_follow_comment_reply_and_notification(page, live_server, report, create_user):
+    follower, commenter = create_user(), create_user()
+    url = f"/barrieren/{report.id}"
+
+    # 1. The follower follows the report.
+    login_in_browser(page, follower.email, PASSWORD)
+    page.goto(url)
+    page.get_by_role("button", name="Folgen").click()
+    page.wait_for_url(f"**{url}")
+    assert page.locator(".follow-form button[aria-pressed=true]").is_visible()
+    _logout(page)
+
+    # 2. Someone else comments.
+    login_in_browser(page, commenter.email, PASSWORD)
+    page.goto(url)
+    page.get_by_label("Ihr Kommentar").fill("Bei mir ist es genauso.")
+    page.get_by_role("button", name="Kommentar veröffentlichen").click()
+    page.wait_for_url(f"**{url}#comment-*")
+    assert page.get_by_text("Bei mir ist es genauso.").is_visible()
+    _logout(page)
+
+    # 3. The follower sees the unread count, the notification, and replies.
+    login_in_browser(page, follower.email, PASSWORD)
+    nav_link = page.locator("nav a[href='/benachrichtigungen']")
+    assert "1" in nav_link.inner_text()
+    nav_link.click()
+    page.wait_for_url("**/benachrichtigungen")
+    assert page.get_by_text("Neuer Kommentar").is_visible()
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Alle als gelesen markieren").click()
+    page.wait_for_url("**/benachrichtigungen")
+    assert "1" not in page.locator("nav a[href='/benachrichtigungen']").inner_text()
+    page.locator("ul.notifications a").first.click()
+    page.wait_for_url(f"**{url}")
+    page.locator(".reply-form summary").first.click()
+    page.locator(".reply-form textarea").first.fill("Danke, das hilft.")
+    page.get_by_role("button", name="Antwort senden").click()
+    page.wait_for_url(f"**{url}#comment-*")
+    reply = page.locator("article.comment.reply")
+    assert reply.count() == 1 and "Danke, das hilft." in reply.inner_text()
+    assert_no_serious_axe_violations(page)
+
+    # 4. My contributions lists the reply.
+    page.goto("/meine-beitraege")
+    assert page.get_by_text("Danke, das hilft.").is_visible()
+    assert_no_serious_axe_violations(page)
+    _logout(page)
+
+    # 5. The commenter is told about the reply.
+    login_in_browser(page, commenter.email, PASSWORD)
+    page.goto("/benachrichtigungen")
+    assert page.get_by_text("Antwort auf Ihren Kommentar").is_visible()
