@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from .indicators import api_bp as indicators_api_bp
     from .indicators import bp as indicators_bp
     from .notifications import bp as notifications_bp
+    from .proposals.map_routes import bp as proposal_map_bp
 
     for blueprint in (
         core_bp,
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(indicators_api_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(proposal_map_bp)
 
 
 def _register_cli(app: Flask) -> None:

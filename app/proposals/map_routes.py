@@ -1,0 +1,88 @@
+"""The map page ``/karte``: proposals (and offers, barrier reports, districts) on a map, with a
+server-rendered list of exactly the same proposals; filters are a plain GET form."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core.permissions import public
+from ..districts import services as district_services
+from ..extensions import db
+from . import listing
+
+bp = Blueprint("proposal_map", __name__)
+
+PAGE_SIZE = 100
+
+STATUS_LABELS = {
+    "submitted": _l("Submitted"),
+    "in_review": _l("In review"),
+    "accepted": _l("Accepted"),
+    "rejected": _l("Rejected"),
+    "implemented": _l("Implemented"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+
+def _categories():
+    from .models import Category
+
+    return list(
+        db.session.scalars(
+            select(Category).where(Category.active.is_(True)).order_by(Category.sort, Category.id)
+        )
+    )
+
+
+def _page_url(filters: listing.Filters, cursor: int | None) -> str:
+    return url_for("proposal_map.map_page", **filters.query_args(cursor=cursor, limit=None))
+
+
+@bp.get("/karte")
+@public
+def map_page():
+    error = None
+    args = {
+        k: v for k, v in request.args.items() if k in ("category", "district", "status", "cursor")
+    }
+    try:
+        filters = listing.parse_filters(args)
+    except listing.FilterError as exc:
+        error = str(exc)
+        filters = listing.Filters()
+    filters.limit = PAGE_SIZE
+    rows, next_cursor, total = listing.find(filters)
+    api_args = filters.query_args(limit=PAGE_SIZE)
+    layers = {
+        "offers": url_for("api.offers") if "api.offers" in current_app.view_functions else "",
+        "barriers": url_for("api.barriers") if "api.barriers" in current_app.view_functions else "",
+    }
+    return (
+        render_template(
+            "proposals/map.html",
+            rows=rows,
+            total=total,
+            filters=filters,
+            error=error,
+            typed=request.args,
+            categories=_categories(),
+            districts=district_services.list_districts(),
+            statuses=STATUS_LABELS,
+            api_url=url_for("api.proposals", **api_args),
+            next_url=(
+                url_for(
+                    "proposal_map.map_page", **filters.query_args(cursor=next_cursor, limit=None)
+                )
+                if next_cursor
+                else None
+            ),
+            first_url=(_page_url(filters, None) if filters.cursor else None),
+            layers=layers,
+            page_size=PAGE_SIZE,
+            error_title=_("Please correct the filter:"),
+        ),
+        400 if error else 200,
+    )
