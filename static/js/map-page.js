@@ -12,7 +12,7 @@
   if (!el || typeof L === "undefined") { return; }
   var data = el.dataset;
   var center = data.center.split(",").map(Number);
-  var map = L.map(el, { scrollWheelZoom: false }).setView(center, Number(data.zoom));
+  var map = L.map(el, { scrollWheelZoom: false, maxZoom: 19 }).setView(center, Number(data.zoom));
   el.quartierMap = map;
   map.attributionControl.setPrefix(false);
   if (data.tileUrl) {

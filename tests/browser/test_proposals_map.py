@@ -1,0 +1,64 @@
+"""The map page in Chromium: markers with names, keyboard access, the filter form, axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.barriers import services as barrier_services
+from app.extensions import db
+from tests.proposals.listing_helpers import make_proposals
+
+from .conftest import assert_no_serious_axe_violations
+
+
+@pytest.fixture
+def data(districts, create_user):
+    barrier_services.load_offer_types()
+    types = {t.slug: t for t in barrier_services.offer_types()}
+    barrier_services.save_offer(
+        None,
+        None,
+        name="Bibliothek Testplatz",
+        type_id=types["library"].id,
+        address="Teststraße 1",
+        provider="Testträger",
+        lat=50.9785,
+        lon=11.0265,
+    )
+    db.session.commit()
+    return make_proposals(create_user)
+
+
+def test_map_shows_the_proposals_and_works_by_keyboard(page, live_server, data):
+    page.goto("/karte")
+    page.wait_for_selector("#proposal-map[data-loaded]")
+    assert page.locator("#proposal-map").get_attribute("data-loaded") == str(len(data["all"]))
+    # Every list row is on the map (as a marker or inside a cluster).
+    assert page.locator("#proposal-list tbody tr").count() == len(data["all"])
+    # Markers and clusters are focusable and have accessible names.
+    icons = page.locator("#proposal-map .leaflet-marker-icon")
+    assert icons.count() >= 1
+    first = icons.first
+    assert first.get_attribute("tabindex") == "0"
+    name = first.get_attribute("aria-label") or first.get_attribute("title") or first.inner_text()
+    assert name.strip()
+    # A single proposal marker: Enter opens its popup with a link to the proposal.
+    page.locator("#filter-district").select_option("01")
+    page.locator("#filter-category").select_option("education")
+    page.locator(".filter-form button[type=submit]").click()
+    page.wait_for_url("**/karte?**district=01**")
+    page.wait_for_selector("#proposal-map[data-loaded='1']")
+    marker = page.locator("#proposal-map .leaflet-marker-icon[data-proposal]").first
+    marker.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup-content a")
+    link.wait_for()
+    assert link.inner_text() == data["all"][2].title
+    assert page.locator("#proposal-list tbody tr").count() == 1
+    assert_no_serious_axe_violations(page)
+
+
+def test_map_page_axe_with_all_layers(page, live_server, data):
+    page.goto("/karte")
+    page.wait_for_selector("#proposal-map[data-loaded]")
+    assert_no_serious_axe_violations(page)
