@@ -116,6 +116,22 @@
     el.setAttribute("data-loaded", String(collection.features.length));
   });
 
+  // Offers and barrier reports: focusable markers with a name (title) and a popup link.
+  function pointMarker(c, label, className, url) {
+    var box = document.createElement("span");
+    box.className = className;
+    var marker = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [22, 22] }),
+      title: label, alt: label, keyboard: true
+    }).bindPopup('<a href="' + text(url) + '">' + text(label) + "</a>");
+    onEnter(marker, function () { marker.openPopup(); });
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute("aria-label", label); }
+    });
+    return marker;
+  }
+
   load(data.offersUrl).then(function (collection) {
     if (!collection || !collection.features) { return; }
     var layer = L.layerGroup();
@@ -123,9 +139,7 @@
       var p = feature.properties;
       var c = feature.geometry.coordinates;
       var label = data.labelOffer + ": " + p.name + (p.type_label ? " (" + p.type_label + ")" : "");
-      var m = L.circleMarker([c[1], c[0]], { radius: 6, color: "#1b5e20", weight: 2, fillOpacity: 0.6 })
-        .bindPopup('<a href="' + text(p.url) + '">' + text(label) + "</a>");
-      layer.addLayer(m);
+      layer.addLayer(pointMarker(c, label, "legend-swatch legend-offer", p.url));
     });
     layer.addTo(map);
     control.addOverlay(layer, data.labelOffers);
@@ -138,8 +152,7 @@
       var p = feature.properties;
       var c = feature.geometry.coordinates;
       var label = data.labelBarrier + ": " + p.offer_name + " – " + (p.barrier_labels || []).join(", ");
-      layer.addLayer(L.circleMarker([c[1], c[0]], { radius: 8, color: "#b00020", weight: 2, fillOpacity: 0.3 })
-        .bindPopup('<a href="' + text(p.url) + '">' + text(label) + "</a>"));
+      layer.addLayer(pointMarker(c, label, "legend-swatch legend-barrier", p.url));
     });
     layer.addTo(map);
     control.addOverlay(layer, data.labelBarriers);
