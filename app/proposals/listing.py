@@ -1,8 +1,9 @@
 """The one query behind ``GET /api/v1/proposals``, the map page and its list view.
 
 Filtering happens in SQL (bbox on the indexed lat/lon, category slug, district number,
-status); supports and comments are counted with grouped subqueries over the current page
-only, so a page costs the same number of queries however many rows it has.
+status); supports and comments are counted by subqueries inside the same statement, for the
+rows of the current page only, so a page costs the same number of queries however many rows
+it has.
 
 **Whole-city requests: cap and page.** A page holds at most ``MAX_LIMIT`` (600) proposals,
 newest first, with a ``next`` cursor (the last id) for the following page and the ``total``
@@ -150,7 +151,7 @@ class Row:
 
 
 def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int | None]:
-    """One page of proposals: ``(rows, next_cursor, total)``. Two queries (one without total)."""
+    """One page of proposals: ``(rows, next_cursor, total)``; one query, two if more pages."""
     from ..comments.models import Comment
     from ..districts.models import District
     from .models import Category, Proposal, Support
@@ -159,28 +160,24 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
     page_conditions = list(conditions)
     if filters.cursor is not None:
         page_conditions.append(Proposal.id < filters.cursor)
-    page = (
-        select(Proposal.id)
-        .where(and_(*page_conditions))
-        .order_by(Proposal.id.desc())
-        .limit(filters.limit + 1)
-        .subquery()
-    )
+    # Counts as correlated subqueries inside the one statement: each is an index lookup for
+    # the rows of this page only (grouping over the whole supports table first made
+    # PostgreSQL scan it on every request).
     supports = (
-        select(Support.proposal_id.label("pid"), func.count().label("n"))
-        .where(Support.proposal_id.in_(select(page.c.id)))
-        .group_by(Support.proposal_id)
-        .subquery()
+        select(func.count(Support.id))
+        .where(Support.proposal_id == Proposal.id)
+        .correlate(Proposal)
+        .scalar_subquery()
     )
     comments = (
-        select(Comment.target_id.label("pid"), func.count().label("n"))
+        select(func.count(Comment.id))
         .where(
             Comment.target_type == "proposal",
+            Comment.target_id == Proposal.id,
             Comment.deleted_at.is_(None),
-            Comment.target_id.in_(select(page.c.id)),
         )
-        .group_by(Comment.target_id)
-        .subquery()
+        .correlate(Proposal)
+        .scalar_subquery()
     )
     query = (
         select(
@@ -196,16 +193,15 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
             Category.icon,
             District.number,
             District.name,
-            func.coalesce(supports.c.n, 0),
-            func.coalesce(comments.c.n, 0),
+            supports,
+            comments,
         )
-        .select_from(page)
-        .join(Proposal, Proposal.id == page.c.id)
+        .select_from(Proposal)
         .outerjoin(Category, Category.id == Proposal.category_id)
         .outerjoin(District, District.id == Proposal.district_id)
-        .outerjoin(supports, supports.c.pid == Proposal.id)
-        .outerjoin(comments, comments.c.pid == Proposal.id)
+        .where(and_(*page_conditions))
         .order_by(Proposal.id.desc())
+        .limit(filters.limit + 1)
     )
     rows = [Row(*r) for r in db.session.execute(query).all()]
     next_cursor = None
@@ -213,6 +209,8 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
         rows = rows[: filters.limit]
         next_cursor = rows[-1].id
     total = None
-    if with_total:
+    if with_total and next_cursor is None and filters.cursor is None:
+        total = len(rows)  # everything fits on the first page: no count query needed
+    elif with_total:
         total = db.session.scalar(select(func.count(Proposal.id)).where(and_(*conditions)))
     return rows, next_cursor, total
