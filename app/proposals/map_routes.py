@@ -37,6 +37,26 @@ def _categories():
     )
 
 
+def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[dict]]:
+    """The offers and public barrier reports the map shows, for the list view (part B's
+    GeoJSON services, the same the map layers load; empty when that domain is absent)."""
+    if not (layers["offers"] or layers["barriers"]):
+        return [], []
+    import json
+
+    from ..barriers import services as barrier_services
+
+    def props(body: str) -> list[dict]:
+        return [f["properties"] for f in json.loads(body)["features"]]
+
+    return (
+        props(barrier_services.offers_geojson(None, district, 1000)) if layers["offers"] else [],
+        props(barrier_services.barriers_geojson(None, district, 1000))
+        if layers["barriers"]
+        else [],
+    )
+
+
 def _page_url(filters: listing.Filters, cursor: int | None) -> str:
     return url_for("proposal_map.map_page", **filters.query_args(cursor=cursor, limit=None))
 
@@ -56,10 +76,13 @@ def map_page():
     filters.limit = PAGE_SIZE
     rows, next_cursor, total = listing.find(filters)
     api_args = filters.query_args(limit=PAGE_SIZE)
+    layer_args = {"district": filters.district} if filters.district else {}
+    views = current_app.view_functions
     layers = {
-        "offers": url_for("api.offers") if "api.offers" in current_app.view_functions else "",
-        "barriers": url_for("api.barriers") if "api.barriers" in current_app.view_functions else "",
+        "offers": url_for("api.offers", **layer_args) if "api.offers" in views else "",
+        "barriers": url_for("api.barriers", **layer_args) if "api.barriers" in views else "",
     }
+    offers, barriers = _other_layers(filters.district, layers)
     return (
         render_template(
             "proposals/map.html",
@@ -81,6 +104,8 @@ def map_page():
             ),
             first_url=(_page_url(filters, None) if filters.cursor else None),
             layers=layers,
+            offers=offers,
+            barriers=barriers,
             page_size=PAGE_SIZE,
             error_title=_("Please correct the filter:"),
         ),

@@ -71,3 +71,26 @@ def test_map_page_query_count_is_constant(client, data, create_user, count_queri
     with count_queries() as many:
         client.get("/karte")
     assert many.count == few.count
+
+
+def test_offers_and_barrier_reports_are_listed_too(client, data):
+    from app.barriers import services as barrier_services
+
+    barrier_services.load_offer_types()
+    types = {t.slug: t for t in barrier_services.offer_types()}
+    barrier_services.save_offer(
+        None,
+        None,
+        name="Bibliothek Kartentest",
+        type_id=types["library"].id,
+        address="Teststraße 1",
+        provider="Testträger",
+        lat=50.9785,
+        lon=11.0265,
+    )
+    from app.extensions import db
+
+    db.session.commit()
+    page = client.get("/karte?district=01").get_data(as_text=True)
+    assert "Bibliothek Kartentest" in page
+    assert 'data-offers-url="/api/v1/offers?district=01"' in page
