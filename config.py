@@ -94,6 +94,8 @@ class Config:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
     )
     TILE_CACHE_DIR = os.environ.get("TILE_CACHE_DIR", str(INSTANCE_DIR / "tile-cache"))
+    # Proposal photos (re-encoded JPEGs without metadata, random names).
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     TILE_PROXY_TIMEOUT = 5
     DISTRICT_ATTRIBUTION = (
         "Ortsteilgrenzen: &copy; Landeshauptstadt Erfurt, Geoportal, "

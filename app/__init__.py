@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from .indicators import api_bp as indicators_api_bp
     from .indicators import bp as indicators_bp
     from .notifications import bp as notifications_bp
+    from .proposals import bp as proposals_bp
     from .proposals.map_routes import bp as proposal_map_bp
 
     for blueprint in (
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(indicators_api_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_map_bp)
 
 

@@ -181,6 +181,45 @@ def can_link_inputs(user: Any) -> bool:
     return is_planner(user) or is_admin(user)
 
 
+# --- proposals (issue 3 part A) ----------------------------------------------------------
+# Authors cannot support their own proposal (their proposal already counts as their voice);
+# withdrawn proposals cannot be supported. Editing ends with the first comment, support or
+# status change (``app.proposals.services.is_locked``).
+
+
+def can_create_proposal(user: Any) -> bool:
+    return can_contribute(user)
+
+
+def can_edit_proposal(user: Any, proposal: Any) -> bool:
+    from ..proposals.services import is_locked
+
+    return (
+        can_contribute(user)
+        and proposal is not None
+        and proposal.author_id == user.id
+        and not is_locked(proposal)
+    )
+
+
+def can_withdraw_proposal(user: Any, proposal: Any) -> bool:
+    return (
+        _active(user)
+        and proposal is not None
+        and proposal.author_id == user.id
+        and proposal.status != "withdrawn"
+    )
+
+
+def can_support_proposal(user: Any, proposal: Any = None) -> bool:
+    """Person-level without ``proposal``; with it: not one's own, not withdrawn."""
+    if not can_contribute(user):
+        return False
+    if proposal is None:
+        return True
+    return proposal.author_id != user.id and proposal.status != "withdrawn"
+
+
 # --- comments and follows (issue 3 part A) ----------------------------------------------
 # Whether a particular object takes comments is the target's own rule (the ``can_comment``
 # registered in ``app.comments.targets``); these predicates are the person-level part.

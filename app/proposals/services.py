@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import math
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..core.audit import record
+from ..districts import services as district_services
+from ..districts.models import District
 from ..extensions import db
-from .models import CATEGORIES, Category
+from .models import (
+    CATEGORIES,
+    STATUS_SUBMITTED,
+    STATUS_WITHDRAWN,
+    Category,
+    Proposal,
+    Support,
+)
 
 
 def load_categories() -> int:
@@ -29,3 +48,290 @@ def categories(*, include_inactive: bool = False) -> list[Category]:
     if not include_inactive:
         query = query.where(Category.active.is_(True))
     return list(db.session.scalars(query))
+
+
+# --- creating, editing, withdrawing ---------------------------------------------------------
+
+
+class ProposalError(ValueError):
+    """A rule of the domain was broken; the message is translated."""
+
+
+@dataclass
+class Place:
+    lat: float
+    lon: float
+    district: District
+    address: str
+    from_map: bool
+
+
+def place_from_point(lat: float, lon: float, address: str = "") -> Place:
+    """The place of a map point; raises :class:`OutsideCity` outside Erfurt."""
+    area = district_services.locate(lat, lon)
+    district = db.session.get(District, area.id)
+    return Place(lat, lon, district, address, True)
+
+
+def place_from_district(district: District, address: str = "") -> Place:
+    """Without a map point the place is the district's label point."""
+    return Place(district.label_lat, district.label_lon, district, address, False)
+
+
+def create_proposal(
+    author,
+    *,
+    title: str,
+    description: str,
+    category: Category,
+    place: Place,
+    photo: str | None = None,
+    is_demo: bool = False,
+) -> Proposal:
+    proposal = Proposal(
+        title=title.strip(),
+        description=description.strip(),
+        category_id=category.id,
+        author_id=author.id if author is not None else None,
+        lat=place.lat,
+        lon=place.lon,
+        district_id=place.district.id,
+        address=place.address.strip(),
+        place_from_map=place.from_map,
+        photo=photo,
+        is_demo=is_demo,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def support_count(proposal_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Support.id)).where(Support.proposal_id == proposal_id)
+    )
+
+
+def comment_count(proposal_id: int) -> int:
+    try:
+        from ..comments.services import count_for
+    except ImportError:  # the comments domain is not there (yet)
+        return 0
+    return count_for("proposal", proposal_id)
+
+
+def is_locked(proposal: Proposal) -> bool:
+    """Editing ends with the first comment, support or status change."""
+    return (
+        proposal.status != STATUS_SUBMITTED
+        or support_count(proposal.id) > 0
+        or comment_count(proposal.id) > 0
+    )
+
+
+def edit_proposal(
+    proposal: Proposal,
+    *,
+    title: str,
+    description: str,
+    category: Category,
+    place: Place,
+    photo: str | None = None,
+) -> None:
+    proposal.title = title.strip()
+    proposal.description = description.strip()
+    proposal.category_id = category.id
+    proposal.lat, proposal.lon = place.lat, place.lon
+    proposal.district_id = place.district.id
+    proposal.address = place.address.strip()
+    proposal.place_from_map = place.from_map
+    if photo is not None:
+        proposal.photo = photo
+    db.session.flush()
+
+
+def withdraw(actor, proposal: Proposal) -> None:
+    if proposal.status == STATUS_WITHDRAWN:
+        raise ProposalError(_("This proposal has already been withdrawn."))
+    before = proposal.status
+    proposal.status = STATUS_WITHDRAWN
+    record(
+        actor,
+        "proposal.withdrawn",
+        "proposal",
+        proposal.id,
+        before={"status": before},
+        after={"status": STATUS_WITHDRAWN},
+        district_id=proposal.district_id,
+    )
+    db.session.flush()
+
+
+# --- supports --------------------------------------------------------------------------------
+
+
+def has_supported(user, proposal_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        db.session.scalar(
+            select(Support.id).where(Support.user_id == user.id, Support.proposal_id == proposal_id)
+        )
+        is not None
+    )
+
+
+def support(user, proposal: Proposal) -> bool:
+    """Set "supported" (idempotent). True if a support was added. A concurrent double click
+    hits the unique constraint: the savepoint is rolled back and it counts as supported."""
+    if proposal.status == STATUS_WITHDRAWN:
+        raise ProposalError(_("A withdrawn proposal cannot be supported."))
+    if has_supported(user, proposal.id):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Support(user_id=user.id, proposal_id=proposal.id))
+    except IntegrityError:
+        return False
+    return True
+
+
+def unsupport(user, proposal: Proposal) -> bool:
+    """Remove one's support; True if there was one."""
+    result = db.session.execute(
+        delete(Support).where(Support.user_id == user.id, Support.proposal_id == proposal.id)
+    )
+    db.session.flush()
+    return bool(result.rowcount)
+
+
+# --- duplicate hint --------------------------------------------------------------------------
+
+DUPLICATE_RADIUS_M = 300
+_STOPWORDS = {
+    "der",
+    "die",
+    "das",
+    "und",
+    "oder",
+    "ein",
+    "eine",
+    "einen",
+    "mehr",
+    "für",
+    "fuer",
+    "am",
+    "an",
+    "im",
+    "in",
+    "zum",
+    "zur",
+    "vom",
+    "von",
+    "mit",
+    "auf",
+    "bei",
+    "neue",
+    "neuer",
+    "neues",
+    "bitte",
+    "des",
+    "dem",
+    "den",
+    "the",
+    "and",
+    "for",
+    "a",
+    "of",
+}
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = 6_371_000.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(math.sqrt(a))
+
+
+def _words(title: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", title.lower()) if len(w) > 3 and w not in _STOPWORDS}
+
+
+def similar_titles(a: str, b: str) -> bool:
+    a, b = a.lower().strip(), b.lower().strip()
+    return SequenceMatcher(None, a, b).ratio() >= 0.6 or bool(_words(a) & _words(b))
+
+
+def similar_proposals(title: str, lat: float, lon: float, *, exclude_id: int | None = None):
+    """Not withdrawn proposals within 300 m with a similar title, nearest first."""
+    dlat = DUPLICATE_RADIUS_M / 111_320
+    dlon = DUPLICATE_RADIUS_M / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    query = select(Proposal).where(
+        Proposal.lat.between(lat - dlat, lat + dlat),
+        Proposal.lon.between(lon - dlon, lon + dlon),
+        Proposal.status != STATUS_WITHDRAWN,
+    )
+    if exclude_id is not None:
+        query = query.where(Proposal.id != exclude_id)
+    found = []
+    for proposal in db.session.scalars(query.limit(500)).unique():
+        distance = haversine_m(lat, lon, proposal.lat, proposal.lon)
+        if distance <= DUPLICATE_RADIUS_M and similar_titles(title, proposal.title):
+            found.append((distance, proposal))
+    found.sort(key=lambda pair: pair[0])
+    return [proposal for _distance, proposal in found[:10]]
+
+
+STATUS_LABELS = {
+    "submitted": _l("Submitted"),
+    "in_review": _l("In review"),
+    "accepted": _l("Accepted"),
+    "rejected": _l("Rejected"),
+    "implemented": _l("Implemented"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+
+def all_for_district_url(district) -> str | None:
+    """The map page filtered to the district, when the map page exists."""
+    from flask import current_app, url_for
+
+    if "proposal_map.map_page" not in current_app.view_functions:
+        return None
+    return url_for("proposal_map.map_page", district=district.number)
+
+
+# --- lists -----------------------------------------------------------------------------------
+
+
+def latest_for_district(district_id: int, limit: int = 10) -> tuple[list[Proposal], int]:
+    """The district's latest proposals (withdrawn ones left out) and how many there are."""
+    where = (Proposal.district_id == district_id, Proposal.status != STATUS_WITHDRAWN)
+    rows = list(
+        db.session.scalars(
+            select(Proposal).where(*where).order_by(Proposal.id.desc()).limit(limit)
+        ).unique()
+    )
+    total = db.session.scalar(select(func.count(Proposal.id)).where(*where))
+    return rows, total
+
+
+# --- text ------------------------------------------------------------------------------------
+
+_URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def linkify(text: str) -> Markup:
+    """Escape the plain text, then turn http(s) URLs into links (nofollow). Nothing else –
+    ``javascript:`` and other schemes stay plain text."""
+    escaped = str(escape(text or ""))
+    out, last = [], 0
+    for match in _URL_RE.finditer(escaped):
+        url = match.group(0).rstrip(".,;:!?)")
+        end = match.start() + len(url)
+        out.append(escaped[last : match.start()])
+        out.append(f'<a href="{url}" rel="nofollow noopener ugc">{url}</a>')
+        last = end
+    out.append(escaped[last:])
+    return Markup("".join(out))  # noqa: S704 - built from escaped text only

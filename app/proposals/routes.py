@@ -1,0 +1,218 @@
+"""Pages: new proposal (with the duplicate hint), proposal page, edit, withdraw, supports,
+photo. Thin routes: load → permission → form → one service call → commit → redirect.
+
+Duplicate hint without JavaScript: the first POST ("Weiter") checks for similar proposals
+within 300 m. If there are some, a confirm step lists them (each with "support this one"),
+with the typed values in hidden fields and "Trotzdem einreichen". If there are none, the
+proposal is saved straight away – an extra confirm step would only cost a click.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.permissions import (
+    authorize,
+    can_contribute,
+    can_create_proposal,
+    can_edit_proposal,
+    can_support_proposal,
+    can_withdraw_proposal,
+    is_signed_in,
+    public,
+    requires,
+)
+from ..districts import services as district_services
+from ..districts.services import OutsideCity
+from ..extensions import db
+from . import bp, forms, integration, photos, services
+from .models import Proposal
+
+
+def _load(proposal_id: int) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _form(proposal: Proposal | None = None) -> forms.ProposalForm:
+    if proposal is not None and request.method == "GET":
+        form = forms.ProposalForm(
+            data={
+                "title": proposal.title,
+                "description": proposal.description,
+                "category": proposal.category.slug,
+                "lat": f"{proposal.lat:.6f}" if proposal.place_from_map else "",
+                "lon": f"{proposal.lon:.6f}" if proposal.place_from_map else "",
+                "district": "" if proposal.place_from_map else proposal.district.number,
+                "address": proposal.address,
+            }
+        )
+    else:
+        form = forms.ProposalForm()
+    form.set_choices(services.categories(), district_services.list_districts())
+    return form
+
+
+def _place(form: forms.ProposalForm):
+    """The place from the form, or ``None`` with the error on the form."""
+    address = form.address.data or ""
+    point = form.point()
+    if point is not None:
+        try:
+            return services.place_from_point(point[0], point[1], address)
+        except OutsideCity:
+            form.lat.errors.append(
+                _("This place is outside Erfurt. Please choose a place in Erfurt or a district.")
+            )
+            return None
+    return services.place_from_district(form.chosen_district, address)
+
+
+def _photo(form: forms.ProposalForm) -> tuple[bool, str | None]:
+    """(ok, photo name): a new upload, or the one kept from the previous step."""
+    upload = form.photo.data
+    if upload and getattr(upload, "filename", ""):
+        try:
+            name = photos.save_photo(upload.stream)
+        except photos.PhotoError as exc:
+            form.photo.errors = [*form.photo.errors, str(exc)]
+            return False, None
+        form.photo_name.data = name
+        return True, name
+    kept = form.photo_name.data or ""
+    if kept and photos.path_for(kept) is None:
+        form.photo_name.data = ""
+        return True, None
+    return True, kept or None
+
+
+@bp.route("/vorschlaege/neu", methods=["GET", "POST"])
+@requires(can_create_proposal)
+def new():
+    form = _form()
+    if form.validate_on_submit():
+        place = _place(form)
+        ok, photo = _photo(form)
+        if place is not None and ok:
+            if not form.confirm.data:
+                similar = services.similar_proposals(form.title.data, place.lat, place.lon)
+                if similar:
+                    return render_template(
+                        "proposals/confirm.html",
+                        form=form,
+                        similar=similar,
+                        support_form=forms.ConfirmForm(),
+                    )
+            proposal = services.create_proposal(
+                current_user,
+                title=form.title.data,
+                description=form.description.data,
+                category=form.chosen_category,
+                place=place,
+                photo=photo,
+            )
+            integration.follow_own(current_user, proposal)
+            db.session.commit()
+            flash(_("Thank you. Your proposal has been published."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    status = 400 if form.errors else 200
+    return render_template("proposals/form.html", form=form, proposal=None), status
+
+
+@bp.get("/vorschlaege/<int:proposal_id>")
+@public
+def show(proposal_id: int):
+    proposal = _load(proposal_id)
+    supported = services.has_supported(current_user, proposal.id)
+    return render_template(
+        "proposals/show.html",
+        proposal=proposal,
+        supports=services.support_count(proposal.id),
+        supported=supported,
+        can_support=can_support_proposal(current_user, proposal),
+        can_edit=can_edit_proposal(current_user, proposal),
+        can_withdraw=can_withdraw_proposal(current_user, proposal),
+        confirm_form=forms.ConfirmForm(),
+        share_url=url_for("proposals.show", proposal_id=proposal.id, _external=True),
+        description_html=services.linkify(proposal.description),
+    )
+
+
+@bp.get("/vorschlaege/<int:proposal_id>/foto")
+@public
+def photo(proposal_id: int):
+    proposal = _load(proposal_id)
+    path = photos.path_for(proposal.photo or "")
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/vorschlaege/<int:proposal_id>/bearbeiten", methods=["GET", "POST"])
+@requires(can_contribute)
+def edit(proposal_id: int):
+    proposal = _load(proposal_id)
+    authorize(can_edit_proposal(current_user, proposal))
+    form = _form(proposal)
+    if form.validate_on_submit():
+        place = _place(form)
+        ok, photo = _photo(form)
+        if place is not None and ok:
+            services.edit_proposal(
+                proposal,
+                title=form.title.data,
+                description=form.description.data,
+                category=form.chosen_category,
+                place=place,
+                photo=photo,
+            )
+            db.session.commit()
+            flash(_("Your changes have been saved."), "success")
+            return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    status = 400 if form.errors else 200
+    return render_template("proposals/form.html", form=form, proposal=proposal), status
+
+
+@bp.post("/vorschlaege/<int:proposal_id>/zurueckziehen")
+@requires(is_signed_in)
+def withdraw(proposal_id: int):
+    proposal = _load(proposal_id)
+    authorize(can_withdraw_proposal(current_user, proposal))
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    services.withdraw(current_user, proposal)
+    integration.notify_status(proposal, current_user)
+    db.session.commit()
+    flash(_("Your proposal has been withdrawn."), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/vorschlaege/<int:proposal_id>/unterstuetzen")
+@requires(can_support_proposal)
+def support(proposal_id: int):
+    proposal = _load(proposal_id)
+    authorize(can_support_proposal(current_user, proposal))
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    services.support(current_user, proposal)
+    db.session.commit()
+    flash(_("Thank you for your support."), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.post("/vorschlaege/<int:proposal_id>/unterstuetzung-zurueckziehen")
+@requires(is_signed_in)
+def unsupport(proposal_id: int):
+    proposal = _load(proposal_id)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    if services.unsupport(current_user, proposal):
+        db.session.commit()
+        flash(_("Your support has been withdrawn."), "success")
+    return redirect(url_for("proposals.show", proposal_id=proposal.id))

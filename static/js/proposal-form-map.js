@@ -1,0 +1,53 @@
+/* Proposal maps. Mode "pick" (form): click the map or drag the marker to fill the latitude
+ * and longitude inputs (which can also be typed; typing moves the marker). Mode "show"
+ * (proposal page): one marker. Settings come from data- attributes (no inline script). */
+(function () {
+  "use strict";
+  var el = document.getElementById("proposal-map");
+  if (!el || typeof L === "undefined") { return; }
+  var data = el.dataset;
+  var center = data.center.split(",").map(Number);
+  var map = L.map(el, { scrollWheelZoom: false }).setView(center, Number(data.zoom));
+  map.attributionControl.setPrefix(false);
+  if (data.tileUrl) {
+    L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution }).addTo(map);
+  }
+  var marker = null;
+
+  if (data.mode === "show") {
+    var point = [Number(data.lat), Number(data.lon)];
+    L.marker(point, { keyboard: false, title: data.label || "" }).addTo(map);
+    map.setView(point, 16);
+    return;
+  }
+
+  var lat = document.getElementById(data.lat);
+  var lon = document.getElementById(data.lon);
+  var status = data.status ? document.getElementById(data.status) : null;
+
+  function place(latlng, fromMap) {
+    if (!marker) {
+      marker = L.marker(latlng, { draggable: true, keyboard: false }).addTo(map);
+      marker.on("dragend", function () { place(marker.getLatLng(), true); });
+    } else {
+      marker.setLatLng(latlng);
+    }
+    if (fromMap) {
+      lat.value = latlng.lat.toFixed(6);
+      lon.value = latlng.lng.toFixed(6);
+      if (status) { status.textContent = data.labelChosen.replace("__LAT__", lat.value).replace("__LON__", lon.value); }
+    }
+  }
+
+  function fromInputs() {
+    var a = parseFloat((lat.value || "").replace(",", "."));
+    var b = parseFloat((lon.value || "").replace(",", "."));
+    if (isFinite(a) && isFinite(b)) { place(L.latLng(a, b), false); return true; }
+    return false;
+  }
+
+  map.on("click", function (e) { place(e.latlng, true); });
+  lat.addEventListener("change", fromInputs);
+  lon.addEventListener("change", fromInputs);
+  if (fromInputs()) { map.setView(marker.getLatLng(), 16); }
+})();
