@@ -49,6 +49,10 @@ def load_demo() -> list[tuple[str, str, str]]:
     from .barriers import load_demo_barriers
 
     load_demo_barriers(DEMO_PASSWORD)
+    from .barriers import _demo_people
+    from .proposals import load_demo_proposals
+
+    load_demo_proposals(_demo_people(DEMO_PASSWORD))
     from .indicators import load_demo_indicators
 
     load_demo_indicators()
