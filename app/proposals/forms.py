@@ -55,11 +55,13 @@ class ProposalForm(FlaskForm):
     lat = StringField(
         _l("Latitude"),
         description=_l("Click the map or enter decimal degrees, e.g. 50.9787"),
+        render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
         validators=[_coordinate(-90, 90, _l("The latitude must be a number such as 50.9787."))],
     )
     lon = StringField(
         _l("Longitude"),
         description=_l("Decimal degrees, e.g. 11.0328"),
+        render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
         validators=[_coordinate(-180, 180, _l("The longitude must be a number such as 11.0328."))],
     )
     district = SelectField(

@@ -260,3 +260,20 @@ def test_decompression_bomb_refused(client, signed_in, districts, categories, mo
     response = client.post("/vorschlaege/neu", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "zu viele Pixel" in response.get_data(as_text=True)
+
+
+def test_edit_locked_after_first_comment(client, login, create_user, citizen, make_proposal):
+    comments = pytest.importorskip("app.comments.services")
+    proposal = make_proposal(citizen)
+    comments.add_comment(create_user(), "proposal", proposal.id, "Gute Idee!")
+    db.session.commit()
+    login(citizen)
+    assert client.get(f"/vorschlaege/{proposal.id}/bearbeiten").status_code == 403
+
+
+def test_proposal_is_a_comment_target(client, login, create_user, citizen, make_proposal):
+    pytest.importorskip("app.comments.targets")
+    proposal = make_proposal(citizen)
+    login(create_user())
+    page = client.get(f"/vorschlaege/{proposal.id}").get_data(as_text=True)
+    assert "Kommentare" in page
