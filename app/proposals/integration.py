@@ -151,3 +151,16 @@ def notify_status(proposal: Proposal, actor) -> None:
     notifications = _notifications()
     if notifications is not None:
         notifications.notify_followers("proposal", proposal.id, kind="status_changed", actor=actor)
+
+
+def notify_new(proposal: Proposal, actor) -> None:
+    """Tell the followers of the proposal's district about it."""
+    notifications = _notifications()
+    if notifications is not None:
+        notifications.notify_followers(
+            "district",
+            proposal.district_id,
+            kind="new_proposal",
+            actor=actor,
+            about=("proposal", proposal.id),
+        )

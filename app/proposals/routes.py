@@ -116,6 +116,7 @@ def new():
                 photo=photo,
             )
             integration.follow_own(current_user, proposal)
+            integration.notify_new(proposal, current_user)
             db.session.commit()
             flash(_("Thank you. Your proposal has been published."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))

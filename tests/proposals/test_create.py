@@ -90,3 +90,15 @@ def test_bad_input_keeps_values(client, signed_in, changes, message):
             assert f'value="{value}"' in page
     if data["description"] and len(data["description"]) < 100:
         assert data["description"] in page
+
+
+def test_district_followers_are_told(client, signed_in, create_user, districts):
+    notifications = pytest.importorskip("app.notifications.services")
+    from app.notifications.models import Notification
+
+    neighbour = create_user()
+    notifications.follow(neighbour, "district", districts["01"].id)
+    db.session.commit()
+    assert client.post("/vorschlaege/neu", data=form_data()).status_code == 302
+    note = db.session.scalar(select(Notification).where(Notification.user_id == neighbour.id))
+    assert note is not None and note.kind == "new_proposal"
