@@ -108,3 +108,17 @@ def test_deleted_user_is_not_listed(client, districts, create_user):
 
 def test_health_endpoint(client):
     assert client.get("/api/v1/health").json == {"status": "ok"}
+
+
+def test_district_can_be_followed_from_its_page(client, districts, create_user, login):
+    from app.notifications import services as notifications
+
+    user = create_user()
+    login(user)
+    html = client.get("/ortsteile/23").get_data(as_text=True)
+    assert f'action="/folgen/district/{districts["23"].id}"' in html
+    client.post(f"/folgen/district/{districts['23'].id}", data={"next": "/ortsteile/23"})
+    assert notifications.is_following(user, "district", districts["23"].id)
+    assert f'action="/nicht-mehr-folgen/district/{districts["23"].id}"' in client.get(
+        "/ortsteile/23"
+    ).get_data(as_text=True)
