@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -130,6 +131,17 @@ def confirm_email(user: User) -> None:
 
 # --- own data ----------------------------------------------------------------------------
 
+# Other domains register what they store about a person: ``export(user)`` returns JSON-ready
+# data for the data export; ``erase(user)`` removes personal details when the account is
+# deleted (public contributions stay and show "deleted user").
+_PERSONAL_DATA: dict[str, tuple[Callable[[Any], Any], Callable[[Any], None] | None]] = {}
+
+
+def register_personal_data(
+    key: str, *, export: Callable[[Any], Any], erase: Callable[[Any], None] | None = None
+) -> None:
+    _PERSONAL_DATA[key] = (export, erase)
+
 
 def export_data(user: User) -> dict[str, Any]:
     """Everything stored about the person, as JSON-ready data."""
@@ -145,6 +157,7 @@ def export_data(user: User) -> dict[str, Any]:
             ),
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         },
+        **{key: export(user) for key, (export, _erase) in sorted(_PERSONAL_DATA.items())},
         "roles": [
             {
                 "role": a.role,
@@ -160,6 +173,9 @@ def export_data(user: User) -> dict[str, Any]:
 def delete_account(user: User) -> None:
     """Erase personal data; public contributions stay, shown as from a deleted user."""
     audit.record(user, "account.deleted", "user", user.id)
+    for _export, erase in _PERSONAL_DATA.values():
+        if erase is not None:
+            erase(user)
     user.email = None
     user.display_name = None
     user.password_hash = None

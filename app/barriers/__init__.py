@@ -9,3 +9,4 @@ from . import integration, routes  # noqa: E402, F401
 integration.register()
 integration.register_comment_target()
 integration.register_contributions()
+integration.register_personal_data()

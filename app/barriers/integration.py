@@ -196,3 +196,25 @@ def notify_affected(report: BarrierReport, user) -> None:
         notifications.notify_followers(
             "barrier_report", report.id, kind="affected_too", exclude_user_ids=[user.id]
         )
+
+
+# --- the person's own data (account export and deletion) ------------------------------------
+
+
+def _erase_personal_details(user) -> None:
+    """On account deletion: the person's details (relation, age group, benefits, barrier
+    types) go; the public description of a report stays, shown as from a deleted user."""
+    from sqlalchemy import delete, select
+
+    from .models import AffectedBarrier, AffectedPerson
+
+    mine = select(AffectedPerson.id).where(AffectedPerson.user_id == user.id)
+    db.session.execute(delete(AffectedBarrier).where(AffectedBarrier.affected_id.in_(mine)))
+    db.session.execute(delete(AffectedPerson).where(AffectedPerson.user_id == user.id))
+
+
+def register_personal_data() -> None:
+    from ..accounts.services import register_personal_data as register
+    from .services import export_own
+
+    register("barrier_reports", export=export_own, erase=_erase_personal_details)

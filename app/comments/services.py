@@ -166,3 +166,22 @@ def by_author(user: Any, limit: int = 100) -> list[Comment]:
 def comments_for(target_type: str, target_id: int) -> list[tuple[Comment, list[Comment]]]:
     """The interface name used by other domains: :func:`thread`."""
     return thread(target_type, target_id)
+
+
+def export_own(user: Any) -> list[dict]:
+    """The person's comments (for the account's data export); they stay public after the
+    account is deleted, shown as from a deleted user."""
+    rows = db.session.scalars(
+        select(Comment).where(Comment.author_id == user.id).order_by(Comment.created_at)
+    )
+    return [
+        {
+            "target_type": c.target_type,
+            "target_id": c.target_id,
+            "reply_to": c.parent_id,
+            "body": c.body,
+            "created_at": c.created_at.isoformat() if c.created_at else None,
+            "deleted": c.deleted_at is not None,
+        }
+        for c in rows
+    ]

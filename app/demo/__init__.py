@@ -13,17 +13,17 @@ from ..extensions import db
 DEMO_PASSWORD = "quartier-demo"  # noqa: S105 - development only, printed on the console
 
 DEMO_PEOPLE = (
-    ("buergerin@demo.quartier.local", "Bürgerin Demo", None, None, None),
+    ("buergerin@demo.example.org", "Bürgerin Demo", None, None, None),
     (
-        "ortsteilbuergermeister@demo.quartier.local",
+        "ortsteilbuergermeister@demo.example.org",
         "OTB Moskauer Platz",
         MAYOR,
         "moskauer-platz",
         None,
     ),
-    ("ortsteilrat@demo.quartier.local", "Ortsteilrat Demo", COUNCIL_MEMBER, "moskauer-platz", None),
-    ("planerin@demo.quartier.local", "Sozialplanung Demo", PLANNER, None, "social-planning"),
-    ("admin@demo.quartier.local", "Admin Demo", ADMIN, None, None),
+    ("ortsteilrat@demo.example.org", "Ortsteilrat Demo", COUNCIL_MEMBER, "moskauer-platz", None),
+    ("planerin@demo.example.org", "Sozialplanung Demo", PLANNER, None, "social-planning"),
+    ("admin@demo.example.org", "Admin Demo", ADMIN, None, None),
 )
 
 

@@ -21,7 +21,7 @@ from ..extensions import db
 
 DEMO_OFFERS = Path(__file__).resolve().parents[1] / "barriers" / "data" / "demo_offers.csv"
 DEMO_NEIGHBOURS = 12
-NEIGHBOUR_EMAIL = "nachbar{n}@demo.quartier.local"
+NEIGHBOUR_EMAIL = "nachbar{n}@demo.example.org"
 
 # A plausible text for the first barrier type of a report ("" for no text).
 TEXTS = {

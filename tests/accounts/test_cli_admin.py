@@ -165,9 +165,15 @@ def test_demo_load_is_idempotent_and_refused_in_production(runner, districts, ap
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0 and "quartier-demo" in first.output
     mayor = db.session.scalar(
-        select(User).where(User.email == "ortsteilbuergermeister@demo.quartier.local")
+        select(User).where(User.email == "ortsteilbuergermeister@demo.example.org")
     )
     assert mayor.council_ids(("mayor",)) == {districts["23"].council_id}
+    # Every demo account can log in through the real form (its address must pass validation).
+    client = app.test_client()
+    for email in ("buergerin@demo.example.org", "admin@demo.example.org"):
+        response = client.post("/anmelden", data={"email": email, "password": "quartier-demo"})
+        assert response.status_code == 302, email
+        client.post("/abmelden")
     second = runner.invoke(args=["demo", "load"])
     assert "already there" in second.output
     app.config["DEMO_CONTENT_ALLOWED"] = False
