@@ -24,6 +24,7 @@ def test_open_a_district_by_clicking_the_map(page, districts):
     x, y = page.evaluate(
         """([lat, lon]) => {
             const el = document.getElementById('district-map');
+            el.scrollIntoView({block: 'center'});
             const p = el.quartierMap.latLngToContainerPoint([lat, lon]);
             const box = el.getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
