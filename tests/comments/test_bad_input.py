@@ -149,4 +149,3 @@ def test_linkify_escapes_everything_but_http_links(source, must, must_not):
         assert piece in out, out
     for piece in must_not:
         assert piece not in out, out
-
