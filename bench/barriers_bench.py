@@ -13,23 +13,18 @@ Usage: ``.venv/bin/python bench/barriers_bench.py`` (prints figures; not a timed
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness import gunicorn, measure_paths, on_sqlite_and_postgres  # noqa: E402
 from shapely.geometry import shape  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.barriers import services  # noqa: E402
@@ -46,18 +41,9 @@ from app.demo.barriers import DEMO_OFFERS  # noqa: E402
 from app.districts.models import District  # noqa: E402
 from app.districts.services import load_districts  # noqa: E402
 from app.extensions import db  # noqa: E402
-from config import database_url  # noqa: E402
 
 REPORTS = 20_000
-PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 PG_NAME = "quartier_bench_barriers"
-SAMPLES = 60
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fill(url: str) -> str:
@@ -139,110 +125,24 @@ def fill(url: str) -> str:
     return f"{minx:.5f},{miny:.5f},{maxx:.5f},{maxy:.5f}"
 
 
-def get(port: int, path: str) -> tuple[float, int, bytes]:
-    start = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    assert response.status == 200, (path, response.status, body[:200])
-    return (time.perf_counter() - start) * 1000, len(body), body
-
-
-def measure(port: int, path: str) -> dict:
-    get(port, path)  # warm up
-    latencies, size = [], 0
-    for _ in range(SAMPLES):
-        ms, size, _body = get(port, path)
-        latencies.append(ms)
-    latencies.sort()
-    return {
-        "median": statistics.median(latencies),
-        "p95": latencies[int(len(latencies) * 0.95) - 1],
-        "size": size,
-        "rps": 1000 / statistics.mean(latencies),
-    }
-
-
-def serve_and_measure(url: str, bbox: str, label: str) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="quartier-bench-barriers-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "QUARTIER_CONFIG": "development",
-        "QUARTIER_INSTANCE_DIR": str(workdir),
-    }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        paths = [
-            ("health", "/api/v1/health"),
-            ("summary", "/api/v1/barriers/summary"),
-            ("barriers, one district bbox (01)", f"/api/v1/barriers?bbox={bbox}"),
-            ("barriers, whole city (default limit 500)", "/api/v1/barriers"),
-            ("barriers, whole city, limit=2000", "/api/v1/barriers?limit=2000"),
-            ("offers, whole city", "/api/v1/offers"),
-        ]
-        results = {name: measure(port, path) for name, path in paths}
-        health = results["health"]["rps"]
-        print(f"  {label}: gunicorn, 2 workers, one client, a new connection per request")
-        header = ("endpoint", "median", "p95", "size", "req/s", "÷health")
-        print("  {:<42} {:>8} {:>8} {:>10} {:>7} {:>7}".format(*header))
-        for name, r in results.items():
-            print(
-                f"  {name:<42} {r['median']:>6.1f}ms {r['p95']:>6.1f}ms "
-                f"{r['size'] / 1024:>8.1f}KB {r['rps']:>7.0f} {r['rps'] / health:>7.2f}"
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+def run(url: str, label: str) -> None:
+    bbox = fill(url)
+    with gunicorn(url) as port:
+        measure_paths(
+            port,
+            [
+                ("summary", "/api/v1/barriers/summary"),
+                ("barriers, one district bbox (01)", f"/api/v1/barriers?bbox={bbox}"),
+                ("barriers, whole city (default limit 500)", "/api/v1/barriers"),
+                ("barriers, whole city, limit=2000", "/api/v1/barriers?limit=2000"),
+                ("offers, whole city", "/api/v1/offers"),
+            ],
+            label,
+        )
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="quartier-bench-barriers-"))
-    sqlite_url = f"sqlite:///{workdir / 'bench.sqlite'}"
-    print("SQLite:")
-    bbox = fill(sqlite_url)
-    serve_and_measure(sqlite_url, bbox, "SQLite")
-
-    server_url = database_url(PG_SERVER)
-    try:
-        engine = create_engine(server_url + "/postgres", isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_NAME}"'))
-    except Exception as exc:  # noqa: BLE001 - no PostgreSQL: SQLite figures only
-        print(f"PostgreSQL not available ({exc.__class__.__name__}); skipped.")
-        return
-    try:
-        pg_url = f"{server_url}/{PG_NAME}"
-        print("PostgreSQL:")
-        bbox = fill(pg_url)
-        serve_and_measure(pg_url, bbox, "PostgreSQL")
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)'))
-        engine.dispose()
+    on_sqlite_and_postgres(PG_NAME, run)
 
 
 if __name__ == "__main__":

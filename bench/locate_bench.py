@@ -8,12 +8,7 @@ both served by the same gunicorn in the same run. Usage: ``.venv/bin/python benc
 from __future__ import annotations
 
 import contextlib
-import http.client
-import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,15 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness import gunicorn, measure_paths  # noqa: E402
+
 from app import create_app  # noqa: E402
 from app.districts.services import OutsideCity, get_locator, load_districts, locate  # noqa: E402
 from app.extensions import db  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def time_locate(points) -> float:
@@ -39,21 +30,6 @@ def time_locate(points) -> float:
         with contextlib.suppress(OutsideCity):
             locate(lat, lon)
     return len(points) / (time.perf_counter() - start)
-
-
-def requests_per_second(port: int, path: str, seconds: float = 3.0) -> tuple[float, float]:
-    latencies = []
-    deadline = time.perf_counter() + seconds
-    while time.perf_counter() < deadline and len(latencies) < 20_000:
-        start = time.perf_counter()
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        conn.request("GET", path)
-        response = conn.getresponse()
-        response.read()
-        conn.close()
-        assert response.status in (200, 404), (path, response.status)
-        latencies.append(time.perf_counter() - start)
-    return len(latencies) / sum(latencies), statistics.median(latencies) * 1000
 
 
 def main() -> None:
@@ -77,44 +53,12 @@ def main() -> None:
     print(f"locate(), random points in the city's bounding box: {rate_mixed:,.0f} lookups/s")
     print(f"locate(), points far outside:                      {rate_outside:,.0f} lookups/s")
 
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "QUARTIER_CONFIG": "development",
-        "QUARTIER_INSTANCE_DIR": str(workdir),
-    }
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        requests_per_second(port, "/api/v1/locate?lat=50.99&lon=11.03", 0.5)  # warm up
-        health, health_ms = requests_per_second(port, "/api/v1/health")
-        loc, loc_ms = requests_per_second(port, "/api/v1/locate?lat=50.99&lon=11.03")
-        print("gunicorn, 2 workers, one client, a new connection per request:")
-        print(f"  /api/v1/health: {health:,.0f} req/s (median {health_ms:.2f} ms)")
-        print(f"  /api/v1/locate: {loc:,.0f} req/s (median {loc_ms:.2f} ms)")
-        print(f"  ratio locate/health: {loc / health:.2f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with gunicorn(url) as port:
+        results = measure_paths(
+            port, [("locate", "/api/v1/locate?lat=50.99&lon=11.03")], "locate API"
+        )
+    ratio = results["locate"]["rps"] / results["health"]["rps"]
+    print(f"  ratio locate/health: {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,24 +17,19 @@ Usage: ``.venv/bin/python bench/proposals_bench.py`` (prints figures; not a time
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness import gunicorn, measure_paths, on_sqlite_and_postgres  # noqa: E402
 from shapely.geometry import Point, shape  # noqa: E402
 from shapely.prepared import prep  # noqa: E402
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.models import User  # noqa: E402
@@ -45,14 +40,11 @@ from app.extensions import db  # noqa: E402
 from app.proposals import listing  # noqa: E402
 from app.proposals.models import STATUSES, Category, Proposal, Support  # noqa: E402
 from app.proposals.services import load_categories  # noqa: E402
-from config import database_url  # noqa: E402
 
 PROPOSALS = 50_000
 PEOPLE = 500
 COMMENTS = 20_000
-PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
 PG_NAME = "quartier_bench_proposals"
-SAMPLES = 60
 WORDS = (
     "Mehr Bänke",
     "Sichere Querung",
@@ -63,12 +55,6 @@ WORDS = (
     "Bücherschrank aufstellen",
     "Öffnungszeiten verlängern",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _points(rng: random.Random, districts: list[District], n: int):
@@ -166,131 +152,38 @@ def fill(url: str) -> str:
     return f"{minx:.5f},{miny:.5f},{maxx:.5f},{maxy:.5f}"
 
 
-def get(port: int, path: str) -> tuple[float, int, bytes]:
-    start = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    assert response.status == 200, (path, response.status, body[:200])
-    return (time.perf_counter() - start) * 1000, len(body), body
-
-
-def measure(port: int, path: str) -> dict:
-    _ms, _size, body = get(port, path)  # warm up
-    latencies, size = [], 0
-    for _ in range(SAMPLES):
-        ms, size, body = get(port, path)
-        latencies.append(ms)
-    latencies.sort()
-    features = None
-    if body.startswith(b"{"):
-        data = json.loads(body)
-        if "features" in data:
-            features = (len(data["features"]), data.get("total"))
-    return {
-        "median": statistics.median(latencies),
-        "p95": latencies[int(len(latencies) * 0.95) - 1],
-        "size": size,
-        "rps": 1000 / statistics.mean(latencies),
-        "features": features,
-    }
-
-
-def serve_and_measure(url: str, bbox: str, label: str) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="quartier-bench-proposals-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "QUARTIER_CONFIG": "development",
-        "QUARTIER_INSTANCE_DIR": str(workdir),
-    }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
-        paths = [
-            ("health", "/api/v1/health"),
-            ("proposals, one district bbox (01)", f"/api/v1/proposals?bbox={bbox}"),
-            ("proposals, district=01", "/api/v1/proposals?district=01"),
-            ("proposals, whole city (default limit)", "/api/v1/proposals"),
-            (
-                f"proposals, whole city, limit={listing.MAX_LIMIT}",
-                f"/api/v1/proposals?limit={listing.MAX_LIMIT}",
-            ),
-            (
-                "proposals, city, category+status",
-                "/api/v1/proposals?category=mobility&status=accepted",
-            ),
-        ]
-        results = {name: measure(port, path) for name, path in paths}
-        health = results["health"]["rps"]
-        print(f"  {label}: gunicorn, 2 workers, one client, a new connection per request")
-        header = ("endpoint", "median", "p95", "size", "req/s", "÷health", "features/total")
-        print("  {:<42} {:>8} {:>8} {:>10} {:>7} {:>7}  {}".format(*header))
-        for name, r in results.items():
-            feats = f"{r['features'][0]}/{r['features'][1]}" if r["features"] else ""
-            print(
-                f"  {name:<42} {r['median']:>6.1f}ms {r['p95']:>6.1f}ms "
-                f"{r['size'] / 1024:>8.1f}KB {r['rps']:>7.0f} {r['rps'] / health:>7.2f}  {feats}"
-            )
-        one = results["proposals, one district bbox (01)"]["median"]
-        biggest = max(r["size"] for name, r in results.items() if name != "health")
-        print(
-            f"  targets: one district median {one:.1f} ms "
-            f"(≤ 30 ms: {'yes' if one <= 30 else 'NO'}),"
-            f" largest answer {biggest / 1024:.0f} KB (≤ ~300 KB: "
-            f"{'yes' if biggest <= 300 * 1024 else 'NO'})"
+def run(url: str, label: str) -> None:
+    bbox = fill(url)
+    with gunicorn(url) as port:
+        results = measure_paths(
+            port,
+            [
+                ("proposals, one district bbox (01)", f"/api/v1/proposals?bbox={bbox}"),
+                ("proposals, district=01", "/api/v1/proposals?district=01"),
+                ("proposals, whole city (default limit)", "/api/v1/proposals"),
+                (
+                    f"proposals, whole city, limit={listing.MAX_LIMIT}",
+                    f"/api/v1/proposals?limit={listing.MAX_LIMIT}",
+                ),
+                (
+                    "proposals, city, category+status",
+                    "/api/v1/proposals?category=mobility&status=accepted",
+                ),
+            ],
+            label,
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    one = results["proposals, one district bbox (01)"]["median"]
+    biggest = max(r["size"] for name, r in results.items() if name != "health")
+    print(
+        f"  targets: one district median {one:.1f} ms "
+        f"(≤ 30 ms: {'yes' if one <= 30 else 'NO'}),"
+        f" largest answer {biggest / 1024:.0f} KB (≤ ~300 KB: "
+        f"{'yes' if biggest <= 300 * 1024 else 'NO'})"
+    )
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="quartier-bench-proposals-"))
-    sqlite_url = f"sqlite:///{workdir / 'bench.sqlite'}"
-    print("SQLite:")
-    bbox = fill(sqlite_url)
-    serve_and_measure(sqlite_url, bbox, "SQLite")
-
-    server_url = database_url(PG_SERVER)
-    try:
-        engine = create_engine(server_url + "/postgres", isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{PG_NAME}"'))
-    except Exception as exc:  # noqa: BLE001 - no PostgreSQL: SQLite figures only
-        print(f"PostgreSQL not available ({exc.__class__.__name__}); skipped.")
-        return
-    try:
-        pg_url = f"{server_url}/{PG_NAME}"
-        print("PostgreSQL:")
-        bbox = fill(pg_url)
-        serve_and_measure(pg_url, bbox, "PostgreSQL")
-    finally:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)'))
-        engine.dispose()
+    on_sqlite_and_postgres(PG_NAME, run)
 
 
 if __name__ == "__main__":

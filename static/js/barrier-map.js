@@ -74,9 +74,21 @@
           var p = feature.properties;
           var c = feature.geometry.coordinates;
           var label = p.offer_name + ": " + p.barrier_labels.join(", ");
-          L.circleMarker([c[1], c[0]], { radius: 7, color: "#b00020", weight: 2, fillOpacity: 0.5 })
-            .bindPopup('<a href="' + text(p.url) + '">' + text(label) + "</a>")
-            .addTo(map);
+          // A focusable, named marker (keyboard: Tab to it, Enter opens the popup link).
+          var dot = document.createElement("span");
+          dot.className = "legend-swatch legend-barrier";
+          var marker = L.marker([c[1], c[0]], {
+            icon: L.divIcon({ html: dot, className: "proposal-marker-wrap", iconSize: [22, 22] }),
+            title: label, alt: label, keyboard: true
+          }).bindPopup('<a href="' + text(p.url) + '">' + text(label) + "</a>");
+          marker.on("keypress", function (e) {
+            if (e.originalEvent.key === "Enter" || e.originalEvent.keyCode === 13) { marker.openPopup(); }
+          });
+          marker.on("add", function () {
+            var icon = marker.getElement();
+            if (icon) { icon.setAttribute("aria-label", label); icon.classList.add("barrier-report-marker"); }
+          });
+          marker.addTo(map);
         });
       }));
     }

@@ -125,6 +125,14 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     db.session.commit()
     page.goto("/barrieren")
     assert page.locator("table.summary-table").count() == 2
+    # Report markers on the map are focusable and named; Enter opens the link to the report.
+    page.wait_for_selector("[data-loaded=true]")
+    marker = page.locator(".barrier-report-marker").first
+    assert marker.get_attribute("tabindex") == "0"
+    assert "Keine oder schlechte Verbindung" in marker.get_attribute("aria-label")
+    marker.focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".leaflet-popup a").first.get_attribute("href").startswith("/barrieren/")
     assert_no_serious_axe_violations(page)
     login_in_browser(page, create_user("planner").email, PASSWORD)
     for path in (
