@@ -574,3 +574,30 @@ def unlink(link_id: int):
     if district is None:
         return redirect(url_for("indicators.index"))
     return redirect(url_for("indicators.profile", number=district.number))
+
+
+@bp.get("/ortsteile/<number>/zahlen-index.csv")
+@public
+def profile_index_csv(number: str):
+    """The profile's other two tables: the index components and participation."""
+    district = _district_or_404(number)
+    definition = services.active_definition()
+    index = services.social_index(definition) if definition else None
+    area = index.by_number.get(district.number) if index else None
+    rows = []
+    if area is not None:
+        for code, (value, z) in area.components.items():
+            rows.append(["index_component", code, _number(value, 3), _number(z, 3)])
+        rows.append(["status_index", "sum", _number(area.status_sum, 3), ""])
+        rows.append(["status_index", "standardised", _number(area.status_index, 3), ""])
+        rows.append(["status_index", "class", area.status_class, ""])
+        if area.dynamic_index is not None:
+            rows.append(["dynamic_index", "sum", _number(area.dynamic_sum, 3), ""])
+            rows.append(["dynamic_index", "standardised", _number(area.dynamic_index, 3), ""])
+            rows.append(["dynamic_index", "class", area.dynamic_class, ""])
+    population = services.latest_population(district)
+    for p in services.participation(district, population):
+        if p.available:
+            rows.append(["participation", p.kind, p.count, _number(p.per_1000, 3)])
+    header = ["section", "item", "value", "z_value_or_per_1000"]
+    return csv_response(f"ortsteil-{district.number}-sozialindex.csv", header, rows)

@@ -177,6 +177,17 @@ def test_profile_csv(client, demo):
     assert len(lines) == 1 + 8 * 13
 
 
+def test_profile_index_csv(client, demo):
+    text = client.get("/ortsteile/23/zahlen-index.csv").get_data(as_text=True)
+    lines = text.strip().splitlines()
+    assert lines[0].lstrip("\ufeff") == "section,item,value,z_value_or_per_1000"
+    components = [line for line in lines if line.startswith("index_component,")]
+    assert len(components) >= 2
+    assert any(line.startswith("status_index,class,") for line in lines)
+    assert any(line.startswith("participation,") for line in lines)
+    assert client.get("/ortsteile/99/zahlen-index.csv").status_code == 404
+
+
 def test_unknown_district_is_404(client, demo):
     assert client.get("/ortsteile/99/zahlen").status_code == 404
     assert client.get("/ortsteile/99/zahlen.csv").status_code == 404
