@@ -601,3 +601,23 @@ def profile_index_csv(number: str):
             rows.append(["participation", p.kind, p.count, _number(p.per_1000, 3)])
     header = ["section", "item", "value", "z_value_or_per_1000"]
     return csv_response(f"ortsteil-{district.number}-sozialindex.csv", header, rows)
+
+
+@bp.get("/indikatoren/import/<int:batch_id>/bericht.csv")
+@requires(can_manage_indicators)
+def report_csv(batch_id: int):
+    """The validation report's two tables (problems, values that would change) as CSV."""
+    from flask import get_template_attribute
+
+    batch = _batch_or_404(batch_id)
+    indicators = {i.code: i for i in services.list_indicators()}
+    problem_text = get_template_attribute("indicators/_macros.html", "problem_text")
+    rows = [
+        [kind, p["row"], problem_text(p, indicators).striptags()]
+        for kind, problems in (
+            ("problem", services.batch_errors(batch)),
+            ("change", services.batch_changes(batch)),
+        )
+        for p in problems
+    ]
+    return csv_response(f"import-{batch.id}-bericht.csv", ["kind", "row", "text"], rows)

@@ -119,6 +119,16 @@ def test_duplicate_row(client, as_planner):
     assert batch.problems[0]["detail"] == "2"
 
 
+def test_report_as_csv(client, as_planner):
+    upload(client, GOOD_LONG + "05;sgb2_rate;2025;27,4\n99;sgb2_rate;2025;1\n")
+    batch = last_batch()
+    text = client.get(f"/indikatoren/import/{batch.id}/bericht.csv").get_data(as_text=True)
+    lines = text.strip().splitlines()
+    assert lines[0].lstrip("\ufeff") == "kind,row,text"
+    assert [line.split(",")[:2] for line in lines[1:]] == [["problem", "4"], ["problem", "5"]]
+    assert "<" not in text
+
+
 def test_value_differing_from_stored_needs_confirmation(client, as_planner):
     stored = value_of("sgb2_rate", "05", 2024)
     upload(client, f"district,indicator,year,value\n05,sgb2_rate,2024,{stored + 1}\n")
