@@ -36,6 +36,13 @@ def path_for(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
+def delete_photo(name: str | None) -> None:
+    """Remove a replaced photo's file (after the change is committed)."""
+    path = path_for(name) if name else None
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
 def save_photo(stream) -> str:
     """Check and re-encode an uploaded file; return the new file name."""
     stream.seek(0, os.SEEK_END)

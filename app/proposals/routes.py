@@ -165,6 +165,7 @@ def edit(proposal_id: int):
         place = _place(form)
         ok, photo = _photo(form)
         if place is not None and ok:
+            replaced = proposal.photo if photo and photo != proposal.photo else None
             services.edit_proposal(
                 proposal,
                 title=form.title.data,
@@ -174,6 +175,7 @@ def edit(proposal_id: int):
                 photo=photo,
             )
             db.session.commit()
+            photos.delete_photo(replaced)
             flash(_("Your changes have been saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
     status = 400 if form.errors else 200

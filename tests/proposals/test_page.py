@@ -277,3 +277,25 @@ def test_proposal_is_a_comment_target(client, login, create_user, citizen, make_
     login(create_user())
     page = client.get(f"/vorschlaege/{proposal.id}").get_data(as_text=True)
     assert "Kommentare" in page
+
+
+def test_photo_can_be_replaced_while_editing(client, signed_in, districts, categories):
+    data = form_data()
+    data["photo"] = (_jpeg_with_gps(), "bild.jpg")
+    client.post("/vorschlaege/neu", data=data, content_type="multipart/form-data")
+    proposal = db.session.scalar(select(Proposal))
+    first = proposal.photo
+    from app.proposals import photos
+
+    assert photos.path_for(first) is not None
+    data = form_data(title="Mit neuem Foto")
+    data["photo"] = (_jpeg_with_gps(size=(800, 600)), "neu.jpg")
+    response = client.post(
+        f"/vorschlaege/{proposal.id}/bearbeiten", data=data, content_type="multipart/form-data"
+    )
+    assert response.status_code == 302
+    proposal = db.session.get(Proposal, proposal.id)
+    assert proposal.photo and proposal.photo != first
+    image = Image.open(io.BytesIO(client.get(f"/vorschlaege/{proposal.id}/foto").data))
+    assert image.size == (800, 600) and not image.getexif()
+    assert photos.path_for(first) is None, "the replaced file is removed"
