@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
@@ -763,7 +763,15 @@ def apply_batch(
     """Write a pending batch. Refused while invalid rows exist (unless ``skip_invalid``) or
     stored values would change (unless ``overwrite``). Values equal to stored ones are left
     alone, so re-importing a file changes nothing."""
-    if batch.status != "pending":
+    # Claim the batch atomically: the row lock makes a second, simultaneous confirmation wait
+    # and then find the batch no longer pending (the object it holds may be stale).
+    claimed = db.session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == "pending")
+        .values(status="pending")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if batch.status != "pending" or not claimed:
         raise IndicatorError(str(_l("This import has already been processed.")))
     if batch_errors(batch) and not skip_invalid:
         raise IndicatorError(

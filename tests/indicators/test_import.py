@@ -129,6 +129,25 @@ def test_report_as_csv(client, as_planner):
     assert "<" not in text
 
 
+def test_a_second_confirmation_of_the_same_upload_is_refused(client, as_planner):
+    """Two confirmations at the same time: the second finds the batch claimed, even though
+    the object it loaded still says "pending"."""
+    from sqlalchemy import update as sql_update
+
+    from app.indicators import services
+
+    upload(client, GOOD_LONG)
+    batch = last_batch()
+    assert batch.status == "pending"
+    with db.engine.begin() as other:  # the first confirmation, in another connection
+        other.execute(
+            sql_update(ImportBatch).where(ImportBatch.id == batch.id).values(status="applied")
+        )
+    with pytest.raises(services.IndicatorError):
+        services.apply_batch(as_planner, batch)
+    db.session.rollback()
+
+
 def test_value_differing_from_stored_needs_confirmation(client, as_planner):
     stored = value_of("sgb2_rate", "05", 2024)
     upload(client, f"district,indicator,year,value\n05,sgb2_rate,2024,{stored + 1}\n")
