@@ -21,10 +21,22 @@ def test_open_a_district_by_clicking_the_map(page, districts):
     page.wait_for_selector("#district-map[data-loaded=true]")
     target = districts["23"]
     # Where Moskauer Platz's label point is on the screen (the map exposes its Leaflet map).
-    x, y = page.evaluate(
+    # Wait until the map has settled (fitBounds animates): the shape under that point must
+    # be Moskauer Platz's own before we click like a person would.
+    page.wait_for_function(
         """([lat, lon]) => {
             const el = document.getElementById('district-map');
             el.scrollIntoView({block: 'center'});
+            const p = el.quartierMap.latLngToContainerPoint([lat, lon]);
+            const box = el.getBoundingClientRect();
+            const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+            return hit && hit.getAttribute('data-number') === '23';
+        }""",
+        arg=[target.label_lat, target.label_lon],
+    )
+    x, y = page.evaluate(
+        """([lat, lon]) => {
+            const el = document.getElementById('district-map');
             const p = el.quartierMap.latLngToContainerPoint([lat, lon]);
             const box = el.getBoundingClientRect();
             return [box.left + p.x, box.top + p.y];
