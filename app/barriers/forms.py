@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -18,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import coordinate
 from .models import AFFECTED, AGE_GROUPS, BARRIER_TYPES, BENEFITS, VISIBILITIES
 from .services import AFFECTED_LABELS, AGE_LABELS, BARRIER_LABELS, BENEFIT_LABELS, MAX_TEXT
 
@@ -162,20 +161,6 @@ class ReportForm(AffectedDetailsForm):
         self._district_numbers = {d.number for d in districts}
 
 
-def _coordinate(low, high, message):
-    def check(form, field):
-        raw = (field.data or "").strip().replace(",", ".")
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValidationError(message) from None
-        if not math.isfinite(value) or not (low <= value <= high):
-            raise ValidationError(message)
-        field.number = value
-
-    return check
-
-
 class OfferForm(FlaskForm):
     name = StringField(
         _l("Name"),
@@ -194,7 +179,7 @@ class OfferForm(FlaskForm):
         description=_l("Decimal degrees, e.g. 50.9787"),
         validators=[
             DataRequired(message=_l("Please enter the latitude.")),
-            _coordinate(-90, 90, _l("The latitude must be a number such as 50.9787.")),
+            coordinate(-90, 90, _l("The latitude must be a number such as 50.9787.")),
         ],
     )
     lon = StringField(
@@ -202,7 +187,7 @@ class OfferForm(FlaskForm):
         description=_l("Decimal degrees, e.g. 11.0328"),
         validators=[
             DataRequired(message=_l("Please enter the longitude.")),
-            _coordinate(-180, 180, _l("The longitude must be a number such as 11.0328.")),
+            coordinate(-180, 180, _l("The longitude must be a number such as 11.0328.")),
         ],
     )
     provider = StringField(

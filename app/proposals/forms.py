@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import math
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.forms import coordinate
 from .models import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
-
-
-def _coordinate(low, high, message):
-    def check(form, field):
-        raw = (field.data or "").strip().replace(",", ".")
-        if not raw:
-            field.number = None
-            return
-        try:
-            value = float(raw)
-        except ValueError:
-            raise ValidationError(message) from None
-        if not math.isfinite(value) or not (low <= value <= high):
-            raise ValidationError(message)
-        field.number = value
-
-    return check
 
 
 class ProposalForm(FlaskForm):
@@ -56,13 +38,19 @@ class ProposalForm(FlaskForm):
         _l("Latitude"),
         description=_l("Click the map or enter decimal degrees, e.g. 50.9787"),
         render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
-        validators=[_coordinate(-90, 90, _l("The latitude must be a number such as 50.9787."))],
+        validators=[
+            coordinate(-90, 90, _l("The latitude must be a number such as 50.9787."), optional=True)
+        ],
     )
     lon = StringField(
         _l("Longitude"),
         description=_l("Decimal degrees, e.g. 11.0328"),
         render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
-        validators=[_coordinate(-180, 180, _l("The longitude must be a number such as 11.0328."))],
+        validators=[
+            coordinate(
+                -180, 180, _l("The longitude must be a number such as 11.0328."), optional=True
+            )
+        ],
     )
     district = SelectField(
         _l("District"),
