@@ -2,8 +2,9 @@
 
 from .accounts.models import Office, RoleAssignment, User
 from .barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
-from .comments.models import Comment, CommentReport
+from .comments.models import Comment
 from .core.audit import AuditEntry
+from .dashboard.models import DashboardVisit
 from .districts.models import Council, District
 from .indicators.models import (
     ImportBatch,
@@ -13,8 +14,11 @@ from .indicators.models import (
     IndicatorValue,
     IndicatorValueChange,
 )
+from .moderation.models import Flag
+from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
 from .proposals.models import Category, Proposal, Support
+from .responses.models import OfficialResponse
 
 __all__ = [
     "AffectedBarrier",
@@ -23,7 +27,12 @@ __all__ = [
     "BarrierReport",
     "Category",
     "Comment",
-    "CommentReport",
+    "DashboardVisit",
+    "Flag",
+    "Need",
+    "NeedProposalLink",
+    "NeedSupport",
+    "OfficialResponse",
     "Follow",
     "Notification",
     "Offer",

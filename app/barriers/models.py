@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
 from ..extensions import db
+from ..moderation.models import ModeratedMixin
 
 # Codes are stored; labels are translated in services (so they follow the request's language).
 BARRIER_TYPES = (
@@ -82,7 +83,7 @@ class Offer(db.Model):
     district = relationship("District", lazy="joined")
 
 
-class BarrierReport(db.Model):
+class BarrierReport(ModeratedMixin, db.Model):
     """The public, descriptive part of a report (no personal details here)."""
 
     __tablename__ = "barrier_reports"

@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload
 
 from ..core.time import as_utc, utcnow
 from ..extensions import db
-from .models import REPORT_REASONS, Comment, CommentReport
+from ..moderation.models import Flag
+from .models import REPORT_REASONS, Comment
 from .targets import resolve
 
 MAX_LENGTH = 2000
@@ -104,8 +105,9 @@ def report_comment(reporter: Any, comment: Comment, reason: str, text: str | Non
     try:
         with db.session.begin_nested():
             db.session.add(
-                CommentReport(
-                    comment_id=comment.id,
+                Flag(
+                    target_type="comment",
+                    target_id=comment.id,
                     reporter_id=reporter.id,
                     reason=reason,
                     text=(text or "").strip() or None,

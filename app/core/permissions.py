@@ -103,6 +103,80 @@ def can_moderate_content(user: Any, district: District | None, author_id: int | 
     return can_moderate(user, district)
 
 
+def can_moderate_somewhere(user: Any) -> bool:
+    """The moderation queue: planners, admins and every mayor or council member."""
+    return is_admin(user) or is_planner(user) or _has_council_role(user, COUNCIL_ROLES)
+
+
+def can_see_moderated(user: Any, district: District | None, author_id: int | None) -> bool:
+    """See a hidden or pending item: its author (with the reason) and its moderators."""
+    if _active(user) and author_id is not None and author_id == user.id:
+        return True
+    return can_moderate(user, district)
+
+
+def can_flag(user: Any, author_id: int | None = None) -> bool:
+    """Report content to the moderators: contributors, not on their own content."""
+    if not can_contribute(user):
+        return False
+    return author_id is None or author_id != user.id
+
+
+def can_configure_council(user: Any, council: Any = None) -> bool:
+    """Council settings (pre-moderation): the council's mayor, and admins."""
+    if is_admin(user):
+        return True
+    if not _active(user):
+        return False
+    mayor_of = user.council_ids((MAYOR,))
+    return bool(mayor_of) if council is None else council.id in mayor_of
+
+
+# --- district councils: needs, dashboard, official responses (issue 4) --------------------
+
+
+def _has_council_role(user: Any, roles: tuple[str, ...]) -> bool:
+    return bool(_active(user) and user.council_ids(roles))
+
+
+def can_post_needs(user: Any) -> bool:
+    """Person level for the "new need" page: mayors and council members."""
+    return _has_council_role(user, COUNCIL_ROLES)
+
+
+def can_edit_need(user: Any, need: Any) -> bool:
+    """The need's council (mayor and members) keeps it up to date; also its status."""
+    return need is not None and _active(user) and need.council_id in user.council_ids(COUNCIL_ROLES)
+
+
+def can_support_need(user: Any, need: Any = None) -> bool:
+    """Person level without ``need``; with it: visible, not one's own."""
+    if not can_contribute(user):
+        return False
+    if need is None:
+        return True
+    return need.author_id != user.id and need.moderation_state == "visible"
+
+
+def can_give_official_responses(user: Any) -> bool:
+    """Person level: planners (for their office) and mayors (for their council)."""
+    return is_planner(user) or _has_council_role(user, (MAYOR,))
+
+
+def can_edit_official_response(user: Any, response: Any) -> bool:
+    return _active(user) and response is not None and response.author_id == user.id
+
+
+def can_view_council_dashboard(user: Any, council: Any = None) -> bool:
+    """A council's dashboard, CSV export and print view: its mayor and members; planners
+    and admins for every council. Without ``council``: whether the person has any."""
+    if is_admin(user) or is_planner(user):
+        return True
+    if council is None:
+        return _has_council_role(user, COUNCIL_ROLES)
+    return _active(user) and council.id in user.council_ids(COUNCIL_ROLES)
+
+
 # --- barriers (offers catalogue, access-barrier reports) -------------------------------
 
 

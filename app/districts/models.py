@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, String, Text
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
@@ -20,6 +20,8 @@ class Council(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     # The council's own name, e.g. "Moskauer Platz"; the UI says "Ortsteilrat …".
     name: Mapped[str] = mapped_column(String(120))
+    # Pre-moderation: new proposals in the council's districts wait for approval.
+    premoderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     districts: Mapped[list[District]] = relationship(
         back_populates="council", order_by="District.number"

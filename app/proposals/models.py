@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
 from ..extensions import db
+from ..moderation.models import ModeratedMixin
 
 STATUS_SUBMITTED = "submitted"
 STATUS_IN_REVIEW = "in_review"
@@ -79,7 +80,7 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_de
 
 
-class Proposal(db.Model):
+class Proposal(ModeratedMixin, db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
         Index("ix_proposals_lat_lon", "lat", "lon"),

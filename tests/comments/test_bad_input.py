@@ -8,10 +8,11 @@ import html
 import pytest
 
 from app.comments import services, targets
-from app.comments.models import Comment, CommentReport
+from app.comments.models import Comment
 from app.comments.text import linkify
 from app.districts.models import District
 from app.extensions import db
+from app.moderation.models import Flag
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_report_bad_inputs(note, create_user, login, client):
     for _ in range(2):
         response = client.post(f"/kommentare/{comment.id}/melden", data={"reason": "advertising"})
         assert response.status_code == 302
-    assert db.session.scalar(db.select(db.func.count(CommentReport.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(Flag.id))) == 1
 
 
 def test_comment_pages_404_for_unknown_comment(note, create_user, login, client):

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from app.comments import services, targets
-from app.comments.models import Comment, CommentReport
+from app.comments.models import Comment
 from app.districts.models import District
 from app.extensions import db
+from app.moderation.models import Flag
 from app.notifications import services as notifications
 from app.notifications.models import Notification
 
@@ -92,7 +93,7 @@ def test_routes_add_edit_delete_report(fake_target, create_user, login, client):
         f"/kommentare/{comment.id}/melden", data={"reason": "advertising", "text": "Werbung"}
     )
     assert response.status_code == 302
-    flag = db.session.scalar(db.select(CommentReport))
+    flag = db.session.scalar(db.select(Flag))
     assert (flag.reason, flag.text, flag.reporter_id) == ("advertising", "Werbung", other.id)
     client.post("/abmelden")
     login(author)
