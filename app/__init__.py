@@ -70,13 +70,18 @@ def _register_blueprints(app: Flask) -> None:
     from .comments import bp as comments_bp
     from .core.audit_views import bp as audit_bp
     from .core.routes import bp as core_bp
+    from .dashboard import bp as dashboard_bp
     from .districts import bp as districts_bp
     from .districts.admin import bp as districts_admin_bp
     from .indicators import api_bp as indicators_api_bp
     from .indicators import bp as indicators_bp
+    from .moderation import api_bp as moderation_api_bp
+    from .moderation import bp as moderation_bp
+    from .needs import bp as needs_bp
     from .notifications import bp as notifications_bp
     from .proposals import bp as proposals_bp
     from .proposals.map_routes import bp as proposal_map_bp
+    from .responses import bp as responses_bp
 
     for blueprint in (
         core_bp,
@@ -95,6 +100,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(proposal_map_bp)
+    app.register_blueprint(needs_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(moderation_api_bp)
+    app.register_blueprint(responses_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,1 +1,7 @@
-"""responses domain."""
+"""Official responses of district mayors and planning offices."""
+
+from flask import Blueprint
+
+bp = Blueprint("responses", __name__)
+
+from . import routes  # noqa: E402, F401
