@@ -179,5 +179,11 @@ def describe(kind: str) -> str:
         "status_changed": _("Status changed"),
         "new_proposal": _("New proposal in a district you follow"),
         "affected_too": _("Someone else is affected too"),
+        "content_hidden": _("Your contribution was hidden by the moderation"),
+        "content_restored": _("Your contribution is visible again"),
+        "content_approved": _("Your proposal has been approved and published"),
+        "content_flagged": _("New report in the moderation queue"),
+        "official_response": _("Official response"),
+        "new_need": _("New need in a district you follow"),
     }
     return texts.get(kind, kind)
