@@ -42,6 +42,11 @@ class ModeratedMixin:
     moderation_note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
     moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    @classmethod
+    def visible(cls):
+        """The SQL condition for public lists, maps, counts and APIs."""
+        return cls.moderation_state == VISIBLE
+
     @property
     def is_visible(self) -> bool:
         return self.moderation_state == VISIBLE
