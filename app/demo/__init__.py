@@ -53,6 +53,9 @@ def load_demo() -> list[tuple[str, str, str]]:
     from .proposals import load_demo_proposals
 
     load_demo_proposals(_demo_people(DEMO_PASSWORD))
+    from .needs import load_demo_needs
+
+    load_demo_needs()
     from .indicators import load_demo_indicators
 
     load_demo_indicators()

@@ -57,6 +57,21 @@ def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[
     )
 
 
+# --- needs of the district councils (app.needs): layer and list, same filters ------------
+
+
+def _needs(filters: listing.Filters) -> tuple[str, list]:
+    """The needs layer's URL and the same needs for the list (district and category filters;
+    the status filter is the proposals')."""
+    if "api.needs" not in current_app.view_functions:
+        return "", []
+    from ..needs import listing as need_listing
+
+    need_filters = need_listing.Filters(category=filters.category, district=filters.district)
+    rows, _next, _total = need_listing.find(need_filters)
+    return url_for("api.needs", **need_filters.query_args()), rows
+
+
 def _page_url(filters: listing.Filters, cursor: int | None) -> str:
     return url_for("proposal_map.map_page", **filters.query_args(cursor=cursor, limit=None))
 
@@ -83,6 +98,7 @@ def map_page():
         "barriers": url_for("api.barriers", **layer_args) if "api.barriers" in views else "",
     }
     offers, barriers = _other_layers(filters.district, layers)
+    layers["needs"], needs = _needs(filters)
     return (
         render_template(
             "proposals/map.html",
@@ -106,6 +122,7 @@ def map_page():
             layers=layers,
             offers=offers,
             barriers=barriers,
+            needs=needs,
             page_size=PAGE_SIZE,
             error_title=_("Please correct the filter:"),
         ),

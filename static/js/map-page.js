@@ -145,6 +145,38 @@
     control.addOverlay(layer, data.labelOffers);
   });
 
+  // Needs of the district councils: a diamond with "!" (see static/css/needs.css).
+  load(data.needsUrl).then(function (collection) {
+    if (!collection || !collection.features) { return; }
+    var layer = L.layerGroup();
+    collection.features.forEach(function (feature) {
+      var p = feature.properties;
+      var c = feature.geometry.coordinates;
+      var label = data.labelNeed + ": " + p.title + " (" + p.council_label + ", " +
+        data.labelPriority + ": " + p.priority_label + ", " + p.status_label + ")";
+      var box = document.createElement("span");
+      box.className = "need-marker";
+      var sign = document.createElement("span");
+      sign.textContent = "!";
+      box.appendChild(sign);
+      var marker = L.marker([c[1], c[0]], {
+        icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [22, 22] }),
+        title: label, alt: label, keyboard: true
+      }).bindPopup('<a href="' + text(p.url) + '">' + text(p.title) + "</a><br>" +
+        text(p.council_label) + "<br>" + text(data.labelPriority) + ": " + text(p.priority_label) +
+        ", " + text(p.status_label) + "<br>" + text(data.labelSupports) + ": " + text(p.supports));
+      onEnter(marker, function () { marker.openPopup(); });
+      marker.on("add", function () {
+        var icon = marker.getElement();
+        if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("data-need", p.id); }
+      });
+      layer.addLayer(marker);
+    });
+    layer.addTo(map);
+    control.addOverlay(layer, data.labelNeeds);
+    el.setAttribute("data-needs-loaded", String(collection.features.length));
+  });
+
   load(data.barriersUrl).then(function (collection) {
     if (!collection || !collection.features) { return; }
     var layer = L.layerGroup();

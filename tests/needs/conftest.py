@@ -1,0 +1,105 @@
+"""Fixtures for the needs domain: categories, council people, a need factory, form data."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.needs import services
+from app.proposals import services as proposal_services
+
+MOSKAUER_PLATZ = "23"  # council "Moskauer Platz" (one district)
+HERRENBERG = "15"  # council "Herrenberg"
+BERLIN = (52.5200, 13.4050)  # outside Erfurt
+
+
+@pytest.fixture
+def categories(app):
+    proposal_services.load_categories()
+    db.session.commit()
+    return {c.slug: c for c in proposal_services.categories()}
+
+
+@pytest.fixture
+def mayor(create_user, districts):
+    return create_user("mayor", council=MOSKAUER_PLATZ, name="Erika Muster")
+
+
+@pytest.fixture
+def member(create_user, districts):
+    return create_user("council_member", council=MOSKAUER_PLATZ, name="Max Rat")
+
+
+@pytest.fixture
+def other_member(create_user, districts):
+    """A council member of Herrenberg."""
+    return create_user("council_member", council=HERRENBERG)
+
+
+@pytest.fixture
+def citizen(create_user, districts):
+    return create_user()
+
+
+def point_in(district) -> tuple[float, float]:
+    return (district.label_lat, district.label_lon)
+
+
+@pytest.fixture
+def make_need(districts, categories):
+    def factory(author, *, title="Treffpunkt für Jugendliche", number=MOSKAUER_PLATZ, **kw):
+        district = districts[number]
+        council = district.council
+        point = kw.pop("point", None)
+        place = (
+            services.place_from_point(council, *point)
+            if point
+            else services.place_from_district(council, district)
+        )
+        need = services.create_need(
+            author,
+            council,
+            title=title,
+            description=kw.pop("description", "Ein Raum am Abend fehlt."),
+            category=categories[kw.pop("category", "children-youth")],
+            priority=kw.pop("priority", "high"),
+            place=place,
+            linked_proposal_ids=kw.pop("linked_proposal_ids", ()),
+            **kw,
+        )
+        db.session.commit()
+        return need
+
+    return factory
+
+
+@pytest.fixture
+def make_proposal(districts, categories):
+    def factory(author, *, number=MOSKAUER_PLATZ, title="Jugendtreff länger öffnen"):
+        district = districts[number]
+        proposal = proposal_services.create_proposal(
+            author,
+            title=title,
+            description="Bitte auch abends.",
+            category=categories["children-youth"],
+            place=proposal_services.place_from_district(district),
+        )
+        db.session.commit()
+        return proposal
+
+    return factory
+
+
+def form_data(**changes) -> dict:
+    data = {
+        "title": "Treffpunkt für Jugendliche",
+        "description": "Jugendliche haben abends keinen Ort.",
+        "category": "children-youth",
+        "priority": "high",
+        "lat": "",
+        "lon": "",
+        "district": MOSKAUER_PLATZ,
+        "address": "",
+    }
+    data.update(changes)
+    return data
