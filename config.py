@@ -111,6 +111,9 @@ class Config:
     # Access-barrier aggregates: only cells with at least this many affected people are shown.
     BARRIER_MIN_CELL = _int("BARRIER_MIN_CELL", 5)
 
+    # Moderation: after this many open reports an item is hidden until a moderator reviews it.
+    MODERATION_FLAG_THRESHOLD = _int("MODERATION_FLAG_THRESHOLD", 3)
+
     # Demo content may be loaded (never in production).
     DEMO_CONTENT_ALLOWED = True
 

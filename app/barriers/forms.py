@@ -209,26 +209,3 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: CSRF only (confirm, deactivate, withdraw)."""
-
-
-class StatusForm(FlaskForm):
-    status = RadioField(
-        _l("Status"),
-        choices=[
-            ("open", _l("Visible as usual")),
-            ("removed", _l("Removed from public view")),
-        ],
-        validate_choice=False,
-    )
-    reason = TextAreaField(
-        _l("Reason"),
-        description=_l("Written to the audit log."),
-        validators=[
-            DataRequired(message=_l("Please give a reason.")),
-            Length(max=500, message=_l("Please use at most 500 characters.")),
-        ],
-    )
-
-    def validate_status(self, field):
-        if field.data not in ("open", "removed"):
-            raise ValidationError(_l("Please choose a status."))

@@ -11,7 +11,6 @@ from ..core.permissions import (
     authorize,
     can_add_affected,
     can_manage_offers,
-    can_moderate_barrier_reports,
     can_report_barrier,
     can_view_barrier_details,
     can_view_barrier_report,
@@ -76,11 +75,8 @@ def report(report_id: int):
     return _render_report(_load_report(report_id))
 
 
-def _render_report(report: BarrierReport, status_form=None, code: int = 200):
+def _render_report(report: BarrierReport, code: int = 200):
     own = services.own_entry(report, current_user)
-    moderate = can_moderate_barrier_reports(current_user)
-    if moderate and status_form is None:
-        status_form = forms.StatusForm(data={"status": report.status})
     return render_template(
         "barriers/report.html",
         report=report,
@@ -93,24 +89,7 @@ def _render_report(report: BarrierReport, status_form=None, code: int = 200):
         with_comments=_comments_available(report),
         can_details=can_view_barrier_details(current_user),
         people=report.affected_people if can_view_barrier_details(current_user) else [],
-        status_form=status_form if moderate else None,
     ), code
-
-
-@bp.post("/barrieren/<int:report_id>/status")
-@requires(can_moderate_barrier_reports)
-def set_status(report_id: int):
-    report = _load_report(report_id)
-    form = forms.StatusForm()
-    if not form.validate_on_submit():
-        return _render_report(report, form, 400)
-    before = report.status
-    services.set_status(current_user, report, form.status.data, form.reason.data.strip())
-    if report.status != before:
-        integration.notify_status(report, current_user)
-    db.session.commit()
-    flash(_("The status has been saved."), "success")
-    return redirect(url_for("barriers.report", report_id=report.id))
 
 
 def _details_labels():

@@ -41,7 +41,6 @@ from .models import (
     BARRIER_TYPES,
     BENEFITS,
     STATUS_REMOVED,
-    STATUSES,
     VISIBILITY_PUBLIC,
     AffectedBarrier,
     AffectedPerson,
@@ -356,28 +355,6 @@ def create_report(
     db.session.add(report)
     db.session.flush()
     return report
-
-
-def set_status(actor, report: BarrierReport, status: str, reason: str) -> None:
-    """Remove a report from public view or restore it (planners, admins); audited. No district
-    on the audit row: district councils read their districts' audit log, and a private report's
-    existence is not theirs to know."""
-    if status not in STATUSES:
-        raise BarrierError(_("Unknown status."))
-    if report.status == status:
-        return
-    before = report.status
-    report.status = status
-    db.session.flush()
-    record(
-        actor,
-        "barrier_report.removed" if status == STATUS_REMOVED else "barrier_report.restored",
-        "barrier_report",
-        report.id,
-        reason=reason,
-        before={"status": before},
-        after={"status": status},
-    )
 
 
 def own_entry(report: BarrierReport, user) -> AffectedPerson | None:

@@ -122,6 +122,8 @@ def delete(comment_id: int):
 def report(comment_id: int):
     comment, target, obj = _comment_or_404(comment_id)
     authorize(can_report_comment(current_user, comment))
+    if not comment.is_visible:  # hidden or waiting: nothing to report for the public
+        abort(404)
     form = ReportForm()
     if form.validate_on_submit():
         try:

@@ -8,12 +8,10 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..core.time import as_utc, utcnow
 from ..extensions import db
-from ..moderation.models import Flag
 from .models import REPORT_REASONS, Comment
 from .targets import resolve
 
@@ -99,23 +97,16 @@ def delete_comment(user: Any, comment: Comment) -> None:
 
 
 def report_comment(reporter: Any, comment: Comment, reason: str, text: str | None) -> bool:
-    """Flag a comment; returns False if this person had already reported it."""
+    """Flag a comment through the moderation (one flag per person, the district's moderators
+    hear of it); returns False if this person had already reported it."""
+    from ..moderation import services as moderation
+
     if reason not in REPORT_REASONS:
         raise CommentError(_("Please choose a reason."))
     try:
-        with db.session.begin_nested():
-            db.session.add(
-                Flag(
-                    target_type="comment",
-                    target_id=comment.id,
-                    reporter_id=reporter.id,
-                    reason=reason,
-                    text=(text or "").strip() or None,
-                )
-            )
-    except IntegrityError:
-        return False
-    return True
+        return moderation.flag(reporter, "comment", comment, reason, text)
+    except (moderation.ModerationError, moderation.NotAllowed) as exc:
+        raise CommentError(str(exc)) from None
 
 
 def thread(target_type: str, target_id: int) -> list[tuple[Comment, list[Comment]]]:

@@ -30,6 +30,14 @@ ACTION_LABELS = {
     "role.revoked": _l("Role revoked"),
     "council.created": _l("Council created"),
     "district.council_changed": _l("Council of a district changed"),
+    "moderation.hidden": _l("Content hidden"),
+    "moderation.restored": _l("Content shown again"),
+    "moderation.approved": _l("Content approved"),
+    "moderation.flags_dismissed": _l("Reports dismissed"),
+    "moderation.auto_hidden": _l("Content hidden automatically after reports"),
+    # Before issue 4 barrier reports had their own remove/restore (now moderation).
+    "barrier_report.removed": _l("Barrier report removed from public view"),
+    "barrier_report.restored": _l("Barrier report restored"),
 }
 
 
