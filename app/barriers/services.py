@@ -8,8 +8,9 @@ Privacy rules of the aggregates (``summary``)
   types counts once in each of the three cells.
 * Reports "only for the city administration" count too: an aggregate at or above the
   threshold reveals no individual, and leaving them out would understate the barriers.
-  Removed reports (moderation) do not count. Reports about an offer given only as free text
-  count in the district table but not in the offer table (they have no offer to group by).
+  Reports hidden or pending by the moderation (``BarrierReport.visible()``) do not count.
+  Reports about an offer given only as free text count in the district table but not in the
+  offer table (they have no offer to group by).
 * Only cells with at least ``BARRIER_MIN_CELL`` people (default 5) are published; smaller
   cells are left out entirely (the table says "fewer than N" without a number).
 * No total is published that includes a suppressed cell: the only totals are the sums of the
@@ -28,9 +29,10 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from ..core.audit import record
+from ..core.csv_export import csv_safe
 from ..core.i18n import localized
 from ..districts.models import District
 from ..districts.services import OutsideCity, locate
@@ -40,7 +42,6 @@ from .models import (
     AGE_GROUPS,
     BARRIER_TYPES,
     BENEFITS,
-    STATUS_REMOVED,
     VISIBILITY_PUBLIC,
     AffectedBarrier,
     AffectedPerson,
@@ -404,7 +405,7 @@ def public_reports(limit: int = 50, offset: int = 0) -> list[BarrierReport]:
             select(BarrierReport)
             .where(
                 BarrierReport.visibility == VISIBILITY_PUBLIC,
-                BarrierReport.status != STATUS_REMOVED,
+                BarrierReport.visible(),
             )
             .order_by(BarrierReport.created_at.desc(), BarrierReport.id.desc())
             .limit(limit)
@@ -417,7 +418,7 @@ def count_public_reports() -> int:
     return db.session.scalar(
         select(func.count(BarrierReport.id)).where(
             BarrierReport.visibility == VISIBILITY_PUBLIC,
-            BarrierReport.status != STATUS_REMOVED,
+            BarrierReport.visible(),
         )
     )
 
@@ -484,9 +485,8 @@ def export_csv() -> str:
     return out.getvalue()
 
 
-def _csv_safe(value: str) -> str:
-    """Defuse spreadsheet formulas in user text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+# Shared with other exports (moved to app/core/csv_export.py).
+_csv_safe = csv_safe
 
 
 # --- aggregates -----------------------------------------------------------------------------
@@ -498,19 +498,29 @@ def _cells(group_column, extra_where=()):
         .select_from(AffectedBarrier)
         .join(AffectedPerson, AffectedBarrier.affected_id == AffectedPerson.id)
         .join(BarrierReport, AffectedPerson.report_id == BarrierReport.id)
-        .where(BarrierReport.status != STATUS_REMOVED, *extra_where)
+        .where(BarrierReport.visible(), *extra_where)
         .group_by(group_column, AffectedBarrier.barrier_type)
     )
     return counted.having(func.count() >= min_cell())
 
 
-def summary() -> dict:
-    """Both aggregate tables, only cells ≥ threshold (see the module docstring)."""
+def summary(district_ids=None) -> dict:
+    """Both aggregate tables, only cells ≥ threshold (see the module docstring).
+
+    ``district_ids`` (a council's districts) keeps only the rows of offers located in those
+    districts and of those districts travelled from. It only leaves rows out: every cell is
+    still counted over all reports and thresholded as before."""
     threshold = min_cell()
+    offer_where = [BarrierReport.offer_id.is_not(None)]
+    district_where = []
+    if district_ids is not None:
+        district_ids = list(district_ids)
+        offer_where.append(
+            BarrierReport.offer_id.in_(select(Offer.id).where(Offer.district_id.in_(district_ids)))
+        )
+        district_where.append(BarrierReport.district_from_id.in_(district_ids))
     offers: dict[int, dict] = {}
-    rows = db.session.execute(
-        _cells(BarrierReport.offer_id, (BarrierReport.offer_id.is_not(None),))
-    ).all()
+    rows = db.session.execute(_cells(BarrierReport.offer_id, offer_where)).all()
     if rows:
         found = {
             o.id: o
@@ -532,7 +542,7 @@ def summary() -> dict:
             )
             entry["cells"][code] = n
     districts: dict[int, dict] = {}
-    rows = db.session.execute(_cells(BarrierReport.district_from_id)).all()
+    rows = db.session.execute(_cells(BarrierReport.district_from_id, district_where)).all()
     if rows:
         found = {
             d.id: d
@@ -654,7 +664,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
         .outerjoin(offer_district, Offer.district_id == offer_district.id)
         .where(
             BarrierReport.visibility == VISIBILITY_PUBLIC,
-            BarrierReport.status != STATUS_REMOVED,
+            BarrierReport.visible(),
         )
     )
     if bbox:
@@ -700,14 +710,20 @@ def type_label(offer_type: OfferType) -> str:
 
 
 def own_reports(user) -> list[BarrierReport]:
-    """Reports the person made or said "affects me too" to (for "My contributions")."""
+    """Reports the person made (also when hidden by the moderation: they see it with the
+    reason) or said "affects me too" to (only while visible) – for "My contributions"."""
     if not getattr(user, "is_authenticated", False):
         return []
     ids = select(AffectedPerson.report_id).where(AffectedPerson.user_id == user.id)
     return list(
         db.session.scalars(
             select(BarrierReport)
-            .where(or_(BarrierReport.author_id == user.id, BarrierReport.id.in_(ids)))
+            .where(
+                or_(
+                    BarrierReport.author_id == user.id,
+                    and_(BarrierReport.id.in_(ids), BarrierReport.visible()),
+                )
+            )
             .order_by(BarrierReport.created_at.desc(), BarrierReport.id.desc())
         ).unique()
     )

@@ -49,7 +49,11 @@ def add_comment(
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
-        if parent is None or (parent.target_type, parent.target_id) != (target_type, target_id):
+        if (
+            parent is None
+            or (parent.target_type, parent.target_id) != (target_type, target_id)
+            or not parent.is_visible
+        ):
             raise CommentError(_("The comment you reply to does not exist."))
         if parent.parent_id is not None:  # replies are one level deep
             parent = db.session.get(Comment, parent.parent_id)
@@ -110,7 +114,9 @@ def report_comment(reporter: Any, comment: Comment, reason: str, text: str | Non
 
 
 def thread(target_type: str, target_id: int) -> list[tuple[Comment, list[Comment]]]:
-    """Top-level comments, oldest first, each with its replies (one query)."""
+    """Top-level comments, oldest first, each with its replies (one query). Hidden comments
+    are included: the thread shows a placeholder to people who may not read them
+    (``app.moderation.visibility.CommentVisibility``)."""
     rows = db.session.scalars(
         select(Comment)
         .options(joinedload(Comment.author))
@@ -124,28 +130,34 @@ def thread(target_type: str, target_id: int) -> list[tuple[Comment, list[Comment
     return [(c, replies.get(c.id, [])) for c in rows if c.parent_id is None]
 
 
-def counts(target_type: str, target_ids) -> dict[int, int]:
-    """Visible (not deleted) comments per target, in one query."""
+def counts(target_type: str, target_ids, *, include_moderated: bool = False) -> dict[int, int]:
+    """Public comments (not deleted, not hidden by the moderation) per target, in one query.
+    ``include_moderated`` counts hidden and pending ones too (not for public numbers)."""
     ids = list(target_ids)
     if not ids:
         return {}
+    conditions = [
+        Comment.target_type == target_type,
+        Comment.target_id.in_(ids),
+        Comment.deleted_at.is_(None),
+    ]
+    if not include_moderated:
+        conditions.append(Comment.visible())
     rows = db.session.execute(
         select(Comment.target_id, func.count(Comment.id))
-        .where(
-            Comment.target_type == target_type,
-            Comment.target_id.in_(ids),
-            Comment.deleted_at.is_(None),
-        )
+        .where(*conditions)
         .group_by(Comment.target_id)
     )
     return dict(rows.all())
 
 
-def count_for(target_type: str, target_id: int) -> int:
-    return counts(target_type, [target_id]).get(target_id, 0)
+def count_for(target_type: str, target_id: int, *, include_moderated: bool = False) -> int:
+    return counts(target_type, [target_id], include_moderated=include_moderated).get(target_id, 0)
 
 
 def by_author(user: Any, limit: int = 100) -> list[Comment]:
+    """The person's comments, newest first, hidden ones included (they see them with the
+    reason on "my contributions")."""
     return list(
         db.session.scalars(
             select(Comment)

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     # Before issue 4 barrier reports had their own remove/restore (now moderation).
     "barrier_report.removed": _l("Barrier report removed from public view"),
     "barrier_report.restored": _l("Barrier report restored"),
+    "proposal.held_for_approval": _l("Proposal held for approval (pre-moderation)"),
 }
 
 
