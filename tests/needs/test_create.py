@@ -273,3 +273,20 @@ def test_hidden_need_is_not_shown_on_the_proposal(
     db.session.commit()
     page = client.get(f"/vorschlaege/{proposal.id}").get_data(as_text=True)
     assert f'href="/bedarfe/{need.id}"' not in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"lat": "nan", "lon": "inf", "council": "abc", "district": "999", "priority": "<b>"},
+        {"title": "x" * 10_000, "proposals": ["x" * 50, "-1", "1e9"], "status": "\u202e"},
+        form_data(proposals=[str(n) for n in range(1, 40)]),
+    ],
+)
+def test_garbage_is_400_not_500(client, login, member, make_need, data):
+    need = make_need(member)
+    login(member)
+    assert client.post("/bedarfe/neu", data=data).status_code == 400
+    assert client.post(f"/bedarfe/{need.id}/bearbeiten", data=data).status_code == 400
+    assert _count() == 1
