@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import coordinate
+from ..core.i18n import localized
 from .models import ADDRESS_MAX, DESCRIPTION_MAX, PRIORITIES, STATUSES, TITLE_MAX
 from .services import PRIORITY_LABELS, STATUS_LABELS
 
@@ -78,7 +79,10 @@ class NeedForm(FlaskForm):
     )
     district = SelectField(
         _l("District"),
-        description=_l("Without a point on the map: choose one of your council's districts."),
+        description=_l(
+            "Without a point on the map: the district the need is for. A council with one "
+            "district can leave this empty."
+        ),
         validate_choice=False,
     )
     address = StringField(
@@ -112,19 +116,19 @@ class NeedForm(FlaskForm):
         elif councils and not self.council.data:
             self.council.data = str(councils[0].id)
         self.category.choices = [("", _l("Please choose"))] + [
-            (c.slug, c.name_de) for c in categories
+            (c.slug, localized(c, "name")) for c in categories
         ]
         self._categories = {c.slug: c for c in categories}
         self._districts = {d.number: d for c in councils for d in c.districts}
-        if len(councils) > 1:
-            groups = {
-                c.name: [(d.number, f"{d.number} {d.name}") for d in c.districts] for c in councils
-            }
-            self.district.choices = {"": [("", _l("Please choose"))], **groups}
-        else:
-            self.district.choices = [("", _l("Please choose"))] + [
-                (d.number, f"{d.number} {d.name}") for c in councils for d in c.districts
-            ]
+        several = len(councils) > 1
+        self.district.choices = [("", _l("Please choose"))] + [
+            (
+                d.number,
+                f"{d.number} {d.name} ({c.name})" if several else f"{d.number} {d.name}",
+            )
+            for c in councils
+            for d in c.districts
+        ]
         self.proposals.choices = [
             (
                 str(pid),
@@ -167,7 +171,7 @@ class NeedForm(FlaskForm):
         lon_given = bool((field.data or "").strip())
         if lat_given != lon_given:
             raise ValidationError(_l("Please enter both latitude and longitude, or neither."))
-        if not lat_given and not self.district.data:
+        if not lat_given and not self.district.data and self.default_district is None:
             raise ValidationError(
                 _l("Please mark the place on the map, enter coordinates or choose a district.")
             )
@@ -181,7 +185,17 @@ class NeedForm(FlaskForm):
         return self._categories.get(self.category.data)
 
     @property
+    def default_district(self):
+        """Without a point or a district: the council's district if it has only one."""
+        council = self._councils.get(self.council.data)
+        if council is not None and len(council.districts) == 1:
+            return council.districts[0]
+        return None
+
+    @property
     def chosen_district(self):
+        if not self.district.data:
+            return self.default_district
         return self._districts.get(self.district.data)
 
     def point(self) -> tuple[float, float] | None:

@@ -128,7 +128,7 @@ def test_member_of_two_councils_chooses_the_council(
     db.session.commit()
     login(person)
     page = client.get("/bedarfe/neu").get_data(as_text=True)
-    assert 'name="council"' in page and "<optgroup" in page
+    assert 'name="council"' in page and "15 Herrenberg (Herrenberg)" in page
     herrenberg = districts[HERRENBERG].council
     moskau = districts[MOSKAUER_PLATZ].council
     # a district of the other council than the chosen one: refused
@@ -290,3 +290,11 @@ def test_garbage_is_400_not_500(client, login, member, make_need, data):
     assert client.post("/bedarfe/neu", data=data).status_code == 400
     assert client.post(f"/bedarfe/{need.id}/bearbeiten", data=data).status_code == 400
     assert _count() == 1
+
+
+def test_one_district_council_needs_no_place(client, login, member, categories, districts):
+    login(member)
+    response = client.post("/bedarfe/neu", data=form_data(district=""))
+    assert response.status_code == 302
+    need = db.session.scalar(select(Need))
+    assert need.district_id == districts[MOSKAUER_PLATZ].id and need.place_from_map is False

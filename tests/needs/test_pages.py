@@ -198,3 +198,25 @@ def test_indicator_input_and_contributions_count_visible_needs(app, member, make
         )
         section = next(s for s in sections() if s.key == "needs")
         assert {item.title for item in section.loader(member)} == {visible.title, hidden.title}
+
+
+def test_need_can_be_reported_and_hidden_by_moderation(
+    client, login, member, mayor, citizen, make_need
+):
+    need = make_need(member)
+    login(citizen)
+    page = client.get(f"/bedarfe/{need.id}").get_data(as_text=True)
+    assert f'href="/melden/need/{need.id}"' in page
+    client.post("/abmelden")
+    login(mayor)  # moderates the council's districts, not own content
+    response = client.post(
+        f"/moderation/need/{need.id}/verbergen", data={"reason": "off_topic", "note": ""}
+    )
+    assert response.status_code == 302
+    db.session.refresh(need)
+    assert need.moderation_state == "hidden"
+    client.post("/abmelden")
+    assert client.get(f"/bedarfe/{need.id}").status_code == 404
+    login(member)  # the author sees it, with the notice
+    page = client.get(f"/bedarfe/{need.id}").get_data(as_text=True)
+    assert 'id="moderation-notice"' in page
