@@ -143,7 +143,7 @@ def _contributions(user) -> list:
             url=need_url(n.id),
             date=n.created_at,
             note=_(
-                "Posted for the %(council)s. Status: %(status)s.",
+                "Posted for %(council)s. Status: %(status)s.",
                 council=council_label(n.council),
                 status=STATUS_LABELS.get(n.status, n.status),
             ),
