@@ -1,1 +1,129 @@
-"""Routes (to be written)."""
+"""The district council's dashboard, its settings, the CSV export and the print view.
+Thin routes: load → permission → (form → one service call → commit) → render."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.permissions import (
+    authorize,
+    can_configure_council,
+    can_post_needs,
+    can_view_council_dashboard,
+    is_admin,
+    is_planner,
+    requires,
+)
+from ..core.time import utcnow
+from ..extensions import db
+from ..responses import services as response_services
+from . import bp, services
+from .forms import PremoderationForm
+
+
+def _council_or_404(slug: str):
+    council = services.council_by_slug(slug)
+    if council is None:
+        abort(404)
+    return council
+
+
+@bp.get("/ortsteilrat/")
+@requires(can_view_council_dashboard)
+def index():
+    everyone = is_admin(current_user) or is_planner(current_user)
+    councils = services.councils_for(current_user, all_councils=everyone)
+    if len(councils) == 1 and not everyone:
+        return redirect(url_for("dashboard.show", slug=councils[0].slug))
+    return render_template("dashboard/index.html", councils=councils)
+
+
+def _render(council, districts, previous, *, form=None, status=200):
+    """The dashboard page; ``previous`` is the visit before this one (``None``: first)."""
+    district_ids = [d.id for d in districts]
+    can_configure = can_configure_council(current_user, council)
+    if can_configure and form is None:
+        form = PremoderationForm(
+            formdata=None, premoderation="on" if council.premoderation else "off"
+        )
+    return render_template(
+        "dashboard/show.html",
+        council=council,
+        districts=districts,
+        new=services.new_since(
+            district_ids, services.since_for(previous), first_visit=previous is None
+        ),
+        reports=services.open_reports(district_ids),
+        top=services.top_proposals(district_ids),
+        needs=services.council_needs(council),
+        new_need_url=services.endpoint_url("needs.new") if can_post_needs(current_user) else None,
+        summary=services.barrier_summary(district_ids),
+        can_configure=can_configure,
+        form=form,
+        services=services,
+    ), status
+
+
+@bp.get("/ortsteilrat/<slug>/")
+@requires(can_view_council_dashboard)
+def show(slug: str):
+    council = _council_or_404(slug)
+    authorize(can_view_council_dashboard(current_user, council))
+    districts = services.district_list(council)
+    previous = services.track_visit(current_user, council)
+    db.session.commit()
+    return _render(council, districts, previous)
+
+
+@bp.post("/ortsteilrat/<slug>/einstellungen")
+@requires(can_configure_council)
+def settings(slug: str):
+    council = _council_or_404(slug)
+    authorize(can_configure_council(current_user, council))
+    form = PremoderationForm()
+    if form.validate_on_submit():
+        enabled = form.premoderation.data == "on"
+        services.set_premoderation(current_user, council, enabled)
+        db.session.commit()
+        flash(
+            _("Pre-moderation is now switched on.")
+            if enabled
+            else _("Pre-moderation is now switched off."),
+            "success",
+        )
+        return redirect(url_for("dashboard.show", slug=council.slug, _anchor="settings-title"))
+    districts = services.district_list(council)
+    previous = services.previous_visit(current_user, council)
+    return _render(council, districts, previous, form=form, status=400)
+
+
+@bp.get("/ortsteilrat/<slug>/export.csv")
+@requires(can_view_council_dashboard)
+def export(slug: str):
+    council = _council_or_404(slug)
+    authorize(can_view_council_dashboard(current_user, council))
+    district_ids = [d.id for d in services.district_list(council)]
+    body = services.export_csv(council, district_ids).encode("utf-8")
+    response = Response(body, mimetype="text/csv; charset=utf-8")
+    filename = f"ortsteilrat-{council.slug}-{utcnow().date().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/ortsteilrat/<slug>/druckansicht")
+@requires(can_view_council_dashboard)
+def print_view(slug: str):
+    council = _council_or_404(slug)
+    authorize(can_view_council_dashboard(current_user, council))
+    districts = services.district_list(council)
+    return render_template(
+        "dashboard/print.html",
+        council=council,
+        districts=districts,
+        inputs=services.public_inputs([d.id for d in districts], external=True),
+        services=services,
+        badge=response_services.badge,
+        today=utcnow(),
+    )

@@ -4,4 +4,6 @@ from flask import Blueprint
 
 bp = Blueprint("responses", __name__)
 
-from . import routes  # noqa: E402, F401
+from . import routes, targets  # noqa: E402, F401
+
+targets.register_proposals()

@@ -1,1 +1,116 @@
-"""Routes (to be written)."""
+"""Official responses: publish on a registered target, edit one's own. The list and the
+form are rendered inside the target's page (``templates/responses/_section.html``)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..core.permissions import (
+    authorize,
+    can_edit_official_response,
+    can_give_official_responses,
+    can_respond_officially,
+    is_signed_in,
+    requires,
+)
+from ..extensions import db
+from . import bp, services
+from .forms import ResponseForm
+from .models import OfficialResponse
+from .targets import get_respondable, resolve
+
+
+def _target_or_404(target_type: str, target_id: int):
+    resolved = resolve(target_type, target_id)
+    if resolved is None:
+        abort(404)
+    return resolved
+
+
+@bp.app_template_global()
+def official_responses(target_type: str, target_id: int) -> dict:
+    """What ``_section.html`` needs: the responses (newest first), each with its badge, and
+    the form if the viewer may answer."""
+    form = None
+    resolved = resolve(target_type, target_id)
+    if resolved is not None:
+        target, obj = resolved
+        voices = services.voices(current_user, target.district(obj)) if target.is_open(obj) else []
+        if voices:
+            form = ResponseForm(formdata=None)
+            form.set_voices(voices)
+    responses = services.responses_for(target_type, target_id)
+    return {
+        "responses": [(r, services.badge(r)) for r in responses],
+        "form": form,
+        "target_type": target_type,
+        "target_id": target_id,
+    }
+
+
+@bp.post("/antworten/<target_type>/<int:target_id>")
+@requires(can_give_official_responses)
+def add(target_type: str, target_id: int):
+    target, obj = _target_or_404(target_type, target_id)
+    authorize(can_respond_officially(current_user, target.district(obj)))
+    authorize(target.is_open(obj))
+    form = ResponseForm()
+    voices = services.voices(current_user, target.district(obj))
+    form.set_voices(voices)
+    if form.validate_on_submit():
+        try:
+            response = services.respond(
+                current_user, target, obj, form.body.data, form.voice.data or None
+            )
+        except services.ResponseError as exc:
+            form[exc.field].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your official response has been published."), "success")
+            return redirect(f"{target.url(obj)}#response-{response.id}")
+    return render_template(
+        "responses/form.html",
+        form=form,
+        show_voice=len(voices) > 1,
+        title=target.title(obj),
+        back=target.url(obj),
+        action=request.path,
+    ), 400
+
+
+@bp.route("/antworten/<int:response_id>/bearbeiten", methods=["GET", "POST"])
+@requires(is_signed_in)
+def edit(response_id: int):
+    response = db.session.get(OfficialResponse, response_id)
+    if response is None:
+        abort(404)
+    target = get_respondable(response.target_type)
+    obj = target.load(response.target_id) if target is not None else None
+    if obj is None:
+        abort(404)
+    authorize(can_edit_official_response(current_user, response))
+    form = ResponseForm(obj=response) if request.method == "GET" else ResponseForm()
+    if form.validate_on_submit():
+        try:
+            district = target.district(obj)
+            services.edit_response(
+                current_user, response, form.body.data, district_id=getattr(district, "id", None)
+            )
+        except services.ResponseError as exc:
+            form.body.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your official response has been changed."), "success")
+            return redirect(f"{target.url(obj)}#response-{response.id}")
+    return render_template(
+        "responses/form.html",
+        form=form,
+        show_voice=False,
+        title=target.title(obj),
+        back=target.url(obj),
+        action=request.path,
+        editing=True,
+        badge=services.badge(response),
+    ), 400 if form.errors else 200
