@@ -1,8 +1,9 @@
 """Barrier reports as a citizen input type for the indicators domain (district profile).
 
-Only PUBLIC, not removed reports are counted, listed or loaded: their offer and district are
-public anyway, so per-district counts reveal nothing that is not already visible. The district
-is the one people travel FROM (where they live), which is what the district profile is about.
+Only PUBLIC reports not hidden by the moderation are counted, listed or loaded: their offer
+and district are public anyway, so per-district counts reveal nothing that is not already
+visible. The district is the one people travel FROM (where they live), which is what the
+district profile is about.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
 from ..extensions import db
-from .models import STATUS_REMOVED, VISIBILITY_PUBLIC, BarrierReport, Offer
+from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
 
 
 def _public():
-    return (
-        BarrierReport.visibility == VISIBILITY_PUBLIC,
-        BarrierReport.status != STATUS_REMOVED,
-    )
+    """Public reports that the moderation has not hidden (nor holds for review)."""
+    return (BarrierReport.visibility == VISIBILITY_PUBLIC, BarrierReport.visible())
 
 
 def _rows(where):
@@ -87,11 +86,22 @@ def register() -> None:
 # --- comments, follows, "my contributions" (part A's domains, when they exist) ----------------
 
 
+def _seen(report: BarrierReport | None) -> bool:
+    """Only public reports can be commented on or followed: a private report's existence must
+    not show through the follow or comment endpoints. A public report hidden by the moderation
+    exists only for its author and its moderators (its comment thread, notifications)."""
+    if report is None or report.visibility != VISIBILITY_PUBLIC:
+        return False
+    if report.is_visible:
+        return True
+    from ..moderation.visibility import can_see, viewer
+
+    return can_see(viewer(), "barrier_report", report)
+
+
 def _public_report(report_id: int):
-    """Only public, not removed reports can be commented on or followed: a private report's
-    existence must not show through the follow or comment endpoints."""
     report = db.session.get(BarrierReport, report_id)
-    return report if report is not None and report.is_public else None
+    return report if _seen(report) else None
 
 
 def _public_reports(ids: Iterable[int]) -> dict[int, BarrierReport]:
@@ -99,9 +109,11 @@ def _public_reports(ids: Iterable[int]) -> dict[int, BarrierReport]:
     if not ids:
         return {}
     reports = db.session.scalars(
-        select(BarrierReport).where(BarrierReport.id.in_(ids), *_public())
+        select(BarrierReport).where(
+            BarrierReport.id.in_(ids), BarrierReport.visibility == VISIBILITY_PUBLIC
+        )
     ).unique()
-    return {r.id: r for r in reports}
+    return {r.id: r for r in reports if _seen(r)}
 
 
 def _title(report: BarrierReport) -> str:
@@ -123,12 +135,15 @@ def register_comment_target() -> bool:
         district_id=lambda report: report.district_from_id,
         url=lambda report: url_for("barriers.report", report_id=report.id),
         title=_title,
-        can_comment=lambda user, report: report.is_public and can_contribute(user),
+        can_comment=lambda user, report: (
+            report.is_public and report.is_visible and can_contribute(user)
+        ),
     )
     return True
 
 
 def _contributions(user) -> list:
+    from ..moderation.visibility import contribution_note
     from ..notifications.contributions import Item
     from . import services
 
@@ -138,8 +153,12 @@ def _contributions(user) -> list:
             note = _("You reported this barrier.")
         else:
             note = _("You said: this affects me too.")
-        if not report.is_public:
+        if report.visibility != VISIBILITY_PUBLIC:
             note += " " + _("Not public.")
+        elif report.author_id == user.id:
+            moderation = contribution_note(report)
+            if moderation:
+                note += " " + moderation
         items.append(
             Item(
                 title=_title(report),
@@ -192,7 +211,12 @@ def notify_affected(report: BarrierReport, user) -> None:
     from .services import min_cell
 
     notifications = _notifications()
-    if notifications is not None and report.is_public and report.affected_count >= min_cell():
+    if (
+        notifications is not None
+        and report.is_public
+        and report.is_visible
+        and report.affected_count >= min_cell()
+    ):
         notifications.notify_followers(
             "barrier_report", report.id, kind="affected_too", exclude_user_ids=[user.id]
         )

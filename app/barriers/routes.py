@@ -19,7 +19,6 @@ from ..core.permissions import (
 )
 from ..districts import services as district_services
 from ..extensions import db
-from ..moderation.visibility import can_see
 from . import bp, forms, integration, services
 from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
 
@@ -54,16 +53,9 @@ def index():
 
 def _load_report(report_id: int) -> BarrierReport:
     report = db.session.get(BarrierReport, report_id)
-    # Private reports are 404 to others: do not reveal that they exist. A public report that
-    # the moderation hid (or holds for review) is 404 too, except to its author and its
-    # moderators.
-    if report is None:
-        abort(404)
-    if report.visibility == VISIBILITY_PUBLIC and not report.is_visible:
-        allowed = can_see(current_user, "barrier_report", report)
-    else:
-        allowed = can_view_barrier_report(current_user, report)
-    if not allowed:
+    # Private reports are 404 to others: do not reveal that they exist. So are public reports
+    # hidden by the moderation, except to their author and their moderators.
+    if report is None or not can_view_barrier_report(current_user, report):
         abort(404)
     return report
 

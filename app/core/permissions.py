@@ -200,7 +200,12 @@ def can_moderate_barrier_reports(user: Any) -> bool:
 
 
 def can_view_barrier_report(user: Any, report: Any) -> bool:
-    """Public reports: everyone. Others: the reporter, planners and admins."""
+    """Public reports: everyone. Others: the reporter, planners and admins. A public report
+    hidden by the moderation (or pending): its reporter and its moderators."""
+    if report.visibility == "public" and report.moderation_state != "visible":
+        from ..moderation.visibility import can_see
+
+        return can_see(user, "barrier_report", report)
     if report.is_public:
         return True
     if can_view_barrier_details(user):
@@ -209,8 +214,9 @@ def can_view_barrier_report(user: Any, report: Any) -> bool:
 
 
 def can_add_affected(user: Any, report: Any) -> bool:
-    """Say "this affects me too": contributors, on public reports."""
-    return can_contribute(user) and report.is_public
+    """Say "this affects me too": contributors, on public reports the moderation has not
+    hidden."""
+    return can_contribute(user) and report.is_public and report.moderation_state == "visible"
 
 
 # --- audit log ------------------------------------------------------------------------

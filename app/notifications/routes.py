@@ -14,6 +14,7 @@ from ..core.permissions import can_follow, can_manage_own_account, requires
 from ..core.urls import safe_next
 from ..districts.models import District
 from ..extensions import db
+from ..moderation.visibility import contribution_note
 from . import bp, contributions, services
 
 
@@ -52,12 +53,13 @@ def _comment_items(user):
         if entry is None:
             continue
         target, obj = entry
+        moderation = contribution_note(c)  # hidden comments: state and reason
         items.append(
             contributions.Item(
                 title=target.title(obj),
                 url=f"{target.url(obj)}#comment-{c.id}",
                 date=c.created_at,
-                note=c.body[:140],
+                note=f"{moderation} – {c.body[:140]}" if moderation else c.body[:140],
             )
         )
     return items

@@ -16,7 +16,8 @@ from .models import STATUS_WITHDRAWN, Proposal
 
 
 def _visible():
-    return (Proposal.status != STATUS_WITHDRAWN,)
+    """Public proposals: not withdrawn, not hidden or pending by the moderation."""
+    return (Proposal.status != STATUS_WITHDRAWN, Proposal.visible())
 
 
 def bulk_load(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
@@ -75,15 +76,28 @@ def register() -> None:
     )
 
 
+def _seen(proposal: Proposal | None) -> bool:
+    """Hidden and pending proposals exist, as comment/follow/notification targets, only for
+    their author and their moderators (everyone else gets "no longer available")."""
+    from ..moderation.visibility import can_see, viewer
+
+    return proposal is not None and can_see(viewer(), "proposal", proposal)
+
+
 def _load_proposal(proposal_id: int):
-    return db.session.get(Proposal, proposal_id)
+    proposal = db.session.get(Proposal, proposal_id)
+    return proposal if _seen(proposal) else None
 
 
 def _load_proposals(ids: Iterable[int]) -> dict[int, Proposal]:
     ids = list(ids)
     if not ids:
         return {}
-    return {p.id: p for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))}
+    return {
+        p.id: p
+        for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))
+        if _seen(p)
+    }
 
 
 def register_comment_target() -> bool:
@@ -101,7 +115,7 @@ def register_comment_target() -> bool:
         url=lambda proposal: url_for("proposals.show", proposal_id=proposal.id),
         title=lambda proposal: proposal.title,
         can_comment=lambda user, proposal: (
-            proposal.status != STATUS_WITHDRAWN and can_contribute(user)
+            proposal.status != STATUS_WITHDRAWN and proposal.is_visible and can_contribute(user)
         ),
     )
     return True
@@ -113,15 +127,21 @@ def _contributions(user) -> list:
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id.desc())
     )
-    return [
-        Item(
-            title=p.title,
-            url=url_for("proposals.show", proposal_id=p.id),
-            date=p.created_at,
-            note=_("Withdrawn.") if p.status == STATUS_WITHDRAWN else _("You made this proposal."),
+    from ..moderation.visibility import contribution_note
+
+    items = []
+    for p in proposals:
+        note = _("Withdrawn.") if p.status == STATUS_WITHDRAWN else _("You made this proposal.")
+        moderation = contribution_note(p)
+        items.append(
+            Item(
+                title=p.title,
+                url=url_for("proposals.show", proposal_id=p.id),
+                date=p.created_at,
+                note=f"{note} {moderation}" if moderation else note,
+            )
         )
-        for p in proposals
-    ]
+    return items
 
 
 def register_contributions() -> bool:

@@ -1,9 +1,10 @@
 """The one query behind ``GET /api/v1/proposals``, the map page and its list view.
 
-Filtering happens in SQL (bbox on the indexed lat/lon, category slug, district number,
-status); supports and comments are counted by subqueries inside the same statement, for the
-rows of the current page only, so a page costs the same number of queries however many rows
-it has.
+Only public proposals are listed (``Proposal.visible()``: not hidden or pending by the
+moderation), and only public comments are counted. Filtering happens in SQL (bbox on the
+indexed lat/lon, category slug, district number, status); supports and comments are counted
+by subqueries inside the same statement, for the rows of the current page only, so a page
+costs the same number of queries however many rows it has.
 
 **Whole-city requests: cap and page.** A page holds at most ``MAX_LIMIT`` (600) proposals,
 newest first, with a ``next`` cursor (the last id) for the following page and the ``total``
@@ -110,7 +111,7 @@ def _conditions(filters: Filters):
     from ..districts.models import District
     from .models import Category, Proposal
 
-    conditions = [Proposal.status.in_(STATUSES)]
+    conditions = [Proposal.status.in_(STATUSES), Proposal.visible()]
     if filters.bbox:
         min_lon, min_lat, max_lon, max_lat = filters.bbox
         conditions += [
@@ -175,6 +176,7 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
             Comment.target_type == "proposal",
             Comment.target_id == Proposal.id,
             Comment.deleted_at.is_(None),
+            Comment.visible(),
         )
         .correlate(Proposal)
         .scalar_subquery()

@@ -27,13 +27,16 @@ from ..core.permissions import (
 from ..districts import services as district_services
 from ..districts.services import OutsideCity
 from ..extensions import db
+from ..moderation.visibility import can_see
 from . import bp, forms, integration, photos, services
 from .models import Proposal
 
 
 def _load(proposal_id: int) -> Proposal:
+    """The proposal, or 404 – also when it is hidden or pending and the viewer is neither its
+    author nor one of its moderators (for the public it does not exist)."""
     proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None:
+    if proposal is None or not can_see(current_user, "proposal", proposal):
         abort(404)
     return proposal
 
@@ -116,9 +119,16 @@ def new():
                 photo=photo,
             )
             integration.follow_own(current_user, proposal)
-            integration.notify_new(proposal, current_user)
+            pending = proposal.is_pending_approval
+            if not pending:  # pre-moderation: followers hear about it once it is approved
+                integration.notify_new(proposal, current_user)
             db.session.commit()
-            flash(_("Thank you. Your proposal has been published."), "success")
+            flash(
+                _("Thank you. Your proposal will be published after approval.")
+                if pending
+                else _("Thank you. Your proposal has been published."),
+                "success",
+            )
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
     status = 400 if form.errors else 200
     return render_template("proposals/form.html", form=form, proposal=None), status
@@ -134,7 +144,7 @@ def show(proposal_id: int):
         proposal=proposal,
         supports=services.support_count(proposal.id),
         supported=supported,
-        can_support=can_support_proposal(current_user, proposal),
+        can_support=proposal.is_visible and can_support_proposal(current_user, proposal),
         can_edit=can_edit_proposal(current_user, proposal),
         can_withdraw=can_withdraw_proposal(current_user, proposal),
         confirm_form=forms.ConfirmForm(),
@@ -200,7 +210,7 @@ def withdraw(proposal_id: int):
 @requires(can_support_proposal)
 def support(proposal_id: int):
     proposal = _load(proposal_id)
-    authorize(can_support_proposal(current_user, proposal))
+    authorize(proposal.is_visible and can_support_proposal(current_user, proposal))
     if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     services.support(current_user, proposal)

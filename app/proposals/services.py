@@ -17,6 +17,7 @@ from ..core.audit import record
 from ..districts import services as district_services
 from ..districts.models import District
 from ..extensions import db
+from ..moderation.models import PENDING_APPROVAL
 from .models import (
     CATEGORIES,
     STATUS_SUBMITTED,
@@ -101,9 +102,26 @@ def create_proposal(
         photo=photo,
         is_demo=is_demo,
     )
+    if needs_approval(place.district):
+        proposal.moderation_state = PENDING_APPROVAL
     db.session.add(proposal)
     db.session.flush()
+    if proposal.moderation_state == PENDING_APPROVAL:
+        record(
+            author,
+            "proposal.held_for_approval",
+            "proposal",
+            proposal.id,
+            after={"moderation_state": PENDING_APPROVAL},
+            district_id=proposal.district_id,
+        )
     return proposal
+
+
+def needs_approval(district: District | None) -> bool:
+    """Pre-moderation: the district's council publishes new proposals only after approval."""
+    council = district.council if district is not None else None
+    return bool(council is not None and council.premoderation)
 
 
 def support_count(proposal_id: int) -> int:
@@ -117,7 +135,7 @@ def comment_count(proposal_id: int) -> int:
         from ..comments.services import count_for
     except ImportError:  # the comments domain is not there (yet)
         return 0
-    return count_for("proposal", proposal_id)
+    return count_for("proposal", proposal_id, include_moderated=True)
 
 
 def is_locked(proposal: Proposal) -> bool:
@@ -264,13 +282,15 @@ def similar_titles(a: str, b: str) -> bool:
 
 
 def similar_proposals(title: str, lat: float, lon: float, *, exclude_id: int | None = None):
-    """Not withdrawn proposals within 300 m with a similar title, nearest first."""
+    """Public (not withdrawn, not hidden or pending) proposals within 300 m with a similar
+    title, nearest first."""
     dlat = DUPLICATE_RADIUS_M / 111_320
     dlon = DUPLICATE_RADIUS_M / (111_320 * max(math.cos(math.radians(lat)), 0.01))
     query = select(Proposal).where(
         Proposal.lat.between(lat - dlat, lat + dlat),
         Proposal.lon.between(lon - dlon, lon + dlon),
         Proposal.status != STATUS_WITHDRAWN,
+        Proposal.visible(),
     )
     if exclude_id is not None:
         query = query.where(Proposal.id != exclude_id)
@@ -306,8 +326,13 @@ def all_for_district_url(district) -> str | None:
 
 
 def latest_for_district(district_id: int, limit: int = 10) -> tuple[list[Proposal], int]:
-    """The district's latest proposals (withdrawn ones left out) and how many there are."""
-    where = (Proposal.district_id == district_id, Proposal.status != STATUS_WITHDRAWN)
+    """The district's latest public proposals (withdrawn, hidden and pending ones left out)
+    and how many there are."""
+    where = (
+        Proposal.district_id == district_id,
+        Proposal.status != STATUS_WITHDRAWN,
+        Proposal.visible(),
+    )
     rows = list(
         db.session.scalars(
             select(Proposal).where(*where).order_by(Proposal.id.desc()).limit(limit)

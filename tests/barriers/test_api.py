@@ -26,7 +26,7 @@ def test_barriers_geojson_only_public(client, create_user, offers, make_report):
     public = make_report(author, offers[0], codes=("transport", "escort"), text="öffentlich")
     make_report(author, offers[1], visibility="administration", text="geheim")
     removed = make_report(author, offers[1])
-    removed.status = "removed"
+    removed.moderation_state = "hidden"
     db.session.commit()
     data = client.get("/api/v1/barriers").get_json()
     assert [f["properties"]["id"] for f in data["features"]] == [public.id]

@@ -60,8 +60,8 @@ def reports(people, offers, make_report):
     from app.extensions import db
 
     author = people["author"]
-    removed = make_report(author, offers[0])
-    removed.status = "removed"
+    removed = make_report(author, offers[0])  # in the Altstadt: no council moderates there
+    removed.moderation_state = "hidden"
     db.session.commit()
     return {
         "public": make_report(author, offers[0]),
