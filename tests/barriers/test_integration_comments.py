@@ -25,13 +25,17 @@ def test_comment_and_follow_a_public_report(
     assert response.status_code == 302
     assert "Bei mir auch." in client.get(f"/barrieren/{report.id}").get_data(as_text=True)
     assert client.post(f"/folgen/barrier_report/{report.id}").status_code == 302
-    # A planner removes the report: the follower hears of it.
+    # A planner hides the report (moderation): its author hears of it, with the reason on the
+    # report's page; followers are not told about hidden content.
     login_as(create_user("planner"))
-    client.post(f"/barrieren/{report.id}/status", data={"status": "removed", "reason": "x"})
-    kinds = set(
-        db.session.scalars(select(Notification.kind).where(Notification.user_id == neighbour.id))
+    response = client.post(
+        f"/moderation/barrier_report/{report.id}/verbergen", data={"reason": "off_topic"}
     )
-    assert "status_changed" in kinds
+    assert response.status_code == 302
+    kinds = set(
+        db.session.scalars(select(Notification.kind).where(Notification.user_id == author.id))
+    )
+    assert "content_hidden" in kinds
 
 
 def test_private_reports_cannot_be_commented_or_followed(

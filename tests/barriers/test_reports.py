@@ -268,9 +268,11 @@ def test_own_reports_and_data_export(client, create_user, login, offers, make_re
     assert f"/barrieren/{mine.id}" in page and f"/barrieren/{joined.id}" in page
 
 
-def test_planner_removes_and_restores_a_report(
+def test_planner_hides_and_shows_a_report_again(
     client, create_user, login, login_as, offers, make_report, english
 ):
+    """Removing a report from public view is moderation now: hide with a reason (audited with
+    the offer's district), show again; the barrier page links to the moderation page."""
     from app.core.audit import AuditEntry
 
     from .conftest import details
@@ -283,33 +285,39 @@ def test_planner_removes_and_restores_a_report(
         services.set_affected(create_user(), report, details(("transport",)))
     db.session.commit()
     url = f"/barrieren/{report.id}"
+    moderation = f"/moderation/barrier_report/{report.id}"
     login(create_user("planner"))
-    bad = client.post(url + "/status", data={"status": "removed", "reason": ""})
-    assert bad.status_code == 400 and "Please give a reason." in bad.get_data(as_text=True)
-    bad = client.post(url + "/status", data={"status": "gone", "reason": "x"})
-    assert bad.status_code == 400 and "Please choose a status." in bad.get_data(as_text=True)
-    bad = client.post(url + "/status", data={"status": "removed", "reason": "x" * 501})
-    assert bad.status_code == 400 and "Please use at most 500 characters." in bad.get_data(True)
-    response = client.post(url + "/status", data={"status": "removed", "reason": "Werbung"})
+    assert moderation in client.get(url).get_data(as_text=True)
+    bad = client.post(moderation + "/verbergen", data={"reason": "", "note": "x"})
+    assert bad.status_code == 400 and "Please choose a reason." in bad.get_data(as_text=True)
+    bad = client.post(moderation + "/verbergen", data={"reason": "gone"})
+    assert bad.status_code == 400
+    bad = client.post(moderation + "/verbergen", data={"reason": "advertising", "note": "x" * 501})
+    assert bad.status_code == 400 and "At most 500 characters" in bad.get_data(as_text=True)
+    response = client.post(moderation + "/verbergen", data={"reason": "advertising"})
     assert response.status_code == 302
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action.like("barrier_report%")))
-    assert entry.action == "barrier_report.removed" and entry.reason == "Werbung"
-    assert entry.district_id is None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action.like("moderation.%")))
+    assert entry.action == "moderation.hidden" and entry.reason == "advertising"
+    assert entry.district_id == offers[0].district_id
+    assert entry.before == {"state": "visible", "reason": None}
     # Gone from public view, the map and the aggregates.
     assert client.get("/api/v1/barriers").get_json()["features"] == []
     assert client.get("/api/v1/barriers/summary").get_json()["by_offer"] == []
     login_as(None)
     assert client.get(url).status_code == 404
     login_as(author)
-    assert "removed from public view" in client.get(url).get_data(as_text=True)
-    assert client.post(url + "/status", data={"status": "open", "reason": "x"}).status_code == 403
+    assert client.get(url).status_code == 200
+    assert client.post(moderation + "/einblenden").status_code == 403
     login_as(create_user("admin"))
-    assert client.post(url + "/status", data={"status": "open", "reason": "ok"}).status_code == 302
+    assert client.post(moderation + "/einblenden").status_code == 302
     assert client.get("/api/v1/barriers/summary").get_json()["by_offer"][0]["cells"] == {
         "transport": 5
     }
-
-
+    # The old remove/restore form is gone.
+    assert client.post(url + "/status", data={"status": "removed", "reason": "x"}).status_code in (
+        404,
+        405,
+    )
 @pytest.mark.parametrize(
     "overrides,message",
     [

@@ -14,9 +14,10 @@ from app.moderation.models import Flag
 from app.moderation.registry import get_moderated
 from app.proposals import services as proposals
 
-# Points in two districts with councils of their own (the councils' label points).
-POINTS = {"23": (51.0109, 11.0002), "06": (51.0064, 11.0149)}
-OWN, OTHER = "23", "06"
+# Points in two districts with councils of their own (the councils' label points), and in
+# the Altstadt (01), which has no council: there the planners moderate.
+POINTS = {"23": (51.0109, 11.0002), "06": (51.0064, 11.0149), "01": (50.9785, 11.0265)}
+OWN, OTHER, NO_COUNCIL = "23", "06", "01"
 
 # The three types the issue names, plus needs once that domain registers them.
 TYPES = ["proposal", "comment", "barrier_report"]
