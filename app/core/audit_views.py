@@ -39,6 +39,13 @@ ACTION_LABELS = {
     "barrier_report.removed": _l("Barrier report removed from public view"),
     "barrier_report.restored": _l("Barrier report restored"),
     "proposal.held_for_approval": _l("Proposal held for approval (pre-moderation)"),
+    "proposal.withdrawn": _l("Proposal withdrawn"),
+    "need.created": _l("Need posted"),
+    "need.edited": _l("Need edited"),
+    "need.status_changed": _l("Status of a need changed"),
+    "official_response.published": _l("Official response published"),
+    "official_response.edited": _l("Official response edited"),
+    "council.premoderation_changed": _l("Pre-moderation switched"),
 }
 
 
