@@ -347,7 +347,7 @@ def flag(reporter, target_type: str, obj, reason: str, text: str | None = None) 
             "moderation.auto_hidden",
             target_type,
             obj.id,
-            reason=_("%(n)d open reports", n=count),
+            reason=obj.moderation_reason,  # the most frequent reason of the reports
             before=before,
             after={**_snapshot(obj), "open_flags": count},
             district_id=district.id if district is not None else None,

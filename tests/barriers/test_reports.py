@@ -318,6 +318,8 @@ def test_planner_hides_and_shows_a_report_again(
         404,
         405,
     )
+
+
 @pytest.mark.parametrize(
     "overrides,message",
     [
