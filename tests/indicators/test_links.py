@@ -28,7 +28,8 @@ def test_participation_per_1000_for_registered_types_only(client, fake_inputs, d
     district = demo["05"]
     population = services.latest_population(district)
     figures = {p.kind: p for p in services.participation(district, population)}
-    assert figures["need"].available is False
+    # proposals and needs are registered input types; none of either in this data
+    assert figures["need"].available is True and figures["need"].count == 0
     # proposals are a registered input type (app.proposals.integration); none in this data
     assert figures["proposal"].available is True and figures["proposal"].count == 0
     assert figures["note"].count == 2
@@ -102,4 +103,4 @@ def test_profile_links_need_no_query_per_link(client, fake_inputs, demo, planner
     client.get("/ortsteile/05/zahlen")
     with count_queries() as counter:
         client.get("/ortsteile/05/zahlen")
-    assert counter.count <= 13  # one counting query per registered input type (note, proposal)
+    assert counter.count <= 14  # one counting query per registered input type (note, proposal, need)

@@ -162,7 +162,8 @@ def test_profile_shows_figures_charts_index_and_participation(client, demo):
     assert "<details>" in page  # data table for every chart
     assert "z-Wert" in page or "z-value" in page
     assert "Rang" in page
-    assert "noch nicht verfügbar" in page  # needs etc. not registered
+    assert "Bedarfe" in page  # every expected input type (proposal, need, barrier) registered
+    assert "noch nicht verfügbar" not in page
 
 
 def test_profile_of_a_district_without_index(client, demo):
@@ -219,7 +220,7 @@ def test_district_page_links_to_the_profile(client, demo):
         ("/api/v1/social-index?year=2024", 6),
         ("/indikatoren/karte?indicator=sgb2_rate", 8),
         ("/indikatoren/sozialindex", 8),
-        ("/ortsteile/23/zahlen", 13),  # + counting proposals (registered input type)
+        ("/ortsteile/23/zahlen", 14),  # + one counting query per registered input type
     ],
 )
 def test_no_n_plus_one(client, demo, count_queries, url, limit):
