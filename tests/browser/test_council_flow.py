@@ -1,0 +1,148 @@
+"""District councils in Chromium: a mayor posts a need with a place; a citizen reports a
+comment; the mayor hides it from the queue with a reason; the author sees the reason; the
+mayor publishes an official response and the proposal's author is notified. axe checks the
+need pages, the queue and the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.comments import services as comments
+from app.core.audit import AuditEntry
+from app.extensions import db
+from app.needs.models import Need
+from app.notifications.models import Notification
+from app.proposals import services as proposals
+from app.responses.models import OfficialResponse
+from tests.conftest import PASSWORD
+
+from .conftest import assert_no_serious_axe_violations, login_in_browser
+
+MOSKAUER_PLATZ = "23"
+
+
+@pytest.fixture
+def setting(districts, create_user):
+    proposals.load_categories()
+    db.session.commit()
+    mayor = create_user("mayor", council=MOSKAUER_PLATZ, name="Erika Muster")
+    author = create_user(name="Paula Vorschlag")
+    commenter = create_user(name="Rudi Rüpel")
+    citizen = create_user(name="Clara Bürgerin")
+    district = districts[MOSKAUER_PLATZ]
+    proposal = proposals.create_proposal(
+        author,
+        title="Bänke am Moskauer Platz",
+        description="Zum Ausruhen.",
+        category=proposals.categories()[0],
+        place=proposals.place_from_district(district),
+    )
+    db.session.flush()
+    comment = comments.add_comment(commenter, "proposal", proposal.id, "Ihr seid alle Idioten!")
+    db.session.commit()
+    return {
+        "mayor": mayor,
+        "author": author,
+        "commenter": commenter,
+        "citizen": citizen,
+        "district": district,
+        "proposal_id": proposal.id,
+        "comment_id": comment.id,
+    }
+
+
+def _logout(page):
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url("**/")
+
+
+def test_mayor_posts_a_need_with_a_place(page, live_server, setting):
+    district = setting["district"]
+    login_in_browser(page, setting["mayor"].email, PASSWORD)
+    page.goto("/bedarfe/neu")
+    assert_no_serious_axe_violations(page)
+    page.locator("#title").fill("Treffpunkt für Jugendliche")
+    page.locator("#description").fill("Ein überdachter Treffpunkt am Platz.")
+    page.locator("#category").select_option("children-youth")
+    page.locator("#priority").select_option("high")
+    page.locator("#lat").fill(f"{district.label_lat:.6f}")
+    page.locator("#lon").fill(f"{district.label_lon:.6f}")
+    page.locator("form.need-form button[type=submit]").click()
+    page.wait_for_url("**/bedarfe/*")
+    assert "Treffpunkt für Jugendliche" in page.locator("h1").inner_text()
+    assert "Ortsteilrat Moskauer Platz" in page.locator("main").inner_text()
+    need = db.session.scalar(select(Need))
+    assert need.place_from_map is True and need.district_id == district.id
+    assert need.priority == "high"
+    assert_no_serious_axe_violations(page)
+    page.goto("/bedarfe/")
+    assert "Treffpunkt für Jugendliche" in page.locator("main").inner_text()
+    assert_no_serious_axe_violations(page)
+
+
+def test_report_hide_reason_response_and_notification(page, live_server, setting):
+    proposal_id, comment_id = setting["proposal_id"], setting["comment_id"]
+
+    # a citizen reports the comment
+    login_in_browser(page, setting["citizen"].email, PASSWORD)
+    page.goto(f"/vorschlaege/{proposal_id}")
+    page.locator(f"#comment-{comment_id}").get_by_role("link", name="Melden").click()
+    page.locator("#reason").select_option("insult")
+    page.locator("#text").fill("Beleidigt alle.")
+    page.get_by_role("button", name="Meldung senden").click()
+    page.wait_for_url(f"**/vorschlaege/{proposal_id}*")
+    _logout(page)
+
+    # the mayor hides it from the queue with a reason
+    login_in_browser(page, setting["mayor"].email, PASSWORD)
+    page.goto("/moderation/")
+    assert_no_serious_axe_violations(page)
+    item = page.locator(f"#item-comment-{comment_id}")
+    item.locator(f"#reason-comment-{comment_id}").select_option("insult")
+    item.locator(f"#note-comment-{comment_id}").fill("Bitte sachlich bleiben.")
+    item.locator("form.form button[type=submit]").click()
+    page.wait_for_url("**/moderation/*")
+    assert page.locator(f"#item-comment-{comment_id}").count() == 0
+
+    # the mayor publishes an official response on the proposal
+    page.goto(f"/vorschlaege/{proposal_id}")
+    # the form is open while there is no response yet
+    page.locator("#response-body").fill(
+        "Der Ortsteilrat unterstützt das und bringt es in die nächste Sitzung ein."
+    )
+    page.get_by_role("button", name="Amtliche Antwort veröffentlichen").click()
+    page.wait_for_url(f"**/vorschlaege/{proposal_id}*")
+    official = page.locator("section[aria-labelledby=official-title]")
+    assert "Ortsteilrat Moskauer Platz" in official.inner_text()
+    assert "nächste Sitzung" in official.inner_text()
+    page.goto("/ortsteilrat/")
+    page.wait_for_url("**/ortsteilrat/*/")
+    assert_no_serious_axe_violations(page)
+    _logout(page)
+
+    # the comment's author sees the reason
+    login_in_browser(page, setting["commenter"].email, PASSWORD)
+    page.goto(f"/vorschlaege/{proposal_id}")
+    own = page.locator(f"#comment-{comment_id}")
+    assert "Beleidigung" in own.inner_text()
+    assert "Bitte sachlich bleiben." in own.inner_text()
+    _logout(page)
+
+    # the proposal's author is notified of the official response
+    login_in_browser(page, setting["author"].email, PASSWORD)
+    page.goto("/benachrichtigungen")
+    assert "Amtliche Antwort" in page.locator("main").inner_text()
+    assert "Bänke am Moskauer Platz" in page.locator("main").inner_text()
+
+    # and the audit log holds each action
+    db.session.expire_all()
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"moderation.hidden", "official_response.published"} <= actions
+    assert db.session.scalar(select(OfficialResponse)).role == "mayor"
+    kinds = set(
+        db.session.scalars(
+            select(Notification.kind).where(Notification.user_id == setting["author"].id)
+        )
+    )
+    assert "official_response" in kinds
