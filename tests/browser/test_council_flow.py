@@ -14,6 +14,7 @@ from app.extensions import db
 from app.needs.models import Need
 from app.notifications.models import Notification
 from app.proposals import services as proposals
+from app.proposals.models import Proposal
 from app.responses.models import OfficialResponse
 from tests.conftest import PASSWORD
 
@@ -146,3 +147,46 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
         )
     )
     assert "official_response" in kinds
+
+
+def test_axe_on_the_other_council_pages(page, live_server, setting):
+    """The item page of the queue, the report form, the need edit form, the print view and
+    the proposal page with an official response: no serious or critical axe violation."""
+    from app.moderation import services as moderation
+    from app.needs import services as needs
+    from app.responses import services as responses
+    from app.responses.targets import get_respondable
+
+    district = setting["district"]
+    mayor = db.session.get(type(setting["mayor"]), setting["mayor"].id)
+    need = needs.create_need(
+        mayor,
+        district.council,
+        title="Sitzbänke",
+        description="Mehr Bänke.",
+        category=proposals.categories()[0],
+        priority="medium",
+        place=needs.place_from_district(district.council, district),
+        linked_proposal_ids=[setting["proposal_id"]],
+    )
+    proposal = db.session.get(Proposal, setting["proposal_id"])
+    responses.respond(mayor, get_respondable("proposal"), proposal, "Wir kümmern uns darum.")
+    citizen = db.session.get(type(setting["citizen"]), setting["citizen"].id)
+    moderation.flag(citizen, "proposal", proposal, "off_topic", "Passt nicht.")
+    db.session.commit()
+    login_in_browser(page, setting["mayor"].email, PASSWORD)
+    slug = district.council.slug
+    for path in (
+        f"/moderation/proposal/{proposal.id}",
+        f"/bedarfe/{need.id}/bearbeiten",
+        f"/ortsteilrat/{slug}/druckansicht",
+        f"/vorschlaege/{proposal.id}",
+        "/karte",
+        f"/ortsteile/{district.number}",
+    ):
+        page.goto(path)
+        assert_no_serious_axe_violations(page)
+    _logout(page)
+    login_in_browser(page, setting["citizen"].email, PASSWORD)
+    page.goto(f"/melden/need/{need.id}")
+    assert_no_serious_axe_violations(page)
