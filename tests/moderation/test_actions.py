@@ -193,6 +193,8 @@ def test_failed_hide_form_keeps_what_was_typed(client, people, make_item, login_
     page = response.get_data(as_text=True)
     assert "Please choose a reason." in page and "Mein getippter Hinweis" in page
     assert 'aria-invalid="true"' in page
+    assert f'href="#reason-proposal-{item.id}"' in page  # the error links to its field
+    assert f'id="reason-proposal-{item.id}"' in page
     db.session.expire_all()
     assert item.moderation_state == "visible"
 
