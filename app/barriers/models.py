@@ -46,8 +46,8 @@ VISIBILITY_PUBLIC = "public"
 VISIBILITY_ADMINISTRATION = "administration"
 VISIBILITIES = (VISIBILITY_PUBLIC, VISIBILITY_ADMINISTRATION)
 STATUS_OPEN = "open"
-STATUS_REMOVED = "removed"
-STATUSES = (STATUS_OPEN, STATUS_REMOVED)
+# Hiding a report is moderation (``moderation_state``), no longer a status.
+STATUSES = (STATUS_OPEN,)
 
 
 class OfferType(db.Model):
@@ -125,7 +125,8 @@ class BarrierReport(ModeratedMixin, db.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.visibility == VISIBILITY_PUBLIC and self.status != STATUS_REMOVED
+        """Meant for the public (the reporter's choice); moderation may still hide it."""
+        return self.visibility == VISIBILITY_PUBLIC
 
 
 class AffectedPerson(db.Model):

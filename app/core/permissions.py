@@ -194,11 +194,6 @@ def can_view_barrier_details(user: Any) -> bool:
     return is_planner(user) or is_admin(user)
 
 
-def can_moderate_barrier_reports(user: Any) -> bool:
-    """Remove a barrier report from public view (or restore it), with a reason; audited."""
-    return is_planner(user) or is_admin(user)
-
-
 def can_view_barrier_report(user: Any, report: Any) -> bool:
     """Public reports: everyone. Others: the reporter, planners and admins. A public report
     hidden by the moderation (or pending): its reporter and its moderators."""

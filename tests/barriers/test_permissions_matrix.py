@@ -24,7 +24,6 @@ GLOBAL = {
     "can_manage_offers": {"planner", "admin"},
     "can_report_barrier": CONTRIBUTORS,
     "can_view_barrier_details": {"planner", "admin"},
-    "can_moderate_barrier_reports": {"planner", "admin"},
 }
 # predicate -> report kind -> roles allowed
 ON_REPORT = {

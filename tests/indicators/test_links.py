@@ -103,4 +103,4 @@ def test_profile_links_need_no_query_per_link(client, fake_inputs, demo, planner
     client.get("/ortsteile/05/zahlen")
     with count_queries() as counter:
         client.get("/ortsteile/05/zahlen")
-    assert counter.count <= 14  # one counting query per registered input type (note, proposal, need)
+    assert counter.count <= 14  # one counting query per registered input type
