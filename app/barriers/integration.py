@@ -15,7 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
+from ..comments.targets import register_target
 from ..extensions import db
+from ..indicators.registry import register_input_type
+from ..notifications import contributions
+from ..notifications import services as notifications
 from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
 
 
@@ -69,10 +73,6 @@ def list_for_district(district_id: int) -> list[tuple[int, str]]:
 
 
 def register() -> None:
-    try:
-        from ..indicators.registry import register_input_type
-    except ImportError:  # pragma: no cover - without the indicators domain
-        return
     register_input_type(
         "barrier",
         _l("Access-barrier reports"),
@@ -83,7 +83,7 @@ def register() -> None:
     )
 
 
-# --- comments, follows, "my contributions" (part A's domains, when they exist) ----------------
+# --- comments, follows, "my contributions" --------------------------------------------------
 
 
 def _seen(report: BarrierReport | None) -> bool:
@@ -122,10 +122,6 @@ def _title(report: BarrierReport) -> str:
 
 def register_comment_target() -> bool:
     """Public barrier reports can be commented on and followed like proposals."""
-    try:
-        from ..comments.targets import register_target
-    except ImportError:  # the comments domain is not there (yet)
-        return False
     from ..core.permissions import can_contribute
 
     register_target(
@@ -144,7 +140,6 @@ def register_comment_target() -> bool:
 
 def _contributions(user) -> list:
     from ..moderation.visibility import contribution_note
-    from ..notifications.contributions import Item
     from . import services
 
     items = []
@@ -160,7 +155,7 @@ def _contributions(user) -> list:
             if moderation:
                 note += " " + moderation
         items.append(
-            Item(
+            contributions.Item(
                 title=_title(report),
                 url=url_for("barriers.report", report_id=report.id),
                 date=report.created_at,
@@ -171,36 +166,14 @@ def _contributions(user) -> list:
 
 
 def register_contributions() -> bool:
-    try:
-        from ..notifications.contributions import register
-    except ImportError:
-        return False
-    register("barriers", _l("Access-barrier reports"), _contributions, order=40)
+    contributions.register("barriers", _l("Access-barrier reports"), _contributions, order=40)
     return True
-
-
-def _notifications():
-    try:
-        from ..notifications import services as notifications
-    except ImportError:
-        return None
-    return notifications
 
 
 def follow_own(user, report: BarrierReport) -> None:
     """The reporter follows their own public report."""
-    notifications = _notifications()
-    if notifications is not None and report.is_public:
+    if report.is_public:
         notifications.follow(user, "barrier_report", report.id)
-
-
-def notify_status(report: BarrierReport, actor) -> None:
-    """Tell a report's followers about a status change."""
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.notify_followers(
-            "barrier_report", report.id, kind="status_changed", actor=actor
-        )
 
 
 def notify_affected(report: BarrierReport, user) -> None:
@@ -210,13 +183,7 @@ def notify_affected(report: BarrierReport, user) -> None:
     the exact number."""
     from .services import min_cell
 
-    notifications = _notifications()
-    if (
-        notifications is not None
-        and report.is_public
-        and report.is_visible
-        and report.affected_count >= min_cell()
-    ):
+    if report.is_public and report.is_visible and report.affected_count >= min_cell():
         notifications.notify_followers(
             "barrier_report", report.id, kind="affected_too", exclude_user_ids=[user.id]
         )

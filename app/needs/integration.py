@@ -1,6 +1,5 @@
 """Needs in other domains: comment/follow target, moderated type, input type for the
-indicators, "my contributions", the account's data export, follower notifications. Every hook
-is guarded, so needs work with or without those domains."""
+indicators, "my contributions", the account's data export, follower notifications."""
 
 from __future__ import annotations
 
@@ -11,7 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
+from ..accounts.services import register_personal_data as register_personal_data_export
+from ..comments.targets import register_target
 from ..extensions import db
+from ..indicators.registry import register_input_type as register_indicator_input
+from ..moderation.registry import register_moderated as register_moderated_type
+from ..notifications import contributions
+from ..notifications import services as notifications
 from .models import Need, NeedSupport
 
 
@@ -59,11 +64,7 @@ def list_for_district(district_id: int) -> list[tuple[int, str]]:
 
 
 def register_input_type() -> bool:
-    try:
-        from ..indicators.registry import register_input_type as register
-    except ImportError:  # pragma: no cover - without the indicators domain
-        return False
-    register(
+    register_indicator_input(
         "need",
         _l("Needs of the district councils"),
         loader=load,
@@ -89,10 +90,6 @@ def _load_needs(ids: Iterable[int]) -> dict[int, Need]:
 
 
 def register_comment_target() -> bool:
-    try:
-        from ..comments.targets import register_target
-    except ImportError:  # pragma: no cover - without the comments domain
-        return False
     from ..core.permissions import can_contribute
 
     register_target(
@@ -111,11 +108,7 @@ def register_comment_target() -> bool:
 
 
 def register_moderated() -> bool:
-    try:
-        from ..moderation.registry import register_moderated as register
-    except ImportError:  # pragma: no cover - without the moderation domain
-        return False
-    register(
+    register_moderated_type(
         "need",
         model=Need,
         label=_l("Need"),
@@ -131,14 +124,13 @@ def register_moderated() -> bool:
 
 
 def _contributions(user) -> list:
-    from ..notifications.contributions import Item
     from .services import STATUS_LABELS, council_label
 
     needs = db.session.scalars(
         select(Need).where(Need.author_id == user.id).order_by(Need.id.desc())
     ).unique()
     return [
-        Item(
+        contributions.Item(
             title=n.title,
             url=need_url(n.id),
             date=n.created_at,
@@ -153,11 +145,7 @@ def _contributions(user) -> list:
 
 
 def register_contributions() -> bool:
-    try:
-        from ..notifications.contributions import register
-    except ImportError:  # pragma: no cover
-        return False
-    register("needs", _l("Needs of the district councils"), _contributions, order=15)
+    contributions.register("needs", _l("Needs of the district councils"), _contributions, order=15)
     return True
 
 
@@ -186,46 +174,28 @@ def export_own(user) -> dict:
 
 
 def register_personal_data() -> bool:
-    try:
-        from ..accounts.services import register_personal_data as register
-    except ImportError:  # pragma: no cover
-        return False
     # Needs are the council's public statements: they stay (as "deleted user") when the
     # account is deleted, like proposals; supports are counted anonymously. Export only.
-    register("needs", export=export_own)
+    register_personal_data_export("needs", export=export_own)
     return True
 
 
 # --- notifications ---------------------------------------------------------------------------
 
 
-def _notifications():
-    try:
-        from ..notifications import services as notifications
-    except ImportError:  # pragma: no cover
-        return None
-    return notifications
-
-
 def follow_own(user, need: Need) -> None:
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.follow(user, "need", need.id)
+    notifications.follow(user, "need", need.id)
 
 
 def notify_new(need: Need, actor) -> None:
     """Tell the followers of the need's district about it."""
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.notify_followers(
-            "district", need.district_id, kind="new_need", actor=actor, about=("need", need.id)
-        )
+    notifications.notify_followers(
+        "district", need.district_id, kind="new_need", actor=actor, about=("need", need.id)
+    )
 
 
 def notify_status(need: Need, actor) -> None:
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.notify_followers("need", need.id, kind="status_changed", actor=actor)
+    notifications.notify_followers("need", need.id, kind="status_changed", actor=actor)
 
 
 def register_all() -> None:

@@ -1,6 +1,5 @@
 """Proposals in other domains: comment/follow target, citizen input type for the indicators,
-"my contributions", follower notifications. Every hook is guarded, so proposals work with or
-without the comments and notifications domains."""
+"my contributions", follower notifications."""
 
 from __future__ import annotations
 
@@ -11,7 +10,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
+from ..comments.targets import register_target
 from ..extensions import db
+from ..indicators.registry import register_input_type
+from ..notifications import contributions
+from ..notifications import services as notifications
 from .models import STATUS_WITHDRAWN, Proposal
 
 
@@ -62,10 +65,6 @@ def list_for_district(district_id: int) -> list[tuple[int, str]]:
 
 
 def register() -> None:
-    try:
-        from ..indicators.registry import register_input_type
-    except ImportError:  # pragma: no cover - without the indicators domain
-        return
     register_input_type(
         "proposal",
         _l("Proposals"),
@@ -101,10 +100,6 @@ def _load_proposals(ids: Iterable[int]) -> dict[int, Proposal]:
 
 
 def register_comment_target() -> bool:
-    try:
-        from ..comments.targets import register_target
-    except ImportError:  # the comments domain is not there (yet)
-        return False
     from ..core.permissions import can_contribute
 
     register_target(
@@ -122,8 +117,6 @@ def register_comment_target() -> bool:
 
 
 def _contributions(user) -> list:
-    from ..notifications.contributions import Item
-
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id.desc())
     )
@@ -134,7 +127,7 @@ def _contributions(user) -> list:
         note = _("Withdrawn.") if p.status == STATUS_WITHDRAWN else _("You made this proposal.")
         moderation = contribution_note(p)
         items.append(
-            Item(
+            contributions.Item(
                 title=p.title,
                 url=url_for("proposals.show", proposal_id=p.id),
                 date=p.created_at,
@@ -145,42 +138,24 @@ def _contributions(user) -> list:
 
 
 def register_contributions() -> bool:
-    try:
-        from ..notifications.contributions import register
-    except ImportError:
-        return False
-    register("proposals", _l("Proposals"), _contributions, order=10)
+    contributions.register("proposals", _l("Proposals"), _contributions, order=10)
     return True
 
 
-def _notifications():
-    try:
-        from ..notifications import services as notifications
-    except ImportError:
-        return None
-    return notifications
-
-
 def follow_own(user, proposal: Proposal) -> None:
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.follow(user, "proposal", proposal.id)
+    notifications.follow(user, "proposal", proposal.id)
 
 
 def notify_status(proposal: Proposal, actor) -> None:
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.notify_followers("proposal", proposal.id, kind="status_changed", actor=actor)
+    notifications.notify_followers("proposal", proposal.id, kind="status_changed", actor=actor)
 
 
 def notify_new(proposal: Proposal, actor) -> None:
     """Tell the followers of the proposal's district about it."""
-    notifications = _notifications()
-    if notifications is not None:
-        notifications.notify_followers(
-            "district",
-            proposal.district_id,
-            kind="new_proposal",
-            actor=actor,
-            about=("proposal", proposal.id),
-        )
+    notifications.notify_followers(
+        "district",
+        proposal.district_id,
+        kind="new_proposal",
+        actor=actor,
+        about=("proposal", proposal.id),
+    )

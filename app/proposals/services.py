@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..comments.services import count_for
 from ..core.audit import record
 from ..districts import services as district_services
 from ..districts.models import District
@@ -131,10 +132,6 @@ def support_count(proposal_id: int) -> int:
 
 
 def comment_count(proposal_id: int) -> int:
-    try:
-        from ..comments.services import count_for
-    except ImportError:  # the comments domain is not there (yet)
-        return 0
     return count_for("proposal", proposal_id, include_moderated=True)
 
 
