@@ -1,5 +1,3 @@
-import time
-
 from sqlalchemy import func, select
 
 from app.demo import load_demo
@@ -7,11 +5,13 @@ from app.extensions import db
 from app.proposals.models import Proposal, Support
 
 
-def test_demo_proposals_load_once_and_fast(app, districts):
-    started = time.perf_counter()
-    load_demo()
-    db.session.commit()
-    assert time.perf_counter() - started < 10
+def test_demo_proposals_load_once_and_in_bulk(app, districts, count_queries):
+    # Speed is measured in bench/, not here: the test bounds the statements instead. 300
+    # proposals and their supports written row by row would take well over 1,000.
+    with count_queries() as counter:
+        load_demo()
+        db.session.commit()
+    assert counter.count < 700
     count = db.session.scalar(select(func.count(Proposal.id)).where(Proposal.is_demo.is_(True)))
     assert count == 300
     assert db.session.scalar(select(func.count(Support.id))) > 300
