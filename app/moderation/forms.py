@@ -7,32 +7,17 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from .labels import REASON_LABELS, STATE_LABELS
 from .models import NOTE_MAX, REASONS
 
 
 def reason_labels() -> dict[str, str]:
     """The reasons in the request's language (the same list for hiding and reporting)."""
-    from flask_babel import gettext as _
-
-    return {
-        "insult": _("Insult"),
-        "personal_data": _("Personal data"),
-        "advertising": _("Advertising"),
-        "off_topic": _("Off-topic"),
-        "duplicate": _("Duplicate"),
-        "other": _("Other"),
-    }
+    return {code: str(label) for code, label in REASON_LABELS.items()}
 
 
 def state_labels() -> dict[str, str]:
-    from flask_babel import gettext as _
-
-    return {
-        "visible": _("Visible"),
-        "hidden": _("Hidden by the moderation"),
-        "pending_review": _("Hidden until a moderator has reviewed it"),
-        "pending_approval": _("Waiting for approval"),
-    }
+    return {state: str(label) for state, label in STATE_LABELS.items()}
 
 
 def _reason_choices():

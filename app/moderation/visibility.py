@@ -19,31 +19,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core.permissions import can_moderate, can_moderate_content, can_see_moderated
 from ..extensions import db
 from . import bp
-from .models import HIDDEN, PENDING_APPROVAL, PENDING_REVIEW, VISIBLE
+from .labels import REASON_LABELS, STATE_LABELS
+from .models import PENDING_APPROVAL, VISIBLE
 from .registry import get_moderated
-
-# The same msgids as the flag form's reasons (app.comments.forms.reason_labels).
-REASON_LABELS = {
-    "insult": _l("Insult"),
-    "personal_data": _l("Personal data"),
-    "advertising": _l("Advertising"),
-    "off_topic": _l("Off-topic"),
-    "duplicate": _l("Duplicate"),
-    "other": _l("Other"),
-}
-
-STATE_LABELS = {
-    VISIBLE: _l("Visible"),
-    HIDDEN: _l("Hidden by the moderation"),
-    PENDING_REVIEW: _l("Hidden until a moderator has reviewed it"),
-    PENDING_APPROVAL: _l("Waiting for approval"),
-}
 
 
 def reason_label(code: str | None) -> str:
