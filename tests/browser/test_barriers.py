@@ -55,7 +55,7 @@ def test_report_a_barrier_without_the_map(page, live_server, catalogue, create_u
     page.locator("#age_group").select_option("65_79")
     page.locator("#district_from").select_option("23")
     page.locator("form.barrier-form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()  # the 400 page has replaced the form
     assert page.locator("#text").input_value() == "Abends fährt kein Bus zurück."
     assert page.locator("#age_group").input_value() == "65_79"
     assert_no_serious_axe_violations(page)

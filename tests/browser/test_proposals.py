@@ -47,7 +47,7 @@ def test_submit_without_the_map(page, live_server, categories, create_user, dist
     page.goto("/vorschlaege/neu")
     _fill_basics(page, "Spielplatz erneuern")
     page.locator("form.proposal-form button[type=submit]").click()
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()  # the 400 page has replaced the form
     assert page.locator("#title").input_value() == "Spielplatz erneuern"
     page.locator("#district").select_option("23")
     page.locator("#address").fill("Am Spielplatz")
