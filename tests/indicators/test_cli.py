@@ -11,11 +11,11 @@ from app.extensions import db
 from app.indicators import demo_series
 from app.indicators.models import IndexDefinition, Indicator, IndicatorValue
 
-from .test_social_index import D_COLUMNS, DYNAMIC_LABELS, S_COLUMNS, STATUS_LABELS, shared_data
+from .test_social_index import BERLIN_MSS_2019, D_COLUMNS, DYNAMIC_LABELS, S_COLUMNS, STATUS_LABELS
 
 
 def test_cli_reproduces_berlin_mss_2019_classes(runner, tmp_path):
-    folder = shared_data() / "berlin-mss-2019"
+    folder = BERLIN_MSS_2019
     with open(folder / "classes.csv", encoding="utf-8", newline="") as handle:
         published = {row["id"]: row for row in csv.DictReader(handle)}
     # Restrict the input to the areas that appear in classes.csv.

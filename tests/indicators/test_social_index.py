@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,12 +27,9 @@ from app.indicators.social_index import (
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def shared_data() -> Path:
-    """Shared data folder: ``$QUARTIER_SHARED_DATA`` or ``shared/data`` next to the repository."""
-    folder = Path(os.environ.get("QUARTIER_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
-    if not folder.is_dir():
-        pytest.fail(f"shared data folder not found: {folder} (set QUARTIER_SHARED_DATA)")
-    return folder
+TEST_DATA = REPO_ROOT / "tests" / "data"  # reference data shipped with the tests
+BERLIN_MSS_2019 = TEST_DATA / "berlin-mss-2019"
+ERFURT_DISTRICTS_CSV = REPO_ROOT / "app" / "districts" / "data" / "erfurt" / "districts.csv"
 
 
 def rows_of(*columns: list[float | None], population: list[float] | None = None) -> list[dict]:
@@ -69,7 +65,7 @@ DYNAMIC_LABELS = {"positiv": 1, "stabil": 2, "negativ": 3}
 
 
 def test_reproduces_berlin_mss_2019() -> None:
-    folder = shared_data() / "berlin-mss-2019"
+    folder = BERLIN_MSS_2019
     rows = read_csv_rows(folder / "indicators.csv", ("inhabitants", *S_COLUMNS, *D_COLUMNS))
     with open(folder / "classes.csv", encoding="utf-8", newline="") as handle:
         published = {row["id"]: row for row in csv.DictReader(handle)}
@@ -412,7 +408,7 @@ def test_write_results_csv(tmp_path: Path) -> None:
 
 
 def test_csv_round_trip_of_berlin_results() -> None:
-    folder = shared_data() / "berlin-mss-2019"
+    folder = BERLIN_MSS_2019
     rows = read_csv_rows(folder / "indicators.csv", ("inhabitants", *S_COLUMNS))
     result = compute_index(rows, id_key="id", status=S_COLUMNS, population_key="inhabitants")
     out = io.StringIO()
@@ -467,7 +463,7 @@ def test_demo_metadata_and_names() -> None:
     assert directions["grammar_school"] == -1
     assert directions["sgb2_rate"] == 1
     assert all(i.name_de and i.name_en and i.unit and i.topic for i in demo_series.INDICATORS)
-    with open(shared_data() / "erfurt" / "districts.csv", encoding="utf-8", newline="") as handle:
+    with open(ERFURT_DISTRICTS_CSV, encoding="utf-8", newline="") as handle:
         official = [(row["number"], row["name"]) for row in csv.DictReader(handle)]
     assert list(demo_series.DISTRICTS) == official
 
