@@ -1,7 +1,17 @@
 """Accounts: registration, login, password reset, own data; roles and offices."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("accounts", __name__)
+from flask import Flask
 
-from . import routes  # noqa: E402, F401
+from ..core.permissions import register_predicates
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import admin, cli, permissions, routes
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(admin.bp)
+    app.cli.add_command(cli.users_cli)
+    register_predicates(permissions)  # perm.<name> in templates

@@ -8,11 +8,12 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..core.i18n import localized
-from ..core.permissions import COUNCIL_MEMBER, MAYOR, PLANNER, can_manage_roles, requires
+from ..core.permissions import COUNCIL_MEMBER, MAYOR, PLANNER, requires
 from ..districts.models import Council
 from ..extensions import db
 from . import forms, services
 from .models import Office, RoleAssignment, User
+from .permissions import can_manage_roles
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import (
+    Blueprint,
     Response,
     current_app,
     flash,
@@ -18,11 +19,14 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.i18n import current_language
 from ..core.mail import send_mail
-from ..core.permissions import can_manage_own_account, is_anyone, is_signed_in, public, requires
+from ..core.permissions import is_anyone, is_signed_in, public, requires
 from ..core.urls import safe_next
 from ..extensions import db, limiter, login_manager
-from . import bp, forms, services
+from . import forms, services
 from .models import User
+from .permissions import can_manage_own_account
+
+bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader

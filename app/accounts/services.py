@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -12,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..core import audit
+from ..core import audit, content_types
 from ..core.permissions import ADMIN, COUNCIL_MEMBER, MAYOR, PLANNER
 from ..core.time import utcnow
 from ..extensions import db
@@ -131,16 +130,8 @@ def confirm_email(user: User) -> None:
 
 # --- own data ----------------------------------------------------------------------------
 
-# Other domains register what they store about a person: ``export(user)`` returns JSON-ready
-# data for the data export; ``erase(user)`` removes personal details when the account is
-# deleted (public contributions stay and show "deleted user").
-_PERSONAL_DATA: dict[str, tuple[Callable[[Any], Any], Callable[[Any], None] | None]] = {}
-
-
-def register_personal_data(
-    key: str, *, export: Callable[[Any], Any], erase: Callable[[Any], None] | None = None
-) -> None:
-    _PERSONAL_DATA[key] = (export, erase)
+# What other domains store about a person comes from the content-type registry
+# (``ContentType.personal_data``): its export, and what an account deletion erases.
 
 
 def export_data(user: User) -> dict[str, Any]:
@@ -157,7 +148,7 @@ def export_data(user: User) -> dict[str, Any]:
             ),
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         },
-        **{key: export(user) for key, (export, _erase) in sorted(_PERSONAL_DATA.items())},
+        **{part.key: part.export(user) for part in content_types.personal_data()},
         "roles": [
             {
                 "role": a.role,
@@ -173,9 +164,9 @@ def export_data(user: User) -> dict[str, Any]:
 def delete_account(user: User) -> None:
     """Erase personal data; public contributions stay, shown as from a deleted user."""
     audit.record(user, "account.deleted", "user", user.id)
-    for _export, erase in _PERSONAL_DATA.values():
-        if erase is not None:
-            erase(user)
+    for part in content_types.personal_data():
+        if part.erase is not None:
+            part.erase(user)
     user.email = None
     user.display_name = None
     user.password_hash = None

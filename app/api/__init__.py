@@ -1,9 +1,15 @@
-"""Public JSON API, version 1 (``/api/v1``)."""
+"""Public JSON API, version 1 (``/api/v1``): the shared blueprint and the district endpoints.
 
-from flask import Blueprint
+The domains add their endpoints to :data:`app.api.blueprint.bp`; ``create_app`` calls
+:func:`init_app` after their ``init_app``, when every endpoint is there."""
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+from __future__ import annotations
 
-from ..barriers import api as barriers_api  # noqa: E402, F401
-from ..proposals import api as proposals_api  # noqa: E402, F401
-from . import districts  # noqa: E402, F401
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import blueprint, districts  # noqa: F401 - districts adds its endpoints
+
+    app.register_blueprint(blueprint.bp)

@@ -5,15 +5,10 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
+from ..core.api import json_error, parse_float
 from ..core.permissions import public
 from ..districts import services
-from . import bp
-from .errors import ApiError, json_error, parse_float
-
-
-@bp.errorhandler(ApiError)
-def handle_api_error(error: ApiError):
-    return json_error(error.status, error.message)
+from .blueprint import bp
 
 
 @bp.get("/health")

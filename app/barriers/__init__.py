@@ -1,12 +1,17 @@
 """Access-barrier reports: the offers catalogue, reports, "affects me too", aggregates."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("barriers", __name__)
+from flask import Flask
 
-from . import integration, routes  # noqa: E402, F401
+from ..core.permissions import register_predicates
 
-integration.register()
-integration.register_comment_target()
-integration.register_contributions()
-integration.register_personal_data()
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import api, cli, integration, permissions, routes  # noqa: F401 - api adds its /api/v1 endpoints
+
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(cli.barriers_cli)
+    integration.register()
+    register_predicates(permissions)  # perm.<name> in templates

@@ -8,8 +8,8 @@ import re
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
-from ..api import bp
-from ..api.errors import ApiError
+from ..api.blueprint import bp
+from ..core.api import ApiError
 from ..core.permissions import public
 from . import services
 

@@ -1,5 +1,8 @@
-"""Barrier reports as a citizen input type for the indicators domain (district profile).
+"""Barrier reports in other domains: the ``barrier_report`` content type (comments and
+follows, moderation, indicator input, "my contributions", the person's own data); follower
+notifications.
 
+As an indicator input (district profile):
 Only PUBLIC reports not hidden by the moderation are counted, listed or loaded: their offer
 and district are public anyway, so per-district counts reveal nothing that is not already
 visible. The district is the one people travel FROM (where they live), which is what the
@@ -13,14 +16,22 @@ from collections.abc import Iterable
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, func, select
+from sqlalchemy import delete, extract, func, select
 
-from ..comments.targets import register_target
+from ..accounts.permissions import can_contribute
+from ..core import content_types
+from ..core.content_types import (
+    ContentType,
+    ContributionItem,
+    Contributions,
+    IndicatorInput,
+    PersonalData,
+)
 from ..extensions import db
-from ..indicators.registry import register_input_type
-from ..notifications import contributions
+from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
-from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
+from . import services
+from .models import VISIBILITY_PUBLIC, AffectedBarrier, AffectedPerson, BarrierReport, Offer
 
 
 def _public():
@@ -72,76 +83,24 @@ def list_for_district(district_id: int) -> list[tuple[int, str]]:
     return [(rid, title) for rid, title, _district in rows[:200]]
 
 
-def register() -> None:
-    register_input_type(
-        "barrier",
-        _l("Access-barrier reports"),
-        loader=load,
-        counter=count,
-        lister=list_for_district,
-        bulk_loader=bulk_load,
-    )
-
-
 # --- comments, follows, "my contributions" --------------------------------------------------
-
-
-def _seen(report: BarrierReport | None) -> bool:
-    """Only public reports can be commented on or followed: a private report's existence must
-    not show through the follow or comment endpoints. A public report hidden by the moderation
-    exists only for its author and its moderators (its comment thread, notifications)."""
-    if report is None or report.visibility != VISIBILITY_PUBLIC:
-        return False
-    if report.is_visible:
-        return True
-    from ..moderation.visibility import can_see, viewer
-
-    return can_see(viewer(), "barrier_report", report)
-
-
-def _public_report(report_id: int):
-    report = db.session.get(BarrierReport, report_id)
-    return report if _seen(report) else None
-
-
-def _public_reports(ids: Iterable[int]) -> dict[int, BarrierReport]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    reports = db.session.scalars(
-        select(BarrierReport).where(
-            BarrierReport.id.in_(ids), BarrierReport.visibility == VISIBILITY_PUBLIC
-        )
-    ).unique()
-    return {r.id: r for r in reports if _seen(r)}
 
 
 def _title(report: BarrierReport) -> str:
     return report.offer.name if report.offer else (report.offer_text or "")
 
 
-def register_comment_target() -> bool:
-    """Public barrier reports can be commented on and followed like proposals."""
-    from ..core.permissions import can_contribute
-
-    register_target(
-        "barrier_report",
-        load=_public_report,
-        load_many=_public_reports,
-        district_id=lambda report: report.district_from_id,
-        url=lambda report: url_for("barriers.report", report_id=report.id),
-        title=_title,
-        can_comment=lambda user, report: (
-            report.is_public and report.is_visible and can_contribute(user)
-        ),
-    )
-    return True
+def _moderation_district(report: BarrierReport) -> int | None:
+    """The offer's district (where the barrier is); without a catalogue offer the district the
+    person travels from. Reports only for the administration: nobody's but the planners'."""
+    if report.visibility != VISIBILITY_PUBLIC:
+        return None
+    if report.offer is not None:
+        return report.offer.district_id
+    return report.district_from_id
 
 
 def _contributions(user) -> list:
-    from ..moderation.visibility import contribution_note
-    from . import services
-
     items = []
     for report in services.own_reports(user):
         if report.author_id == user.id:
@@ -155,7 +114,7 @@ def _contributions(user) -> list:
             if moderation:
                 note += " " + moderation
         items.append(
-            contributions.Item(
+            ContributionItem(
                 title=_title(report),
                 url=url_for("barriers.report", report_id=report.id),
                 date=report.created_at,
@@ -163,11 +122,6 @@ def _contributions(user) -> list:
             )
         )
     return items
-
-
-def register_contributions() -> bool:
-    contributions.register("barriers", _l("Access-barrier reports"), _contributions, order=40)
-    return True
 
 
 def follow_own(user, report: BarrierReport) -> None:
@@ -181,9 +135,7 @@ def notify_affected(report: BarrierReport, user) -> None:
     affected by what is a personal detail), so no actor is stored. Only from the threshold
     on: below it the report shows "fewer than N", and counting notifications must not reveal
     the exact number."""
-    from .services import min_cell
-
-    if report.is_public and report.is_visible and report.affected_count >= min_cell():
+    if report.is_public and report.is_visible and report.affected_count >= services.min_cell():
         notifications.notify_followers(
             "barrier_report", report.id, kind="affected_too", exclude_user_ids=[user.id]
         )
@@ -195,17 +147,44 @@ def notify_affected(report: BarrierReport, user) -> None:
 def _erase_personal_details(user) -> None:
     """On account deletion: the person's details (relation, age group, benefits, barrier
     types) go; the public description of a report stays, shown as from a deleted user."""
-    from sqlalchemy import delete, select
-
-    from .models import AffectedBarrier, AffectedPerson
-
     mine = select(AffectedPerson.id).where(AffectedPerson.user_id == user.id)
     db.session.execute(delete(AffectedBarrier).where(AffectedBarrier.affected_id.in_(mine)))
     db.session.execute(delete(AffectedPerson).where(AffectedPerson.user_id == user.id))
 
 
-def register_personal_data() -> None:
-    from ..accounts.services import register_personal_data as register
-    from .services import export_own
-
-    register("barrier_reports", export=export_own, erase=_erase_personal_details)
+def register() -> None:
+    """Barrier reports: public ones commented on and followed, moderated, linked to
+    indicators; "my contributions" and the person's own data."""
+    content_types.register(
+        ContentType(
+            "barrier_report",
+            model=BarrierReport,
+            label=_l("Barrier report"),
+            district_id=_moderation_district,
+            author_id=lambda r: r.author_id,
+            title=_title,
+            url=lambda r: url_for("barriers.report", report_id=r.id),
+            public=_public,
+            # only public reports exist for others: a private report's existence must not
+            # show through the follow or comment endpoints
+            is_public=lambda r: r.visibility == VISIBILITY_PUBLIC,
+            can_comment=lambda user, report: (
+                report.is_public and report.is_visible and can_contribute(user)
+            ),
+            moderated=True,
+            indicator=IndicatorInput(
+                "barrier",
+                _l("Access-barrier reports"),
+                loader=load,
+                counter=count,
+                lister=list_for_district,
+                bulk_loader=bulk_load,
+            ),
+            contributions=Contributions(
+                "barriers", _l("Access-barrier reports"), _contributions, order=40
+            ),
+            personal_data=PersonalData(
+                "barrier_reports", export=services.export_own, erase=_erase_personal_details
+            ),
+        )
+    )

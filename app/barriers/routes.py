@@ -3,24 +3,24 @@ view with export, offers catalogue administration with CSV import."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import (
-    authorize,
+from ..core.permissions import authorize, public, requires
+from ..districts import services as district_services
+from ..extensions import db
+from . import forms, integration, services
+from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
+from .permissions import (
     can_add_affected,
     can_manage_offers,
     can_report_barrier,
     can_view_barrier_details,
     can_view_barrier_report,
-    public,
-    requires,
 )
-from ..districts import services as district_services
-from ..extensions import db
-from . import bp, forms, integration, services
-from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
+
+bp = Blueprint("barriers", __name__)
 
 PAGE_SIZE = 30
 

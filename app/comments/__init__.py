@@ -1,17 +1,16 @@
-"""Comments on proposals, barrier reports and other registered targets."""
+"""Comments on proposals, barrier reports and other registered content types."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("comments", __name__, url_prefix="/kommentare")
+from flask import Flask
 
-from . import routes  # noqa: E402, F401
-
-
-def _register_personal_data() -> None:
-    from ..accounts.services import register_personal_data
-    from .services import export_own
-
-    register_personal_data("comments", export=export_own)
+from ..core.permissions import register_predicates
 
 
-_register_personal_data()
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import integration, permissions, routes
+
+    app.register_blueprint(routes.bp)
+    integration.register()
+    register_predicates(permissions)  # perm.<name> in templates

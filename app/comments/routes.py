@@ -3,23 +3,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import (
-    authorize,
-    can_comment,
-    can_delete_comment,
-    can_edit_comment,
-    can_report_comment,
-    requires,
-)
+from ..core.permissions import authorize, requires
+from ..core.text import linkify
 from ..extensions import db
-from . import bp, services
+from . import services
 from .forms import CommentForm, ReportForm
 from .models import Comment
+from .permissions import can_comment, can_delete_comment, can_edit_comment, can_report_comment
 from .targets import resolve
+
+bp = Blueprint("comments", __name__, url_prefix="/kommentare")
 
 
 def _target_or_404(target_type: str, target_id: int):
@@ -153,6 +150,4 @@ def report(comment_id: int):
 @bp.app_template_filter("linkify_text")
 def linkify_text(text):
     """Plain text with clickable http(s) links (everything else escaped)."""
-    from .text import linkify
-
     return linkify(text)

@@ -1,12 +1,5 @@
-"""Registry of things people can comment on and follow (proposals, barrier reports, …).
-
-A domain registers its type once, at import time::
-
-    register_target("proposal", load=..., district_id=..., url=..., title=..., can_comment=...)
-
-* ``load(id) -> obj | None``; ``load_many(ids) -> {id: obj}`` (optional, avoids N+1);
-* ``district_id(obj)``, ``url(obj)``, ``title(obj)`` describe the object;
-* ``can_comment(user, obj)`` decides whether ``user`` may comment on it now.
+"""Things people can comment on and follow: a view of :mod:`app.core.content_types`
+(the types registered with ``can_comment``).
 
 Comments and follows store ``(target_type, target_id)``; nothing else needs to know the model.
 """
@@ -14,33 +7,13 @@ Comments and follows store ``(target_type, target_id)``; nothing else needs to k
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from ..core import content_types
+from ..core.content_types import ContentType
 
-@dataclass(frozen=True)
-class Target:
-    type: str
-    load: Callable[[int], Any]
-    district_id: Callable[[Any], int | None]
-    url: Callable[[Any], str]
-    title: Callable[[Any], str]
-    can_comment: Callable[[Any, Any], bool]
-    load_many: Callable[[Iterable[int]], dict[int, Any]] | None = None
-
-    def get_many(self, ids: Iterable[int]) -> dict[int, Any]:
-        ids = sorted(set(ids))
-        if self.load_many is not None:
-            return self.load_many(ids)
-        loaded = {}
-        for target_id in ids:
-            obj = self.load(target_id)
-            if obj is not None:
-                loaded[target_id] = obj
-        return loaded
-
-
-_TARGETS: dict[str, Target] = {}
+Target = ContentType
+_TARGETS = content_types.Named()
 
 
 def register_target(
@@ -52,19 +25,32 @@ def register_target(
     title: Callable[[Any], str],
     can_comment: Callable[[Any, Any], bool],
     load_many: Callable[[Iterable[int]], dict[int, Any]] | None = None,
-) -> Target:
-    target = Target(target_type, load, district_id, url, title, can_comment, load_many)
-    _TARGETS[target_type] = target
-    return target
+) -> ContentType:
+    """A commentable type without the rest of a content type (tests, small additions)."""
+
+    def many(ids: Iterable[int]) -> dict[int, Any]:
+        loaded = {i: load(i) for i in ids}
+        return {i: obj for i, obj in loaded.items() if obj is not None}
+
+    return content_types.register(
+        ContentType(
+            target_type,
+            district_id=district_id,
+            url=url,
+            title=title,
+            can_comment=can_comment,
+            load_many=load_many or many,
+        )
+    )
 
 
-def get_target(target_type: str) -> Target | None:
-    return _TARGETS.get(target_type)
+def get_target(target_type: str) -> ContentType | None:
+    return content_types.commentable(target_type)
 
 
-def resolve(target_type: str, target_id: int) -> tuple[Target, Any] | None:
-    """The registered type and the loaded object, or ``None`` if either is unknown."""
-    target = _TARGETS.get(target_type)
+def resolve(target_type: str, target_id: int) -> tuple[ContentType, Any] | None:
+    """The registered type and the object (if the current person may see it), else ``None``."""
+    target = content_types.commentable(target_type)
     if target is None:
         return None
     obj = target.load(target_id)

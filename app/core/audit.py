@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,3 +61,34 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+# Actions in words (the audit log page, the moderation item's history).
+ACTION_LABELS = {
+    "account.deleted": _l("Account deleted"),
+    "role.granted": _l("Role granted"),
+    "role.revoked": _l("Role revoked"),
+    "council.created": _l("Council created"),
+    "district.council_changed": _l("Council of a district changed"),
+    "moderation.hidden": _l("Content hidden"),
+    "moderation.restored": _l("Content shown again"),
+    "moderation.approved": _l("Content approved"),
+    "moderation.flags_dismissed": _l("Reports dismissed"),
+    "moderation.auto_hidden": _l("Content hidden automatically after reports"),
+    # Before issue 4 barrier reports had their own remove/restore (now moderation).
+    "barrier_report.removed": _l("Barrier report removed from public view"),
+    "barrier_report.restored": _l("Barrier report restored"),
+    "proposal.held_for_approval": _l("Proposal held for approval (pre-moderation)"),
+    "proposal.withdrawn": _l("Proposal withdrawn"),
+    "need.created": _l("Need posted"),
+    "need.edited": _l("Need edited"),
+    "need.status_changed": _l("Status of a need changed"),
+    "official_response.published": _l("Official response published"),
+    "official_response.edited": _l("Official response edited"),
+    "council.premoderation_changed": _l("Pre-moderation switched"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label else action

@@ -1,4 +1,5 @@
-"""``flask setup``, ``flask demo load`` and ``flask translate …``."""
+"""``flask translate …`` (``flask setup`` lives in ``app.site.cli``, ``flask demo`` in
+``app.demo.cli``)."""
 
 from __future__ import annotations
 
@@ -6,54 +7,8 @@ import subprocess
 import sys
 
 import click
-from flask import current_app
-from flask.cli import with_appcontext
 
 from config import BASE_DIR
-
-from ..extensions import db
-
-
-@click.command("setup")
-@with_appcontext
-def setup_command() -> None:
-    """Load the base data every installation needs: districts, councils, offices."""
-    from ..accounts.services import load_offices
-    from ..districts.services import load_districts
-    from ..proposals.services import load_categories
-
-    report = load_districts()
-    created = load_offices()
-    categories = load_categories()
-    db.session.commit()
-    click.echo(
-        f"districts: {report.districts_created} created, {report.districts_updated} updated; "
-        f"councils: {report.councils_created} created; offices: {created} created; "
-        f"proposal categories: {categories} created"
-    )
-
-
-@click.group("demo", help="Demo content for development (never in production).")
-def demo_cli() -> None:
-    pass
-
-
-@demo_cli.command("load")
-@with_appcontext
-def demo_load() -> None:
-    """Add demo people (idempotent). Refused in production."""
-    from ..demo import load_demo
-
-    if not current_app.config["DEMO_CONTENT_ALLOWED"]:
-        raise click.ClickException("Demo content is never loaded in production.")
-    created = load_demo()
-    db.session.commit()
-    if created:
-        click.echo("Demo accounts (development only):")
-        for email, role, password in created:
-            click.echo(f"  {email:<32} {role:<16} password: {password}")
-    else:
-        click.echo("Demo content is already there.")
 
 
 @click.group("translate", help="Translation catalogues (wraps pybabel).")
@@ -108,3 +63,7 @@ def fill_source_catalogue(path) -> int:
 def translate_compile() -> None:
     """Compile the catalogues (.po → .mo)."""
     _pybabel("compile", "-d", "translations")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(translate_cli)

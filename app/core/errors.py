@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..extensions import db
+from .api import ApiError, json_error
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -43,6 +44,10 @@ def render_error(status: int):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def handle_api_error(error: ApiError):
+        return json_error(error.status, error.message)
+
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException):
         return render_error(error.code or 500)

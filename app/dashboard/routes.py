@@ -3,24 +3,21 @@ Thin routes: load → permission → (form → one service call → commit) → 
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import (
-    authorize,
-    can_configure_council,
-    can_post_needs,
-    can_view_council_dashboard,
-    is_admin,
-    is_planner,
-    requires,
-)
+from ..core.permissions import authorize, is_admin, is_planner, requires
 from ..core.time import utcnow
+from ..districts.permissions import can_configure_council
 from ..extensions import db
+from ..needs.permissions import can_post_needs
 from ..responses import services as response_services
-from . import bp, services
+from . import services
 from .forms import PremoderationForm
+from .permissions import can_view_council_dashboard
+
+bp = Blueprint("dashboard", __name__)
 
 
 def _council_or_404(slug: str):

@@ -1,7 +1,18 @@
 """Districts (Ortsteile), councils (Ortsteilräte) and locating a point."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("districts", __name__, url_prefix="/ortsteile")
+from flask import Flask
 
-from . import routes  # noqa: E402, F401
+from ..core.permissions import register_predicates
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import admin, cli, integration, permissions, routes
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(admin.bp)
+    app.cli.add_command(cli.districts_cli)
+    integration.register()
+    register_predicates(permissions)  # perm.<name> in templates

@@ -12,10 +12,11 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..core.permissions import can_manage_districts, requires
+from ..core.permissions import requires
 from ..extensions import db
 from . import services
 from .models import Council, District
+from .permissions import can_manage_districts
 
 bp = Blueprint("districts_admin", __name__, url_prefix="/admin/ortsteilraete")
 

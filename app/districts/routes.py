@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 
 from ..core.permissions import public
-from . import bp, services
+from . import services
+
+bp = Blueprint("districts", __name__, url_prefix="/ortsteile")
 
 
 @bp.get("/<number>")

@@ -5,9 +5,18 @@ the MSS-method social index, choropleth maps and district profiles.
 ``api``.
 """
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("indicators", __name__)
-api_bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
+from flask import Flask
 
-from . import api, routes  # noqa: E402, F401
+from ..core.permissions import register_predicates
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import api, cli, permissions, routes
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(api.api_bp)
+    app.cli.add_command(cli.indicators_cli)
+    register_predicates(permissions)  # perm.<name> in templates

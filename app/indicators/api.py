@@ -3,18 +3,15 @@ shapes, CSV). Synthetic data says so in every response (``"synthetic": true`` an
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
-from ..api.errors import ApiError, json_error
+from ..core.api import ApiError, json_error
 from ..core.permissions import public
-from . import api_bp, services
+from . import services
 from .models import Indicator
 
-
-@api_bp.errorhandler(ApiError)
-def handle_api_error(error: ApiError):
-    return json_error(error.status, error.message)
+api_bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 
 
 def _year() -> int | None:

@@ -5,18 +5,21 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.i18n import localized
-from ..core.permissions import can_link_inputs, can_manage_indicators, public, requires
+from ..core.permissions import public, requires
 from ..districts import services as district_services
 from ..districts.models import District
 from ..extensions import db
-from . import bp, charts, registry, services
+from . import charts, registry, services
 from .forms import ConfirmImportForm, DefinitionForm, EmptyForm, ImportForm, IndicatorForm, LinkForm
 from .models import ImportBatch, Indicator, IndicatorLink
+from .permissions import can_link_inputs, can_manage_indicators
+
+bp = Blueprint("indicators", __name__)
 
 bp.add_app_template_global(services.format_value, "ind_value")
 bp.add_app_template_global(services.format_signed, "ind_signed")

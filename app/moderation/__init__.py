@@ -1,9 +1,22 @@
 """Moderation: hide with a reason, flags by citizens, the district-scoped queue, pre-moderation."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("moderation", __name__)
-api_bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation")
+from flask import Flask
 
-# visibility: the read side (who sees hidden items; template globals for the banners)
-from . import api, routes, visibility  # noqa: E402, F401
+from ..core import content_types
+from ..core.permissions import register_predicates
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import api, permissions, routes, visibility
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(api.api_bp)
+    # the read side: who sees hidden items (every registered loader), the banners' globals
+    content_types.set_visibility_rule(visibility.rule)
+    app.add_template_global(visibility.state_label, "moderation_state_label")
+    app.add_template_global(visibility.moderation_notice)
+    app.add_template_global(visibility.comment_visibility)
+    register_predicates(permissions)  # perm.<name> in templates

@@ -8,35 +8,21 @@ only for ``hide``). Errors are JSON: 400 bad input, 403 not your district or own
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import authorize, can_moderate_somewhere, requires
+from ..core.api import ApiError
+from ..core.permissions import authorize, requires
 from ..extensions import db
-from . import api_bp, services
+from . import services
 from .models import REASONS
+from .permissions import can_moderate_somewhere
 from .registry import get_moderated
 
+api_bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1/moderation")
+
 FILTERS = {"district", "type"}
-
-
-class ApiError(Exception):
-    """A refused request; answered as ``{"error": {"status", "message"}}`` like the rest of
-    the API (``app.api.errors`` is not imported here: that package imports the domains'
-    APIs, which import their models, which import this package)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@api_bp.errorhandler(ApiError)
-def handle_api_error(error: ApiError):
-    response = jsonify({"error": {"status": error.status, "message": error.message}})
-    response.status_code = error.status
-    return response
 
 
 def _district(item) -> dict | None:

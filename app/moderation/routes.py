@@ -3,29 +3,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.audit_views import action_label
-from ..core.permissions import (
-    authorize,
-    can_contribute,
-    can_moderate_somewhere,
-    requires,
-)
+from ..accounts.permissions import can_contribute
+from ..core.audit import action_label
+from ..core.permissions import authorize, requires
 from ..core.urls import safe_next
 from ..extensions import db
-from . import bp, integration, services
+from . import services
 from .forms import ActionForm, FlagForm, HideForm, QueueFilterForm, reason_labels, state_labels
 from .models import VISIBLE
+from .permissions import can_moderate_somewhere
 from .registry import moderated_types
 
-
-@bp.record_once
-def _register_types(state) -> None:
-    """Proposals, comments and barrier reports (after every model is imported)."""
-    integration.register()
+bp = Blueprint("moderation", __name__)
 
 
 @bp.app_template_global()

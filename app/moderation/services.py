@@ -17,17 +17,16 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from ..core.audit import record
-from ..core.permissions import (
-    COUNCIL_ROLES,
-    PLANNER,
-    audit_scope,
-    can_flag,
-    can_moderate_content,
-)
+from ..accounts.models import RoleAssignment, User
+from ..core.audit import AuditEntry, record
+from ..core.permissions import COUNCIL_ROLES, PLANNER
 from ..core.time import utcnow
+from ..districts.models import District
+from ..districts.permissions import audit_scope
 from ..extensions import db
+from ..notifications.services import notify_users
 from .models import (
     HIDDEN,
     NOTE_MAX,
@@ -37,6 +36,7 @@ from .models import (
     VISIBLE,
     Flag,
 )
+from .permissions import can_flag, can_moderate_content
 from .registry import Moderated, get_moderated, moderated_types
 
 
@@ -77,14 +77,12 @@ def load_item(target_type: str, item_id: int) -> tuple[Moderated, Any] | None:
     entry = get_moderated(target_type)
     if entry is None:
         return None
-    obj = entry.load(item_id)
+    obj = entry.load_any(item_id)
     return (entry, obj) if obj is not None else None
 
 
 def district_of(entry: Moderated, obj) -> Any:
     """The item's district (a ``District``), or ``None`` (then only planners and admins)."""
-    from ..districts.models import District
-
     district_id = entry.district_id(obj)
     return db.session.get(District, district_id) if district_id is not None else None
 
@@ -144,13 +142,10 @@ def _resolve_flags(actor, target_type: str, item_id: int) -> int:
 
 
 def _notify_author(entry: Moderated, obj, kind: str, actor) -> None:
-    from ..notifications.services import notify_users
-    from .integration import notification_subject
-
     author_id = entry.author_id(obj)
     if author_id is None:
         return
-    subject_type, subject_id = notification_subject(entry.type, obj)
+    subject_type, subject_id = entry.subject_of(obj)
     notify_users(
         [author_id], kind=kind, target_type=subject_type, target_id=subject_id, actor=actor
     )
@@ -282,8 +277,6 @@ def dismiss_flags(actor, target_type: str, obj, note: str | None = None) -> int:
 def moderator_ids(district) -> list[int]:
     """Who hears of a report: the mayor and members of the district's council; where the
     district has no council (or the item none), the planners."""
-    from ..accounts.models import RoleAssignment, User
-
     query = select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
     if district is not None and district.council_id is not None:
         query = query.where(
@@ -299,9 +292,6 @@ def flag(reporter, target_type: str, obj, reason: str, text: str | None = None) 
     """A citizen reports an item (once per person and item). Returns ``False`` if this person
     had reported it already. The item's moderators hear of the first open report; at
     ``MODERATION_FLAG_THRESHOLD`` open reports a visible item is hidden pending review."""
-    from ..notifications.services import notify_users
-    from .integration import notification_subject
-
     entry = _entry(target_type)
     if not may_flag(reporter, entry, obj):
         raise NotAllowed(_("You cannot report this content."))
@@ -326,7 +316,7 @@ def flag(reporter, target_type: str, obj, reason: str, text: str | None = None) 
     count = open_flag_count(target_type, obj.id)
     author_id = entry.author_id(obj)
     recipients = [u for u in moderator_ids(district) if u not in (author_id, reporter.id)]
-    subject_type, subject_id = notification_subject(target_type, obj)
+    subject_type, subject_id = entry.subject_of(obj)
     auto_hide = count >= threshold() and obj.moderation_state == VISIBLE
     if count == 1 or auto_hide:
         # No actor: moderators see the report's reason and text, not who sent it.
@@ -394,8 +384,6 @@ def queue(user, district_id: int | None = None, target_type: str | None = None) 
     districts ``user`` moderates (never their own content); most reported first, then the
     oldest report. Queries: the open flags, one per moderated type, the districts (plus what a
     type's ``load_many`` needs, e.g. the commented items)."""
-    from ..districts.models import District
-
     scope = audit_scope(user)  # None: everywhere (planners, admins)
     if district_id is not None:
         if scope is not None and district_id not in scope:
@@ -421,7 +409,7 @@ def queue(user, district_id: int | None = None, target_type: str | None = None) 
         pending = model.moderation_state.in_((PENDING_REVIEW, PENDING_APPROVAL))
         condition = or_(model.id.in_(flagged), pending) if flagged else pending
         ids = list(db.session.scalars(select(model.id).where(condition)))
-        loaded.extend((entry, obj) for obj in entry.get_many(ids).values())
+        loaded.extend((entry, obj) for obj in entry.get_many_any(ids).values())
 
     district_ids = {entry.district_id(obj) for entry, obj in loaded} - {None}
     districts = {
@@ -472,10 +460,6 @@ def flags_for(target_type: str, item_id: int) -> list[Flag]:
 
 def history(target_type: str, item_id: int, limit: int = 50) -> list:
     """The item's moderation entries in the audit log, newest first."""
-    from sqlalchemy.orm import joinedload
-
-    from ..core.audit import AuditEntry
-
     return list(
         db.session.scalars(
             select(AuditEntry)
@@ -493,8 +477,6 @@ def history(target_type: str, item_id: int, limit: int = 50) -> list:
 
 def moderated_district_choices(user) -> list:
     """The districts ``user`` moderates (all for planners and admins), for the queue filter."""
-    from ..districts.models import District
-
     scope = audit_scope(user)
     query = select(District).order_by(District.number)
     if scope is not None:

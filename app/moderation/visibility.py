@@ -9,9 +9,11 @@ still see it, with the banner ``templates/moderation/_notice.html``, which reads
     {% set item = proposal %}{% set target_type = 'proposal' %}
     {% include "moderation/_notice.html" %}
 
-The item's district comes from the moderated-types registry when the type is registered
-there, otherwise from the item itself (``item.district``; for barrier reports the offer's
-district, else the district travelled from).
+The moderation's ``init_app`` makes :func:`state_label` (``moderation_state_label``),
+:func:`moderation_notice` and :func:`comment_visibility` Jinja globals.
+
+The item's district comes from the content-type registry (``ContentType.district_id``).
+:func:`rule` is the visibility rule that every registered loader applies.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import can_moderate, can_moderate_content, can_see_moderated
+from ..core import content_types
+from ..districts.models import District
 from ..extensions import db
-from . import bp
 from .labels import REASON_LABELS, STATE_LABELS
 from .models import PENDING_APPROVAL, VISIBLE
-from .registry import get_moderated
+from .permissions import can_moderate, can_moderate_content, can_see_moderated
 
 
 def reason_label(code: str | None) -> str:
@@ -36,42 +39,25 @@ def reason_label(code: str | None) -> str:
     return str(label) if label is not None else code
 
 
-@bp.app_template_global("moderation_state_label")
 def state_label(state: str | None) -> str:
     label = STATE_LABELS.get(state or VISIBLE)
     return str(label) if label is not None else str(state)
 
 
-def _district_id(target_type: str, item: Any) -> int | None:
-    entry = get_moderated(target_type)
-    if entry is not None:
-        return entry.district_id(item)
-    if target_type == "barrier_report":
-        offer = getattr(item, "offer", None)
-        if offer is not None:
-            return offer.district_id
-        return getattr(item, "district_from_id", None)
-    if target_type == "comment":
-        from ..comments.targets import get_target
-
-        target = get_target(item.target_type)
-        obj = target.load(item.target_id) if target is not None else None
-        return target.district_id(obj) if obj is not None else None
-    return getattr(item, "district_id", None)
-
-
 def item_district(target_type: str, item: Any):
     """The district whose moderators are responsible for ``item`` (or ``None``)."""
-    from ..districts.models import District
-
-    if target_type in ("proposal", "need") and getattr(item, "district", None) is not None:
-        return item.district
-    district_id = _district_id(target_type, item)
-    return db.session.get(District, district_id) if district_id is not None else None
+    entry = content_types.get(target_type)
+    district_id = entry.district_id(item) if entry is not None else None
+    if district_id is None:
+        return None
+    district = getattr(item, "district", None)
+    if isinstance(district, District) and district.id == district_id:
+        return district
+    return db.session.get(District, district_id)
 
 
 def author_id(target_type: str, item: Any) -> int | None:
-    entry = get_moderated(target_type)
+    entry = content_types.get(target_type)
     if entry is not None:
         return entry.author_id(item)
     return getattr(item, "author_id", None)
@@ -94,6 +80,13 @@ def can_see(user: Any, target_type: str, item: Any) -> bool:
     return can_see_moderated(user, item_district(target_type, item), author_id(target_type, item))
 
 
+def rule(content_type: Any, item: Any) -> bool:
+    """The visibility rule of every registered loader (``app.core.content_types``)."""
+    if getattr(item, "moderation_state", VISIBLE) == VISIBLE:
+        return True
+    return can_see(viewer(), content_type.name, item)
+
+
 def moderation_url(target_type: str, target_id: int) -> str | None:
     """The moderation page of an item, once the moderation routes exist."""
     if "moderation.item" not in current_app.view_functions:
@@ -101,7 +94,6 @@ def moderation_url(target_type: str, target_id: int) -> str | None:
     return url_for("moderation.item", target_type=target_type, target_id=target_id)
 
 
-@bp.app_template_global()
 def moderation_notice(target_type: str, item: Any) -> dict | None:
     """What the banner shows to the current person, or ``None`` (visible item, or a person
     who may not see the moderation state)."""
@@ -166,21 +158,17 @@ class CommentVisibility:
         }
 
 
-@bp.app_template_global()
 def comment_visibility(target_type: str, target_id: int) -> CommentVisibility:
     """For ``templates/comments/_thread.html``: one district lookup per thread."""
-    from ..comments.targets import resolve
-
-    resolved = resolve(target_type, target_id)
-    district = item_district(target_type, resolved[1]) if resolved is not None else None
+    target = content_types.commentable(target_type)
+    obj = target.load(target_id) if target is not None else None
+    district = item_district(target_type, obj) if obj is not None else None
     return CommentVisibility(current_user, district)
 
 
 def contribution_note(item: Any) -> str:
     """For "my contributions": the moderation state and reason of one's own item ("" when
     visible)."""
-    from flask_babel import gettext as _
-
     state = item.moderation_state
     if state == VISIBLE:
         return ""

@@ -1,24 +1,17 @@
 """Local needs (Bedarfe) that district councils post for their districts."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("needs", __name__)
+from flask import Flask
 
-from . import api, integration, routes  # noqa: E402, F401
-
-integration.register_all()
+from ..core.permissions import register_predicates
 
 
-@bp.app_context_processor
-def _template_helpers():
-    """Helpers for templates (district page, proposal page); they query only when called."""
-    from . import services
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import api, integration, permissions, routes  # noqa: F401 - api adds its /api/v1 endpoints
 
-    return {
-        "district_needs": lambda district: services.for_district(district.id),
-        "proposal_needs": lambda proposal: services.needs_for_proposal(proposal.id),
-        "need_priority_label": lambda p: services.PRIORITY_LABELS.get(p, p),
-        "need_status_label": lambda s: services.STATUS_LABELS.get(s, s),
-        "need_council_label": services.council_label,
-        "need_role_label": services.role_label,
-    }
+    app.register_blueprint(routes.bp)
+    app.context_processor(integration.template_helpers)
+    integration.register()
+    register_predicates(permissions)  # perm.<name> in templates

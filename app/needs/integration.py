@@ -1,5 +1,6 @@
-"""Needs in other domains: comment/follow target, moderated type, input type for the
-indicators, "my contributions", the account's data export, follower notifications."""
+"""Needs in other domains: the ``need`` content type (comments and follows, moderation,
+indicator input, "my contributions", the account's data export); follower notifications
+(:mod:`.notify`)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,22 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
-from ..accounts.services import register_personal_data as register_personal_data_export
-from ..comments.targets import register_target
+from ..accounts.permissions import can_contribute
+from ..core import content_types
+from ..core.content_types import (
+    ContentType,
+    ContributionItem,
+    Contributions,
+    IndicatorInput,
+    PersonalData,
+)
 from ..extensions import db
-from ..indicators.registry import register_input_type as register_indicator_input
-from ..moderation.registry import register_moderated as register_moderated_type
-from ..notifications import contributions
-from ..notifications import services as notifications
+from . import services
 from .models import Need, NeedSupport
+from .notify import follow_own, notify_new, notify_status
+from .services import STATUS_LABELS, council_label
+
+__all__ = ["follow_own", "notify_new", "notify_status", "register"]
 
 
 def need_url(need_id: int) -> str:
@@ -63,74 +72,15 @@ def list_for_district(district_id: int) -> list[tuple[int, str]]:
     )
 
 
-def register_input_type() -> bool:
-    register_indicator_input(
-        "need",
-        _l("Needs of the district councils"),
-        loader=load,
-        counter=count,
-        lister=list_for_district,
-        bulk_loader=bulk_load,
-    )
-    return True
-
-
-# --- comments and follows --------------------------------------------------------------------
-
-
-def _load_need(need_id: int):
-    return db.session.get(Need, need_id)
-
-
-def _load_needs(ids: Iterable[int]) -> dict[int, Need]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    return {n.id: n for n in db.session.scalars(select(Need).where(Need.id.in_(ids))).unique()}
-
-
-def register_comment_target() -> bool:
-    from ..core.permissions import can_contribute
-
-    register_target(
-        "need",
-        load=_load_need,
-        load_many=_load_needs,
-        district_id=lambda need: need.district_id,
-        url=lambda need: need_url(need.id),
-        title=lambda need: need.title,
-        can_comment=lambda user, need: need.is_visible and can_contribute(user),
-    )
-    return True
-
-
-# --- moderation ------------------------------------------------------------------------------
-
-
-def register_moderated() -> bool:
-    register_moderated_type(
-        "need",
-        model=Need,
-        label=_l("Need"),
-        district_id=lambda need: need.district_id,
-        author_id=lambda need: need.author_id,
-        title=lambda need: need.title,
-        url=lambda need: need_url(need.id),
-    )
-    return True
-
-
 # --- my contributions, data export -------------------------------------------------------------
 
 
 def _contributions(user) -> list:
-    from .services import STATUS_LABELS, council_label
-
     needs = db.session.scalars(
         select(Need).where(Need.author_id == user.id).order_by(Need.id.desc())
     ).unique()
     return [
-        contributions.Item(
+        ContributionItem(
             title=n.title,
             url=need_url(n.id),
             date=n.created_at,
@@ -142,11 +92,6 @@ def _contributions(user) -> list:
         )
         for n in needs
     ]
-
-
-def register_contributions() -> bool:
-    contributions.register("needs", _l("Needs of the district councils"), _contributions, order=15)
-    return True
 
 
 def export_own(user) -> dict:
@@ -173,34 +118,47 @@ def export_own(user) -> dict:
     }
 
 
-def register_personal_data() -> bool:
-    # Needs are the council's public statements: they stay (as "deleted user") when the
-    # account is deleted, like proposals; supports are counted anonymously. Export only.
-    register_personal_data_export("needs", export=export_own)
-    return True
-
-
-# --- notifications ---------------------------------------------------------------------------
-
-
-def follow_own(user, need: Need) -> None:
-    notifications.follow(user, "need", need.id)
-
-
-def notify_new(need: Need, actor) -> None:
-    """Tell the followers of the need's district about it."""
-    notifications.notify_followers(
-        "district", need.district_id, kind="new_need", actor=actor, about=("need", need.id)
+def register() -> None:
+    """Needs: commented on and followed, moderated, linked to indicators, in "my
+    contributions" and in the account's data export."""
+    content_types.register(
+        ContentType(
+            "need",
+            model=Need,
+            label=_l("Need"),
+            district_id=lambda need: need.district_id,
+            author_id=lambda need: need.author_id,
+            title=lambda need: need.title,
+            url=lambda need: need_url(need.id),
+            public=lambda: (Need.visible(),),
+            can_comment=lambda user, need: need.is_visible and can_contribute(user),
+            moderated=True,
+            indicator=IndicatorInput(
+                "need",
+                _l("Needs of the district councils"),
+                loader=load,
+                counter=count,
+                lister=list_for_district,
+                bulk_loader=bulk_load,
+            ),
+            contributions=Contributions(
+                "needs", _l("Needs of the district councils"), _contributions, order=15
+            ),
+            # Needs are the council's public statements: they stay (as "deleted user") when
+            # the account is deleted, like proposals; supports are counted anonymously.
+            # Export only.
+            personal_data=PersonalData("needs", export=export_own),
+        )
     )
 
 
-def notify_status(need: Need, actor) -> None:
-    notifications.notify_followers("need", need.id, kind="status_changed", actor=actor)
-
-
-def register_all() -> None:
-    register_input_type()
-    register_comment_target()
-    register_moderated()
-    register_contributions()
-    register_personal_data()
+def template_helpers() -> dict:
+    """Helpers for templates (district page, proposal page); they query only when called."""
+    return {
+        "district_needs": lambda district: services.for_district(district.id),
+        "proposal_needs": lambda proposal: services.needs_for_proposal(proposal.id),
+        "need_priority_label": lambda p: services.PRIORITY_LABELS.get(p, p),
+        "need_status_label": lambda s: services.STATUS_LABELS.get(s, s),
+        "need_council_label": services.council_label,
+        "need_role_label": services.role_label,
+    }

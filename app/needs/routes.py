@@ -3,25 +3,20 @@ Thin routes: load → permission → form → one service call → commit → re
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import (
-    authorize,
-    can_edit_need,
-    can_post_needs,
-    can_see_moderated,
-    can_support_need,
-    is_signed_in,
-    public,
-    requires,
-)
+from ..core.permissions import authorize, is_signed_in, public, requires
 from ..districts import services as district_services
 from ..extensions import db
+from ..moderation.permissions import can_see_moderated
 from ..proposals import services as proposal_services
-from . import bp, forms, integration, listing, services
+from . import forms, integration, listing, services
 from .models import PRIORITIES, STATUSES, Need
+from .permissions import can_edit_need, can_post_needs, can_support_need
+
+bp = Blueprint("needs", __name__)
 
 PAGE_SIZE = 20
 

@@ -16,11 +16,12 @@ from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.audit import record
-from ..core.permissions import COUNCIL_ROLES, MAYOR, can_post_need
+from ..core.permissions import COUNCIL_ROLES, MAYOR
 from ..districts import services as district_services
 from ..districts.models import Council, District
 from ..extensions import db
 from ..proposals.services import Place
+from . import notify
 from .models import (
     PRIORITIES,
     STATUS_OPEN,
@@ -29,6 +30,7 @@ from .models import (
     NeedProposalLink,
     NeedSupport,
 )
+from .permissions import can_post_need
 
 PRIORITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 STATUS_LABELS = {
@@ -374,9 +376,7 @@ def set_status(actor, need: Need, status: str) -> None:
         district_id=need.district_id,
     )
     db.session.flush()
-    from . import integration
-
-    integration.notify_status(need, actor)
+    notify.notify_status(need, actor)
 
 
 # --- supports ------------------------------------------------------------------------------

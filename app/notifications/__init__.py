@@ -1,7 +1,15 @@
 """Follows, in-app notifications and "my contributions"."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("notifications", __name__)
+from flask import Flask
 
-from . import routes  # noqa: E402, F401
+from ..core.permissions import register_predicates
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import permissions, routes
+
+    app.register_blueprint(routes.bp)
+    register_predicates(permissions)  # perm.<name> in templates

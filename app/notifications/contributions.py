@@ -1,38 +1,25 @@
-"""Sections of the "my contributions" page; each domain registers its own.
-
-``register(key, title, loader)`` with ``loader(user) -> list[Item]``.
-"""
+"""Sections of the "my contributions" page: a view of :mod:`app.core.content_types` (each
+domain registers its section with its content type, ``contributions=Contributions(...)``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
+from ..core import content_types
+from ..core.content_types import ContributionItem, Contributions
 
-@dataclass(frozen=True)
-class Item:
-    title: str
-    url: str | None
-    date: datetime | None
-    note: str = ""
+Item = ContributionItem
+Section = Contributions
 
-
-@dataclass(frozen=True)
-class Section:
-    key: str
-    title: Any
-    loader: Callable[[Any], list[Item]]
-    order: int = 50
-
-
-_SECTIONS: dict[str, Section] = {}
+_PREFIX = "contributions:"  # sections registered here, apart from the domains' content types
+_SECTIONS = content_types.Named(_PREFIX)
 
 
 def register(key: str, title: Any, loader: Callable[[Any], list[Item]], order: int = 50) -> None:
-    _SECTIONS[key] = Section(key, title, loader, order)
+    """A section without a content type of its own (tests, small additions)."""
+    content_types.update(_PREFIX + key, contributions=Contributions(key, title, loader, order))
 
 
-def sections() -> list[Section]:
-    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+def sections() -> list[Contributions]:
+    return content_types.contribution_sections()

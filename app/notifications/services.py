@@ -8,8 +8,9 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from ..comments.targets import get_target
+from ..core import content_types
 from ..core.time import utcnow
 from ..extensions import db
 from .models import Follow, Notification
@@ -23,7 +24,7 @@ class FollowError(ValueError):
 
 def follow(user: Any, target_type: str, target_id: int) -> None:
     """Follow a registered target (idempotent, safe under concurrent clicks)."""
-    target = get_target(target_type)
+    target = content_types.commentable(target_type)
     if target is None or target.load(target_id) is None:
         raise FollowError(_("This cannot be followed."))
     if is_following(user, target_type, target_id):
@@ -135,7 +136,6 @@ def mark_all_read(user: Any) -> None:
 def page_for(user: Any, page: int) -> tuple[list[dict], int]:
     """One page of the person's notifications, newest first, with their targets' titles and
     links (targets of one type are loaded together)."""
-    from sqlalchemy.orm import joinedload
 
     total = db.session.scalar(
         select(func.count(Notification.id)).where(Notification.user_id == user.id)
@@ -153,13 +153,13 @@ def page_for(user: Any, page: int) -> tuple[list[dict], int]:
         by_type.setdefault(n.target_type, set()).add(n.target_id)
     loaded: dict[tuple[str, int], Any] = {}
     for target_type, ids in by_type.items():
-        target = get_target(target_type)
+        target = content_types.commentable(target_type)
         if target is not None:
             for target_id, obj in target.get_many(ids).items():
                 loaded[(target_type, target_id)] = obj
     items = []
     for n in rows:
-        target = get_target(n.target_type)
+        target = content_types.commentable(n.target_type)
         obj = loaded.get((n.target_type, n.target_id))
         items.append(
             {

@@ -1,23 +1,17 @@
 """Proposals (Vorschläge): residents suggest improvements at a place; others support them."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("proposals", __name__)
+from flask import Flask
 
-from . import integration, routes  # noqa: E402, F401
-
-integration.register()
-integration.register_comment_target()
-integration.register_contributions()
+from ..core.permissions import register_predicates
 
 
-@bp.app_context_processor
-def _template_helpers():
-    """Helpers for templates; they query only when a template calls them."""
-    from .services import STATUS_LABELS, all_for_district_url, latest_for_district
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import api, integration, permissions, routes  # noqa: F401 - api adds its /api/v1 endpoints
 
-    return {
-        "district_proposals": lambda district: latest_for_district(district.id),
-        "proposals_all_url": all_for_district_url,
-        "status_label": lambda status: STATUS_LABELS.get(status, status),
-    }
+    app.register_blueprint(routes.bp)
+    app.context_processor(integration.template_helpers)
+    integration.register()
+    register_predicates(permissions)  # perm.<name> in templates

@@ -12,8 +12,8 @@ import json
 
 from flask import Response, request, url_for
 
-from ..api import bp
-from ..api.errors import ApiError
+from ..api.blueprint import bp
+from ..core.api import ApiError
 from ..core.permissions import public
 from . import listing
 

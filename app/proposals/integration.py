@@ -1,5 +1,6 @@
-"""Proposals in other domains: comment/follow target, citizen input type for the indicators,
-"my contributions", follower notifications."""
+"""Proposals in other domains: the ``proposal`` content type (comments and follows,
+moderation, official responses, indicator input, "my contributions"), follower
+notifications."""
 
 from __future__ import annotations
 
@@ -10,12 +11,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
-from ..comments.targets import register_target
+from ..accounts.permissions import can_contribute
+from ..core import content_types
+from ..core.content_types import (
+    ContentType,
+    ContributionItem,
+    Contributions,
+    IndicatorInput,
+    Respondable,
+)
 from ..extensions import db
-from ..indicators.registry import register_input_type
-from ..notifications import contributions
+from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
 from .models import STATUS_WITHDRAWN, Proposal
+from .services import STATUS_LABELS, all_for_district_url, latest_for_district
 
 
 def _visible():
@@ -64,70 +73,16 @@ def list_for_district(district_id: int) -> list[tuple[int, str]]:
     )
 
 
-def register() -> None:
-    register_input_type(
-        "proposal",
-        _l("Proposals"),
-        loader=load,
-        counter=count,
-        lister=list_for_district,
-        bulk_loader=bulk_load,
-    )
-
-
-def _seen(proposal: Proposal | None) -> bool:
-    """Hidden and pending proposals exist, as comment/follow/notification targets, only for
-    their author and their moderators (everyone else gets "no longer available")."""
-    from ..moderation.visibility import can_see, viewer
-
-    return proposal is not None and can_see(viewer(), "proposal", proposal)
-
-
-def _load_proposal(proposal_id: int):
-    proposal = db.session.get(Proposal, proposal_id)
-    return proposal if _seen(proposal) else None
-
-
-def _load_proposals(ids: Iterable[int]) -> dict[int, Proposal]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    return {
-        p.id: p
-        for p in db.session.scalars(select(Proposal).where(Proposal.id.in_(ids)))
-        if _seen(p)
-    }
-
-
-def register_comment_target() -> bool:
-    from ..core.permissions import can_contribute
-
-    register_target(
-        "proposal",
-        load=_load_proposal,
-        load_many=_load_proposals,
-        district_id=lambda proposal: proposal.district_id,
-        url=lambda proposal: url_for("proposals.show", proposal_id=proposal.id),
-        title=lambda proposal: proposal.title,
-        can_comment=lambda user, proposal: (
-            proposal.status != STATUS_WITHDRAWN and proposal.is_visible and can_contribute(user)
-        ),
-    )
-    return True
-
-
 def _contributions(user) -> list:
     proposals = db.session.scalars(
         select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id.desc())
     )
-    from ..moderation.visibility import contribution_note
-
     items = []
     for p in proposals:
         note = _("Withdrawn.") if p.status == STATUS_WITHDRAWN else _("You made this proposal.")
         moderation = contribution_note(p)
         items.append(
-            contributions.Item(
+            ContributionItem(
                 title=p.title,
                 url=url_for("proposals.show", proposal_id=p.id),
                 date=p.created_at,
@@ -137,9 +92,39 @@ def _contributions(user) -> list:
     return items
 
 
-def register_contributions() -> bool:
-    contributions.register("proposals", _l("Proposals"), _contributions, order=10)
-    return True
+def _can_comment(user, proposal: Proposal) -> bool:
+    return proposal.status != STATUS_WITHDRAWN and proposal.is_visible and can_contribute(user)
+
+
+def register() -> None:
+    """Proposals: commented on and followed, moderated, answered officially, linked to
+    indicators, listed in "my contributions"."""
+    content_types.register(
+        ContentType(
+            "proposal",
+            model=Proposal,
+            label=_l("Proposal"),
+            district_id=lambda p: p.district_id,
+            author_id=lambda p: p.author_id,
+            title=lambda p: p.title,
+            url=lambda p: url_for("proposals.show", proposal_id=p.id),
+            public=_visible,
+            can_comment=_can_comment,
+            moderated=True,
+            # pre-moderation approved it: tell the district's followers, as on creation
+            on_published=lambda p: notify_new(p, p.author),
+            respondable=Respondable(district=lambda p: p.district, is_open=lambda p: p.is_visible),
+            indicator=IndicatorInput(
+                "proposal",
+                _l("Proposals"),
+                loader=load,
+                counter=count,
+                lister=list_for_district,
+                bulk_loader=bulk_load,
+            ),
+            contributions=Contributions("proposals", _l("Proposals"), _contributions, order=10),
+        )
+    )
 
 
 def follow_own(user, proposal: Proposal) -> None:
@@ -159,3 +144,12 @@ def notify_new(proposal: Proposal, actor) -> None:
         actor=actor,
         about=("proposal", proposal.id),
     )
+
+
+def template_helpers() -> dict:
+    """Helpers for templates; they query only when a template calls them."""
+    return {
+        "district_proposals": lambda district: latest_for_district(district.id),
+        "proposals_all_url": all_for_district_url,
+        "status_label": lambda status: STATUS_LABELS.get(status, status),
+    }

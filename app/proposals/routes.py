@@ -9,27 +9,26 @@ proposal is saved straight away – an extra confirm step would only cost a clic
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import (
-    authorize,
-    can_contribute,
-    can_create_proposal,
-    can_edit_proposal,
-    can_support_proposal,
-    can_withdraw_proposal,
-    is_signed_in,
-    public,
-    requires,
-)
+from ..accounts.permissions import can_contribute
+from ..core.permissions import authorize, is_signed_in, public, requires
 from ..districts import services as district_services
 from ..districts.services import OutsideCity
 from ..extensions import db
 from ..moderation.visibility import can_see
-from . import bp, forms, integration, photos, services
+from . import forms, integration, photos, services
 from .models import Proposal
+from .permissions import (
+    can_create_proposal,
+    can_edit_proposal,
+    can_support_proposal,
+    can_withdraw_proposal,
+)
+
+bp = Blueprint("proposals", __name__)
 
 
 def _load(proposal_id: int) -> Proposal:

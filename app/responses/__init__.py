@@ -1,9 +1,15 @@
 """Official responses of district mayors and planning offices."""
 
-from flask import Blueprint
+from __future__ import annotations
 
-bp = Blueprint("responses", __name__)
+from flask import Flask
 
-from . import routes, targets  # noqa: E402, F401
+from ..core.permissions import register_predicates
 
-targets.register_proposals()
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import permissions, routes
+
+    app.register_blueprint(routes.bp)
+    register_predicates(permissions)  # perm.<name> in templates

@@ -3,23 +3,23 @@ form are rendered inside the target's page (``templates/responses/_section.html`
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.permissions import (
-    authorize,
+from ..core.permissions import authorize, is_signed_in, requires
+from ..extensions import db
+from . import services
+from .forms import ResponseForm
+from .models import OfficialResponse
+from .permissions import (
     can_edit_official_response,
     can_give_official_responses,
     can_respond_officially,
-    is_signed_in,
-    requires,
 )
-from ..extensions import db
-from . import bp, services
-from .forms import ResponseForm
-from .models import OfficialResponse
 from .targets import get_respondable, resolve
+
+bp = Blueprint("responses", __name__)
 
 
 def _target_or_404(target_type: str, target_id: int):
@@ -37,7 +37,11 @@ def official_responses(target_type: str, target_id: int) -> dict:
     resolved = resolve(target_type, target_id)
     if resolved is not None:
         target, obj = resolved
-        voices = services.voices(current_user, target.district(obj)) if target.is_open(obj) else []
+        voices = (
+            services.voices(current_user, target.respondable.district(obj))
+            if target.respondable.is_open(obj)
+            else []
+        )
         if voices:
             form = ResponseForm(formdata=None)
             form.set_voices(voices)
@@ -54,10 +58,10 @@ def official_responses(target_type: str, target_id: int) -> dict:
 @requires(can_give_official_responses)
 def add(target_type: str, target_id: int):
     target, obj = _target_or_404(target_type, target_id)
-    authorize(can_respond_officially(current_user, target.district(obj)))
-    authorize(target.is_open(obj))
+    authorize(can_respond_officially(current_user, target.respondable.district(obj)))
+    authorize(target.respondable.is_open(obj))
     form = ResponseForm()
-    voices = services.voices(current_user, target.district(obj))
+    voices = services.voices(current_user, target.respondable.district(obj))
     form.set_voices(voices)
     if form.validate_on_submit():
         try:
@@ -94,7 +98,7 @@ def edit(response_id: int):
     form = ResponseForm(obj=response) if request.method == "GET" else ResponseForm()
     if form.validate_on_submit():
         try:
-            district = target.district(obj)
+            district = target.respondable.district(obj)
             services.edit_response(
                 current_user, response, form.body.data, district_id=getattr(district, "id", None)
             )

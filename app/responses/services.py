@@ -16,12 +16,13 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 
 from ..core.audit import record
+from ..core.content_types import ContentType
 from ..core.i18n import localized
-from ..core.permissions import MAYOR, PLANNER, can_respond_officially
+from ..core.permissions import MAYOR, PLANNER
 from ..core.time import utcnow
 from ..extensions import db
 from .models import BODY_MAX, OfficialResponse
-from .targets import Respondable
+from .permissions import can_respond_officially
 
 ROLE_MAYOR = "mayor"
 ROLE_PLANNER = "planner"
@@ -93,15 +94,15 @@ def voices(user: Any, district: Any) -> list[Voice]:
 
 def respond(
     actor: Any,
-    target: Respondable,
+    target: ContentType,
     obj: Any,
     body: str,
     voice_key: str | None = None,
 ) -> OfficialResponse:
     """Publish an official response on ``obj`` (a registered respondable); audited; the
     object's author and followers are notified (not the actor)."""
-    district = target.district(obj)
-    if not target.is_open(obj):
+    district = target.respondable.district(obj)
+    if not target.respondable.is_open(obj):
         raise ResponseError(_("This item cannot be answered at the moment."))
     available = voices(actor, district)
     if not available:
@@ -174,7 +175,7 @@ def _clean(body: str) -> str:
     return body
 
 
-def _notify(target: Respondable, obj: Any, actor: Any) -> None:
+def _notify(target: ContentType, obj: Any, actor: Any) -> None:
     try:
         from ..notifications import services as notifications
     except ImportError:  # pragma: no cover - without the notifications domain

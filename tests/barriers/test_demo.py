@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.barriers import services
 from app.barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer
-from app.demo import load_demo
+from app.demo.loader import load_demo
 from app.extensions import db
 
 

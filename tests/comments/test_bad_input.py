@@ -9,7 +9,7 @@ import pytest
 
 from app.comments import services, targets
 from app.comments.models import Comment
-from app.comments.text import linkify
+from app.core.text import linkify
 from app.districts.models import District
 from app.extensions import db
 from app.moderation.models import Flag

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.comments.text import linkify
+from app.core.text import linkify
 
 
 @pytest.mark.parametrize(

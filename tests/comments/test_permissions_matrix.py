@@ -12,7 +12,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from app.comments.models import Comment
-from app.core import permissions as p
+from app.core.permissions import perm as p
 from app.extensions import db
 
 ROLES = ["anonymous", "unconfirmed", "citizen", "author", "mayor", "planner", "admin"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask_login import AnonymousUserMixin
 
-from app.core import permissions as p
+from app.core.permissions import perm as p
 
 # District 23 (Moskauer Platz) has its own council; 25 (Johannesplatz) has another;
 # 01 (Altstadt) has none.

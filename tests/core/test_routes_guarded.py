@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.core import permissions
+from app.core.permissions import perm as permissions
 
 UNGUARDED_ENDPOINTS = {"static", "leaflet.static"}  # files only
 

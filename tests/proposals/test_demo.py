@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from app.demo import load_demo
+from app.demo.loader import load_demo
 from app.extensions import db
 from app.proposals.models import Proposal, Support
 

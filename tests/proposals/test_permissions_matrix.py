@@ -3,14 +3,14 @@
 import pytest
 from flask_login import AnonymousUserMixin
 
-from app.core.permissions import (
+from app.extensions import db
+from app.proposals import services
+from app.proposals.permissions import (
     can_create_proposal,
     can_edit_proposal,
     can_support_proposal,
     can_withdraw_proposal,
 )
-from app.extensions import db
-from app.proposals import services
 
 
 @pytest.fixture

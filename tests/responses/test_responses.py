@@ -11,12 +11,12 @@ from sqlalchemy import select
 from app.accounts import services as accounts
 from app.accounts.models import Office
 from app.core.audit import AuditEntry
-from app.core.permissions import can_respond_officially
 from app.extensions import db
 from app.notifications import services as notifications
 from app.notifications.models import Notification
 from app.responses import services
 from app.responses.models import OfficialResponse
+from app.responses.permissions import can_respond_officially
 from app.responses.targets import get_respondable
 
 

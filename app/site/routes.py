@@ -20,10 +20,10 @@ from flask import (
 from flask_login import current_user
 
 from ..accounts.forms import LanguageForm
+from ..core.permissions import is_anyone, public, requires
+from ..core.urls import safe_next
 from ..districts import services as district_services
 from ..extensions import db
-from .permissions import is_anyone, public, requires
-from .urls import safe_next
 
 bp = Blueprint("core", __name__)
 

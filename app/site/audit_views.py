@@ -15,43 +15,15 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
+from ..core.audit import ACTION_LABELS, AuditEntry, action_label
+from ..core.permissions import requires
 from ..districts.models import District
+from ..districts.permissions import audit_scope, can_read_audit_log
 from ..extensions import db
-from .audit import AuditEntry
-from .permissions import audit_scope, can_read_audit_log, requires
 
 bp = Blueprint("audit", __name__, url_prefix="/verwaltung/protokoll")
 
 PAGE_SIZE = 50
-
-ACTION_LABELS = {
-    "account.deleted": _l("Account deleted"),
-    "role.granted": _l("Role granted"),
-    "role.revoked": _l("Role revoked"),
-    "council.created": _l("Council created"),
-    "district.council_changed": _l("Council of a district changed"),
-    "moderation.hidden": _l("Content hidden"),
-    "moderation.restored": _l("Content shown again"),
-    "moderation.approved": _l("Content approved"),
-    "moderation.flags_dismissed": _l("Reports dismissed"),
-    "moderation.auto_hidden": _l("Content hidden automatically after reports"),
-    # Before issue 4 barrier reports had their own remove/restore (now moderation).
-    "barrier_report.removed": _l("Barrier report removed from public view"),
-    "barrier_report.restored": _l("Barrier report restored"),
-    "proposal.held_for_approval": _l("Proposal held for approval (pre-moderation)"),
-    "proposal.withdrawn": _l("Proposal withdrawn"),
-    "need.created": _l("Need posted"),
-    "need.edited": _l("Need edited"),
-    "need.status_changed": _l("Status of a need changed"),
-    "official_response.published": _l("Official response published"),
-    "official_response.edited": _l("Official response edited"),
-    "council.premoderation_changed": _l("Pre-moderation switched"),
-}
-
-
-def action_label(action: str) -> str:
-    label = ACTION_LABELS.get(action)
-    return str(label) if label else action
 
 
 class AuditFilterForm(FlaskForm):

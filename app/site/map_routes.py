@@ -8,10 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..barriers import services as barrier_services
 from ..core.permissions import public
 from ..districts import services as district_services
 from ..extensions import db
-from . import listing
+from ..needs import listing as need_listing
+from ..proposals import listing
+from ..proposals.models import Category
 
 bp = Blueprint("proposal_map", __name__)
 
@@ -28,8 +31,6 @@ STATUS_LABELS = {
 
 
 def _categories():
-    from .models import Category
-
     return list(
         db.session.scalars(
             select(Category).where(Category.active.is_(True)).order_by(Category.sort, Category.id)
@@ -43,8 +44,6 @@ def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[
     if not (layers["offers"] or layers["barriers"]):
         return [], []
     import json
-
-    from ..barriers import services as barrier_services
 
     def props(body: str) -> list[dict]:
         return [f["properties"] for f in json.loads(body)["features"]]
@@ -65,8 +64,6 @@ def _needs(filters: listing.Filters) -> tuple[str, list]:
     the status filter is the proposals')."""
     if "api.needs" not in current_app.view_functions:
         return "", []
-    from ..needs import listing as need_listing
-
     need_filters = need_listing.Filters(category=filters.category, district=filters.district)
     rows, _next, _total = need_listing.find(need_filters)
     return url_for("api.needs", **need_filters.query_args()), rows

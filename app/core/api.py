@@ -1,8 +1,10 @@
-"""JSON errors for the API."""
+"""The JSON API's errors: one :class:`ApiError`, answered by one handler for everything under
+``/api/`` (:func:`app.core.errors.init_app`), and parameter parsing helpers."""
 
 from __future__ import annotations
 
 from flask import jsonify
+from flask_babel import gettext as _
 
 
 def json_error(status: int, message: str, **details):
@@ -14,8 +16,6 @@ def json_error(status: int, message: str, **details):
 
 def parse_float(args, name: str, low: float, high: float) -> float:
     """Read a required float query parameter within [low, high]; raise ApiError otherwise."""
-    from flask_babel import gettext as _
-
     raw = args.get(name)
     if raw is None or raw.strip() == "":
         raise ApiError(400, _("The parameter “%(name)s” is missing.", name=name))
@@ -37,6 +37,8 @@ def parse_float(args, name: str, low: float, high: float) -> float:
 
 
 class ApiError(Exception):
+    """A refused request; answered as ``{"error": {"status", "message"}}``."""
+
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status

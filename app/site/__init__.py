@@ -1,0 +1,16 @@
+"""Pages that bring the domains together: the home page, language and map tiles, the map
+page ``/karte``, the audit log, and ``flask setup``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import audit_views, cli, map_routes, routes
+
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(audit_views.bp)
+    app.register_blueprint(map_routes.bp)
+    app.cli.add_command(cli.setup_command)

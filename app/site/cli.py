@@ -1,0 +1,26 @@
+"""``flask setup``: the base data every installation needs, from each domain."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from ..accounts.services import load_offices
+from ..districts.services import load_districts
+from ..extensions import db
+from ..proposals.services import load_categories
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Load the base data every installation needs: districts, councils, offices."""
+    report = load_districts()
+    created = load_offices()
+    categories = load_categories()
+    db.session.commit()
+    click.echo(
+        f"districts: {report.districts_created} created, {report.districts_updated} updated; "
+        f"councils: {report.councils_created} created; offices: {created} created; "
+        f"proposal categories: {categories} created"
+    )
