@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -64,7 +65,6 @@ class User(UserMixin, db.Model):
 
     @property
     def public_name(self) -> str:
-        from flask_babel import gettext
 
         if self.is_deleted or not self.display_name:
             return gettext("Deleted user")

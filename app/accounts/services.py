@@ -9,10 +9,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit, content_types
-from ..core.permissions import ADMIN, COUNCIL_MEMBER, MAYOR, PLANNER
+from ..core.permissions import ADMIN, COUNCIL_MEMBER, COUNCIL_ROLES, MAYOR, PLANNER
 from ..core.time import utcnow
 from ..extensions import db
 from .models import Office, RoleAssignment, User
@@ -256,3 +257,45 @@ def revoke_role(actor: Any, assignment: RoleAssignment) -> None:
     user.roles.remove(assignment)
     db.session.flush()
     audit.record(actor, "role.revoked", "user", user.id, before=before)
+
+
+# --- councils ------------------------------------------------------------------------------
+
+
+def role_holder_ids(roles: tuple[str, ...], council_id: int | None = None) -> list[int]:
+    """The people (not deleted) holding one of ``roles`` – in ``council_id``, if given."""
+    query = (
+        select(RoleAssignment.user_id)
+        .join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role.in_(roles), User.deleted_at.is_(None))
+    )
+    if council_id is not None:
+        query = query.where(RoleAssignment.council_id == council_id)
+    return sorted(set(db.session.scalars(query)))
+
+
+def council_has_roles(council: Any) -> bool:
+    """Whether anyone holds a role in ``council``."""
+    return (
+        db.session.scalar(
+            select(RoleAssignment.id).where(RoleAssignment.council_id == council.id).limit(1)
+        )
+        is not None
+    )
+
+
+def council_people(council: Any) -> list[RoleAssignment]:
+    """Mayor first, then members, with their users (one query)."""
+    if council is None:
+        return []
+    rows = db.session.scalars(
+        select(RoleAssignment)
+        .join(User, RoleAssignment.user_id == User.id)
+        .options(joinedload(RoleAssignment.user))
+        .where(
+            RoleAssignment.council_id == council.id,
+            RoleAssignment.role.in_(COUNCIL_ROLES),
+            User.deleted_at.is_(None),
+        )
+    ).all()
+    return sorted(rows, key=lambda a: (a.role != MAYOR, (a.user.display_name or "").lower()))

@@ -3,7 +3,17 @@ view with export, offers catalogue administration with CSV import."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -61,7 +71,6 @@ def _load_report(report_id: int) -> BarrierReport:
 
 
 def _comments_available(report: BarrierReport) -> bool:
-    from flask import current_app
 
     return (
         report.visibility == VISIBILITY_PUBLIC

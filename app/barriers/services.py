@@ -26,14 +26,15 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from ..core.audit import record
 from ..core.csv_export import csv_safe
-from ..core.i18n import localized
+from ..core.i18n import current_language, localized
 from ..districts.models import District
 from ..districts.services import OutsideCity, locate
 from ..extensions import db
@@ -425,7 +426,6 @@ def count_public_reports() -> int:
 
 def reports_with_details(limit: int | None = None, offset: int = 0) -> list[BarrierReport]:
     """All reports with their affected people (planners and admins only)."""
-    from sqlalchemy.orm import selectinload
 
     query = (
         select(BarrierReport)
@@ -589,7 +589,6 @@ def feature_collection(features: list[str]) -> str:
 
 
 def offers_geojson(bbox=None, district: str | None = None, limit: int = 1000) -> str:
-    from flask import url_for
 
     query = (
         select(
@@ -633,15 +632,12 @@ def offers_geojson(bbox=None, district: str | None = None, limit: int = 1000) ->
 
 
 def _current_lang() -> str:
-    from ..core.i18n import current_language
 
     return current_language()
 
 
 def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) -> str:
     """Public reports at their offer (or the travelled-from district's label point)."""
-    from flask import url_for
-    from sqlalchemy.orm import aliased
 
     origin = aliased(District)
     offer_district = aliased(District)
@@ -731,7 +727,6 @@ def own_reports(user) -> list[BarrierReport]:
 
 def export_own(user) -> list[dict]:
     """Everything this domain stores about the person (for the account's data export)."""
-    from sqlalchemy.orm import selectinload
 
     people = db.session.scalars(
         select(AffectedPerson)

@@ -12,6 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from ..core.time import as_utc, utcnow
 from ..extensions import db
+from ..moderation import services as moderation
+from ..notifications import services as notifications
 from .models import REPORT_REASONS, Comment
 from .targets import resolve
 
@@ -33,7 +35,6 @@ def within_edit_window(comment: Comment) -> bool:
 def add_comment(
     author: Any, target_type: str, target_id: int, body: str, parent_id: int | None = None
 ) -> Comment:
-    from ..notifications import services as notifications
 
     resolved = resolve(target_type, target_id)
     if resolved is None:
@@ -103,7 +104,6 @@ def delete_comment(user: Any, comment: Comment) -> None:
 def report_comment(reporter: Any, comment: Comment, reason: str, text: str | None) -> bool:
     """Flag a comment through the moderation (one flag per person, the district's moderators
     hear of it); returns False if this person had already reported it."""
-    from ..moderation import services as moderation
 
     if reason not in REPORT_REASONS:
         raise CommentError(_("Please choose a reason."))

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import click
+from babel.messages.pofile import read_po, write_po
 
 from config import BASE_DIR
 
@@ -43,7 +44,6 @@ def translate_update() -> None:
 
 def fill_source_catalogue(path) -> int:
     """The source strings are English: the English catalogue repeats them."""
-    from babel.messages.pofile import read_po, write_po
 
     with open(path, "rb") as f:
         catalogue = read_po(f, locale="en")

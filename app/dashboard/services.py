@@ -19,10 +19,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..barriers import services as barriers
 from ..comments.models import Comment
+from ..core import content_types
 from ..core.audit import record
 from ..core.csv_export import csv_safe
 from ..core.i18n import localized
+from ..core.permissions import COUNCIL_ROLES
 from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
@@ -30,7 +33,9 @@ from ..moderation.models import PENDING_APPROVAL, Flag
 from ..needs.models import PRIORITIES, Need, NeedSupport
 from ..needs.models import STATUSES as NEED_STATUSES
 from ..proposals.models import STATUS_WITHDRAWN, Proposal, Support
+from ..proposals.services import STATUS_LABELS
 from ..responses.models import OfficialResponse
+from ..responses.services import responses_for_many
 from .models import DashboardVisit
 
 VISIT_GAP = timedelta(minutes=30)  # a new visit starts after this much quiet
@@ -80,8 +85,6 @@ def council_by_slug(slug: str) -> Council | None:
 def councils_for(user: Any, *, all_councils: bool) -> list[Council]:
     query = select(Council).order_by(Council.name)
     if not all_councils:
-        from ..core.permissions import COUNCIL_ROLES
-
         query = query.where(Council.id.in_(user.council_ids(COUNCIL_ROLES)))
     return list(db.session.scalars(query))
 
@@ -367,7 +370,6 @@ def priority_label(priority: str) -> str:
 
 
 def barrier_summary(district_ids: list[int]) -> dict:
-    from ..barriers import services as barriers
 
     return barriers.summary(district_ids=district_ids)
 
@@ -449,8 +451,6 @@ def _comment_counts(target_type: str, ids: list[int]) -> dict[int, int]:
 def public_inputs(district_ids: list[int], *, external: bool = False) -> list[Input]:
     """The districts' public proposals and needs with supports, comments and official
     responses – a fixed number of queries. Most-supported first, then newest."""
-    from ..proposals.services import STATUS_LABELS
-    from ..responses.services import responses_for_many
 
     if not district_ids:
         return []
@@ -518,7 +518,8 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
 
 
 def kind_label(kind: str) -> str:
-    return _("Proposal") if kind == "proposal" else _("Need")
+    content_type = content_types.get(kind)
+    return str(content_type.label) if content_type is not None else kind
 
 
 def export_csv(council: Council, district_ids: list[int]) -> str:

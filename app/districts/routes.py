@@ -16,5 +16,5 @@ def show(number: str):
     district = services.get_district(number)
     if district is None:
         abort(404)
-    people = services.council_people(district.council)
-    return render_template("districts/show.html", district=district, people=people)
+    # the council's people: ``council_people`` (a template global of the accounts domain)
+    return render_template("districts/show.html", district=district)

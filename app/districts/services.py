@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from shapely.geometry import shape
 from sqlalchemy import select
 
-from ..accounts.models import RoleAssignment
+from ..core import audit
 from ..core.geo import Area, AreaLocator, OutsideAreas, simplify_coverage, to_geojson
 from ..extensions import db
 from .models import Council, District
@@ -22,6 +26,16 @@ log = logging.getLogger(__name__)
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data" / "erfurt"
 SIMPLIFY_TOLERANCE = 0.0001  # degrees, about 7–11 m in Erfurt
 BROWSER_PRECISION = 5  # decimals, about 1 m
+
+
+# Whether something else still refers to a council (roles: ``app.accounts`` registers it).
+_COUNCIL_IN_USE: dict[str, Callable[[Council], bool]] = {}
+
+
+def register_council_use(name: str, check: Callable[[Council], bool]) -> None:
+    """``check(council)`` is true while ``name`` refers to the council (then loading district
+    data keeps a council that is no longer in the file, with a warning)."""
+    _COUNCIL_IN_USE[name] = check
 
 
 class DistrictDataError(ValueError):
@@ -143,10 +157,7 @@ def _load_councils(path: Path, report: LoadReport) -> None:
     for slug, council in councils.items():
         if slug in seen:
             continue
-        in_use = db.session.scalar(
-            select(RoleAssignment.id).where(RoleAssignment.council_id == council.id).limit(1)
-        )
-        if in_use:
+        if any(check(council) for check in _COUNCIL_IN_USE.values()):
             report.warnings.append(f"Council {slug!r} is no longer in the file but has roles")
         else:
             db.session.delete(council)
@@ -202,28 +213,6 @@ def get_district(number: str) -> District | None:
     return db.session.scalar(select(District).where(District.number == number))
 
 
-def council_people(council: Council | None) -> list[RoleAssignment]:
-    """Mayor first, then members, with their users (one query)."""
-    if council is None:
-        return []
-    from sqlalchemy.orm import joinedload
-
-    from ..accounts.models import User
-    from ..core.permissions import COUNCIL_ROLES, MAYOR
-
-    rows = db.session.scalars(
-        select(RoleAssignment)
-        .join(User, RoleAssignment.user_id == User.id)
-        .options(joinedload(RoleAssignment.user))
-        .where(
-            RoleAssignment.council_id == council.id,
-            RoleAssignment.role.in_(COUNCIL_ROLES),
-            User.deleted_at.is_(None),
-        )
-    ).all()
-    return sorted(rows, key=lambda a: (a.role != MAYOR, (a.user.display_name or "").lower()))
-
-
 def districts_geojson() -> bytes:
     """The simplified FeatureCollection for browsers, built once per process."""
     cached = current_app.extensions.get(_GEOJSON_KEY)
@@ -258,16 +247,12 @@ class CouncilError(ValueError):
 
 
 def slugify(name: str) -> str:
-    import re
 
     table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")
 
 
 def create_council(actor, name: str) -> Council:
-    from flask_babel import gettext as _
-
-    from ..core import audit
 
     name = name.strip()
     slug = slugify(name)
@@ -284,7 +269,6 @@ def create_council(actor, name: str) -> Council:
 
 def assign_district(actor, district: District, council: Council | None) -> None:
     """Put a district under a council (or none); the districts GeoJSON is rebuilt."""
-    from ..core import audit
 
     before = district.council.slug if district.council else None
     after = council.slug if council else None
@@ -306,7 +290,6 @@ def assign_district(actor, district: District, council: Council | None) -> None:
 
 def councils_csv() -> str:
     """The current mapping in the format of ``councils.csv`` (to keep the data file in step)."""
-    import io
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

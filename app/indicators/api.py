@@ -10,6 +10,7 @@ from ..core.api import ApiError, json_error
 from ..core.permissions import public
 from . import services
 from .models import Indicator
+from .routes import csv_response
 
 api_bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 
@@ -45,7 +46,6 @@ def _meta(indicator: Indicator) -> dict:
 
 
 def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
-    from .routes import csv_response
 
     return csv_response(filename, header, rows)
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +26,7 @@ from ..districts.models import District
 from ..extensions import db
 from . import charts, registry, services
 from .forms import ConfirmImportForm, DefinitionForm, EmptyForm, ImportForm, IndicatorForm, LinkForm
-from .models import ImportBatch, Indicator, IndicatorLink
+from .models import ImportBatch, IndexDefinition, Indicator, IndicatorLink
 from .permissions import can_link_inputs, can_manage_indicators
 
 bp = Blueprint("indicators", __name__)
@@ -478,8 +488,6 @@ def edit(code: str):
 def definition():
     definition = services.active_definition()
     if definition is None:
-        from .models import IndexDefinition
-
         definition = IndexDefinition(name="", status_codes=[], dynamic_codes=[], excluded=[])
         definition.change_years, definition.min_population, definition.active = 2, 300, True
     form = DefinitionForm(obj=definition)
@@ -610,7 +618,6 @@ def profile_index_csv(number: str):
 @requires(can_manage_indicators)
 def report_csv(batch_id: int):
     """The validation report's two tables (problems, values that would change) as CSV."""
-    from flask import get_template_attribute
 
     batch = _batch_or_404(batch_id)
     indicators = {i.code: i for i in services.list_indicators()}

@@ -16,13 +16,16 @@ from pathlib import PurePath
 from typing import Any
 
 from flask import current_app
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
 from ..core.time import utcnow
 from ..districts.models import District
+from ..districts.services import districts_geojson
 from ..extensions import db
 from . import demo_series, registry
 from .models import (
@@ -152,7 +155,6 @@ def decimals(indicator: Indicator) -> int:
 def format_value(indicator: Indicator | None, value: float | None) -> str:
     if value is None or indicator is None:
         return "–" if value is None else str(value)
-    from flask_babel import format_decimal
 
     digits = decimals(indicator)
     pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
@@ -164,7 +166,6 @@ def format_value(indicator: Indicator | None, value: float | None) -> str:
 def format_number(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    from flask_babel import format_decimal
 
     pattern = "#,##0." + "0" * digits if digits else "#,##0"
     return format_decimal(round(value, digits), format=pattern)
@@ -174,7 +175,6 @@ def format_signed(value: float | None, digits: int = 2) -> str:
     """A z-value or index with its sign and the locale's decimal separator ("+1,23")."""
     if value is None:
         return "–"
-    from flask_babel import format_decimal
 
     text = format_decimal(abs(round(value, digits)), format="0." + "0" * digits)
     return ("−" if round(value, digits) < 0 else "+") + text
@@ -346,7 +346,6 @@ _SHAPES_KEY = "indicators.shapes"
 def _district_shapes() -> dict[str, str]:
     """District number -> geometry as a JSON string, parsed once per process from the browser
     GeoJSON of the districts domain."""
-    from ..districts.services import districts_geojson
 
     source = districts_geojson()
     cached = current_app.extensions.get(_SHAPES_KEY)
@@ -440,7 +439,6 @@ def _read_csv(data: bytes) -> list[list[Any]]:
 
 
 def _read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -1152,7 +1150,6 @@ def social_index(definition: IndexDefinition, year: int | None = None) -> Social
 
 
 def status_label(number: int | None) -> str:
-    from flask_babel import get_locale
 
     if number is None:
         return ""
@@ -1161,7 +1158,6 @@ def status_label(number: int | None) -> str:
 
 
 def dynamic_label(number: int | None) -> str:
-    from flask_babel import get_locale
 
     if number is None:
         return ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .labels import REASON_LABELS, STATE_LABELS
 from .models import NOTE_MAX, REASONS
@@ -44,7 +44,6 @@ class HideForm(FlaskForm):
         self.reason.choices = _reason_choices()
 
     def validate_reason(self, field):
-        from wtforms.validators import ValidationError
 
         if field.data not in REASONS:
             raise ValidationError(_l("Please choose a reason."))
@@ -70,7 +69,6 @@ class FlagForm(FlaskForm):
         self.reason.choices = _reason_choices()
 
     def validate_reason(self, field):
-        from wtforms.validators import ValidationError
 
         if field.data not in REASONS:
             raise ValidationError(_l("Please choose a reason."))

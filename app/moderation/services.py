@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import RoleAssignment, User
+from ..accounts import services as accounts
 from ..core.audit import AuditEntry, record
 from ..core.permissions import COUNCIL_ROLES, PLANNER
 from ..core.time import utcnow
@@ -277,15 +277,9 @@ def dismiss_flags(actor, target_type: str, obj, note: str | None = None) -> int:
 def moderator_ids(district) -> list[int]:
     """Who hears of a report: the mayor and members of the district's council; where the
     district has no council (or the item none), the planners."""
-    query = select(RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
     if district is not None and district.council_id is not None:
-        query = query.where(
-            RoleAssignment.council_id == district.council_id,
-            RoleAssignment.role.in_(COUNCIL_ROLES),
-        )
-    else:
-        query = query.where(RoleAssignment.role == PLANNER)
-    return sorted(set(db.session.scalars(query.where(User.deleted_at.is_(None)))))
+        return accounts.role_holder_ids(COUNCIL_ROLES, council_id=district.council_id)
+    return accounts.role_holder_ids((PLANNER,))
 
 
 def flag(reporter, target_type: str, obj, reason: str, text: str | None = None) -> bool:

@@ -12,17 +12,18 @@ from __future__ import annotations
 import json
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 
 from ..api.blueprint import bp
 from ..core.api import ApiError
 from ..core.permissions import public
 from . import listing
+from .services import PRIORITY_LABELS, ROLE_LABELS, STATUS_LABELS, council_label
 
 ALLOWED = {"bbox", "category", "district", "priority", "status", "limit", "cursor"}
 
 
 def feature(row: listing.Row) -> dict:
-    from .services import PRIORITY_LABELS, ROLE_LABELS, STATUS_LABELS, council_label
 
     return {
         "type": "Feature",
@@ -50,7 +51,6 @@ def feature(row: listing.Row) -> dict:
 @bp.get("/needs")
 @public
 def needs():
-    from flask_babel import gettext as _
 
     unknown = sorted(set(request.args) - ALLOWED)
     if unknown:

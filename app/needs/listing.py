@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from ..districts.models import Council, District
 from ..extensions import db
 from ..proposals.models import Category
 from .models import PRIORITIES, STATUSES, Need, NeedSupport
+from .services import PRIORITY_ORDER
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 600
@@ -53,7 +55,6 @@ class Filters:
 
 def parse_filters(args, *, max_limit: int = MAX_LIMIT) -> Filters:
     """Read and check the filters; raise :class:`FilterError` with a translated message."""
-    from flask_babel import gettext as _
 
     filters = Filters()
     raw = (args.get("bbox") or "").strip()
@@ -211,7 +212,6 @@ def find(filters: Filters) -> tuple[list[Row], int | None, int]:
 
 def page(filters: Filters, number: int, size: int) -> tuple[list[Row], int]:
     """One numbered page for the HTML list (high priority first, then newest): two queries."""
-    from .services import PRIORITY_ORDER
 
     where = conditions(filters)
     query = _query(where, (PRIORITY_ORDER, Need.id.desc())).offset((number - 1) * size)

@@ -20,6 +20,7 @@ from ..core.permissions import COUNCIL_ROLES, MAYOR
 from ..districts import services as district_services
 from ..districts.models import Council, District
 from ..extensions import db
+from ..proposals.models import Proposal
 from ..proposals.services import Place
 from . import notify
 from .models import (
@@ -130,7 +131,6 @@ def parse_proposal_ids(values: Iterable) -> list[int]:
 def linkable_proposals(council_ids: Iterable[int], *, limit: int = 200, keep: Iterable[int] = ()):
     """Visible, not withdrawn proposals in the councils' districts (newest first), plus the
     already linked ones in ``keep``: ``[(id, title, district name, council id)]``."""
-    from ..proposals.models import STATUS_WITHDRAWN, Proposal
 
     council_ids = list(council_ids)
     if not council_ids:
@@ -140,8 +140,7 @@ def linkable_proposals(council_ids: Iterable[int], *, limit: int = 200, keep: It
         .join(District, District.id == Proposal.district_id)
         .where(
             District.council_id.in_(council_ids),
-            Proposal.visible(),
-            Proposal.status != STATUS_WITHDRAWN,
+            Proposal.public(),
         )
     )
     rows = list(db.session.execute(base.order_by(Proposal.id.desc()).limit(limit)).all())
@@ -153,7 +152,6 @@ def linkable_proposals(council_ids: Iterable[int], *, limit: int = 200, keep: It
 
 def _check_links(council: Council, ids: list[int]) -> list[int]:
     """Every id must be a visible, not withdrawn proposal in the council's districts."""
-    from ..proposals.models import STATUS_WITHDRAWN, Proposal
 
     if not ids:
         return []
@@ -164,8 +162,7 @@ def _check_links(council: Council, ids: list[int]) -> list[int]:
             .where(
                 Proposal.id.in_(ids),
                 District.council_id == council.id,
-                Proposal.visible(),
-                Proposal.status != STATUS_WITHDRAWN,
+                Proposal.public(),
             )
         )
     )
@@ -211,7 +208,6 @@ def linked_proposal_ids(need_id: int) -> list[int]:
 
 def linked_proposals(need_id: int) -> list:
     """The visible proposals linked to the need (hidden or withdrawn ones are left out)."""
-    from ..proposals.models import STATUS_WITHDRAWN, Proposal
 
     return list(
         db.session.scalars(
@@ -219,8 +215,7 @@ def linked_proposals(need_id: int) -> list:
             .join(NeedProposalLink, NeedProposalLink.proposal_id == Proposal.id)
             .where(
                 NeedProposalLink.need_id == need_id,
-                Proposal.visible(),
-                Proposal.status != STATUS_WITHDRAWN,
+                Proposal.public(),
             )
             .order_by(Proposal.id.desc())
         ).unique()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, request, url_for
+from flask_babel import gettext as _
 
 from ..api.blueprint import bp
 from ..core.api import ApiError
@@ -44,7 +45,6 @@ def feature(row: listing.Row) -> dict:
 @bp.get("/proposals")
 @public
 def proposals():
-    from flask_babel import gettext as _
 
     unknown = sorted(set(request.args) - ALLOWED)
     if unknown:

@@ -29,7 +29,7 @@ from .services import STATUS_LABELS, all_for_district_url, latest_for_district
 
 def _visible():
     """Public proposals: not withdrawn, not hidden or pending by the moderation."""
-    return (Proposal.status != STATUS_WITHDRAWN, Proposal.visible())
+    return (Proposal.public(),)
 
 
 def bulk_load(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:

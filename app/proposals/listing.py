@@ -19,9 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
+from ..comments.models import Comment
+from ..districts.models import District
 from ..extensions import db
+from .models import Category, Proposal, Support
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 600
@@ -57,7 +61,6 @@ class Filters:
 
 def parse_filters(args, *, max_limit: int = MAX_LIMIT) -> Filters:
     """Read and check the filters; raise :class:`FilterError` with a translated message."""
-    from flask_babel import gettext as _
 
     filters = Filters()
     raw = (args.get("bbox") or "").strip()
@@ -108,8 +111,6 @@ def parse_filters(args, *, max_limit: int = MAX_LIMIT) -> Filters:
 
 
 def _conditions(filters: Filters):
-    from ..districts.models import District
-    from .models import Category, Proposal
 
     conditions = [Proposal.status.in_(STATUSES), Proposal.visible()]
     if filters.bbox:
@@ -153,9 +154,6 @@ class Row:
 
 def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int | None]:
     """One page of proposals: ``(rows, next_cursor, total)``; one query, two if more pages."""
-    from ..comments.models import Comment
-    from ..districts.models import District
-    from .models import Category, Proposal, Support
 
     conditions = _conditions(filters)
     page_conditions = list(conditions)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -86,6 +87,12 @@ class Proposal(ModeratedMixin, db.Model):
         Index("ix_proposals_lat_lon", "lat", "lon"),
         Index("ix_proposals_district_status", "district_id", "status"),
     )
+
+    @classmethod
+    def public(cls):
+        """The SQL condition for what the public sees of proposals (other domains select
+        through it): not withdrawn, not hidden or pending by the moderation."""
+        return and_(cls.status != STATUS_WITHDRAWN, cls.visible())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))

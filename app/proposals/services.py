@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -312,7 +313,6 @@ STATUS_LABELS = {
 
 def all_for_district_url(district) -> str | None:
     """The map page filtered to the district, when the map page exists."""
-    from flask import current_app, url_for
 
     if "proposal_map.map_page" not in current_app.view_functions:
         return None

@@ -21,6 +21,7 @@ from ..core.i18n import localized
 from ..core.permissions import MAYOR, PLANNER
 from ..core.time import utcnow
 from ..extensions import db
+from ..notifications import services as notifications
 from .models import BODY_MAX, OfficialResponse
 from .permissions import can_respond_officially
 
@@ -176,10 +177,6 @@ def _clean(body: str) -> str:
 
 
 def _notify(target: ContentType, obj: Any, actor: Any) -> None:
-    try:
-        from ..notifications import services as notifications
-    except ImportError:  # pragma: no cover - without the notifications domain
-        return
     recipients = set(notifications.follower_ids(target.type, obj.id))
     author_id = target.author_id(obj)
     if author_id is not None:

@@ -3,6 +3,8 @@ server-rendered list of exactly the same proposals; filters are a plain GET form
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,7 +45,6 @@ def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[
     GeoJSON services, the same the map layers load; empty when that domain is absent)."""
     if not (layers["offers"] or layers["barriers"]):
         return [], []
-    import json
 
     def props(body: str) -> list[dict]:
         return [f["properties"] for f in json.loads(body)["features"]]
