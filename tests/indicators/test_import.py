@@ -129,6 +129,7 @@ def test_report_as_csv(client, as_planner):
     assert "<" not in text
 
 
+@pytest.mark.committing  # the first confirmation comes from another connection
 def test_a_second_confirmation_of_the_same_upload_is_refused(client, as_planner):
     """Two confirmations at the same time: the second finds the batch claimed, even though
     the object it loaded still says "pending"."""
