@@ -24,6 +24,7 @@ from ..core.audit import record
 from ..core.csv_export import csv_safe
 from ..core.i18n import localized
 from ..core.time import as_utc, utcnow
+from ..core.urls import external_url
 from ..districts.models import Council, District
 from ..extensions import db
 from ..moderation.models import PENDING_APPROVAL, Flag
@@ -55,10 +56,13 @@ assert set(NEED_STATUS_LABELS) == set(NEED_STATUSES)
 assert set(PRIORITY_LABELS) == set(PRIORITIES)
 
 
-def endpoint_url(endpoint: str, **values) -> str | None:
-    """A link to a page another domain provides, or ``None`` while it does not exist."""
+def endpoint_url(endpoint: str, *, external: bool = False, **values) -> str | None:
+    """A link to a page another domain provides, or ``None`` while it does not exist.
+    ``external``: absolute, from ``BASE_URL`` (exports and print), never the request's host."""
     if endpoint not in current_app.view_functions:
         return None
+    if external:
+        return external_url(endpoint, **values)
     return url_for(endpoint, **values)
 
 
@@ -66,7 +70,9 @@ def need_url(need_id: int, **kw) -> str | None:
     return endpoint_url("needs.show", need_id=need_id, **kw)
 
 
-def proposal_url(proposal_id: int, **kw) -> str:
+def proposal_url(proposal_id: int, *, external: bool = False, **kw) -> str:
+    if external:
+        return external_url("proposals.show", proposal_id=proposal_id, **kw)
     return url_for("proposals.show", proposal_id=proposal_id, **kw)
 
 
@@ -484,7 +490,7 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
                 supports=int(n),
                 comments=0,
                 created_at=p.created_at,
-                url=proposal_url(p.id, _external=external),
+                url=proposal_url(p.id, external=external),
                 obj=p,
             )
         )
@@ -501,7 +507,7 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
                 supports=int(n),
                 comments=0,
                 created_at=need.created_at,
-                url=need_url(need.id, _external=external),
+                url=need_url(need.id, external=external),
                 obj=need,
             )
         )
