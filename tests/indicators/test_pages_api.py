@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app.extensions import db
-from app.indicators import services
+from app.indicators import catalogue, choropleth, district_index
 from app.indicators.models import SYNTHETIC_SOURCE
 
 
@@ -99,16 +99,16 @@ def test_api_social_index_geojson_and_csv(client, demo):
     body = json.loads(client.get("/api/v1/social-index?format=geojson").data)
     assert len(body["features"]) == 53
     colours = {f["properties"]["colour"] for f in body["features"]}
-    assert services.STATUS_COLOURS[None] in colours  # small villages have no index
+    assert choropleth.STATUS_COLOURS[None] in colours  # small villages have no index
     assert {f["properties"]["colour_dynamic"] for f in body["features"]} <= set(
-        services.DYNAMIC_COLOURS.values()
+        choropleth.DYNAMIC_COLOURS.values()
     )
     text = client.get("/api/v1/social-index?format=csv").get_data(as_text=True)
     assert text.lstrip("\ufeff").startswith("district,name,year,status_sum")
 
 
 def test_index_definition_is_data(client, demo):
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     definition.min_population = 0
     definition.excluded = ["23"]
     definition.dynamic_codes = []
@@ -237,12 +237,12 @@ def test_dynamics_from_given_changes_equal_computed_changes(client, demo):
 
     from app.indicators.models import Indicator, IndicatorValue
 
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     definition.dynamic_codes = ["sgb2_rate"]
     db.session.commit()
     computed = client.get("/api/v1/social-index?year=2024").get_json()["areas"]
 
-    level = services.get_indicator("sgb2_rate")
+    level = catalogue.get_indicator("sgb2_rate")
     change = Indicator(
         code="sgb2_change",
         name_de="Veränderung SGB II",
@@ -277,7 +277,7 @@ def test_dynamics_from_given_changes_equal_computed_changes(client, demo):
 
 
 def test_csv_exports_defuse_formulas(client, demo):
-    indicator = services.get_indicator("sgb2_rate")
+    indicator = catalogue.get_indicator("sgb2_rate")
     indicator.synthetic = False
     indicator.source = '=HYPERLINK("http://evil.example")'
     db.session.commit()
