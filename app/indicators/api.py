@@ -7,9 +7,12 @@ from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
 from ..api.errors import ApiError, json_error
+from ..core.csv_export import DATA_DELIMITER, csv_response
 from ..core.permissions import public
 from . import api_bp, catalogue, choropleth, district_index
 from .models import SYNTHETIC_SOURCE, Indicator
+
+# CSV here is data for programs (decimal points): the comma dialect of the one CSV writer.
 
 
 @api_bp.errorhandler(ApiError)
@@ -47,12 +50,6 @@ def _meta(indicator: Indicator) -> dict:
     }
 
 
-def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
-    from .routes import csv_response
-
-    return csv_response(filename, header, rows)
-
-
 @api_bp.get("/indicators")
 @public
 def indicators():
@@ -76,10 +73,11 @@ def indicator(code: str):
             [r.number, r.name, data.year, "" if r.value is None else r.value, r.rank or ""]
             for r in data.rows
         ]
-        return _csv(
+        return csv_response(
             f"{item.code}-{data.year}.csv",
             ["district", "name", "year", item.code, "rank", "source"],
             [row + [meta["source"]] for row in rows],
+            delimiter=DATA_DELIMITER,
         )
     colours = choropleth.palette(len(data.breaks))
     values = [
@@ -197,7 +195,9 @@ def social_index():
             ]
             for a in areas
         ]
-        return _csv(f"social-index-{index.year}.csv", header, rows)
+        return csv_response(
+            f"social-index-{index.year}.csv", header, rows, delimiter=DATA_DELIMITER
+        )
     if fmt == "geojson":
         features = [
             (

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
-    Response,
     abort,
     flash,
     get_template_attribute,
@@ -18,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.csv_export import DATA_DELIMITER, csv_response
 from ..core.i18n import localized
 from ..core.permissions import can_link_inputs, can_manage_indicators, public, requires
 from ..districts import services as district_services
@@ -30,30 +27,13 @@ from .imports import ImportFileError
 from .models import ImportBatch, IndexDefinition, Indicator, IndicatorLink
 from .profile import district_profile, latest_population, participation
 
+# The downloads of figures (map, social index, profile) and the import report are data files
+# with decimal points, read by statistics programs and by the indicator import: the one CSV
+# writer's comma dialect. The catalogue is text for people: its default dialect.
+
 bp.add_app_template_global(catalogue.format_value, "ind_value")
 bp.add_app_template_global(catalogue.format_signed, "ind_signed")
 bp.add_app_template_global(catalogue.format_number, "ind_number")
-
-
-def _safe_cell(cell):
-    """Keep spreadsheet programs from running text as a formula (CSV injection)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(cell)
-        except ValueError:
-            return "'" + cell
-    return cell
-
-
-def csv_response(filename: str, header: list[str], rows) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _year_arg() -> int | None:
@@ -150,7 +130,10 @@ def indicator_map_csv():
     ]
     header = ["district", "name", "year", data.indicator.code, "rank", "numerator"]
     return csv_response(
-        f"{data.indicator.code}-{data.year}.csv", [*header, "denominator", "source"], rows
+        f"{data.indicator.code}-{data.year}.csv",
+        [*header, "denominator", "source"],
+        rows,
+        delimiter=DATA_DELIMITER,
     )
 
 
@@ -199,7 +182,7 @@ def social_index_csv():
         )
     header = ["district", "name", "year", "status_index", "status_class", "dynamic_index"]
     header += ["dynamic_class", "rank", "left_out", "data"]
-    return csv_response(f"sozialindex-{index.year}.csv", header, rows)
+    return csv_response(f"sozialindex-{index.year}.csv", header, rows, delimiter=DATA_DELIMITER)
 
 
 @bp.get("/indikatoren/methode")
@@ -307,7 +290,9 @@ def profile_csv(number: str):
                 ]
             )
     header = ["district", "indicator", "year", "value", "city_average", "source"]
-    return csv_response(f"ortsteil-{district.number}-zahlen.csv", header, rows)
+    return csv_response(
+        f"ortsteil-{district.number}-zahlen.csv", header, rows, delimiter=DATA_DELIMITER
+    )
 
 
 # --- import (planners, admins) -------------------------------------------------------------
@@ -610,7 +595,9 @@ def profile_index_csv(number: str):
         if p.available:
             rows.append(["participation", p.kind, p.count, _number(p.per_1000, 3)])
     header = ["section", "item", "value", "z_value_or_per_1000"]
-    return csv_response(f"ortsteil-{district.number}-sozialindex.csv", header, rows)
+    return csv_response(
+        f"ortsteil-{district.number}-sozialindex.csv", header, rows, delimiter=DATA_DELIMITER
+    )
 
 
 @bp.get("/indikatoren/import/<int:batch_id>/bericht.csv")
@@ -628,4 +615,6 @@ def report_csv(batch_id: int):
         )
         for p in problems
     ]
-    return csv_response(f"import-{batch.id}-bericht.csv", ["kind", "row", "text"], rows)
+    return csv_response(
+        f"import-{batch.id}-bericht.csv", ["kind", "row", "text"], rows, delimiter=DATA_DELIMITER
+    )

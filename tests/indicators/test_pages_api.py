@@ -293,3 +293,28 @@ def test_english_pages(client, demo):
     assert "very low" in page and "Status classes" in page
     page = client.get("/ortsteile/23/zahlen").get_data(as_text=True)
     assert "Figures for Moskauer Platz" in page and "SGB II rate" in page
+
+
+def test_csv_downloads_come_from_the_one_writer(client, demo):
+    """UTF-8 with BOM and CRLF everywhere; the catalogue (text for people) in the Excel dialect,
+    the figures (decimal points, for programs and the import) comma-separated."""
+    raw = client.get("/indikatoren/katalog.csv").data
+    header = "code;name_de;name_en;unit;topic;direction;source;licence;synthetic\r\n"
+    assert raw.startswith(("\ufeff" + header).encode())
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    for url in (
+        "/indikatoren/karte.csv?indicator=sgb2_rate",
+        "/indikatoren/sozialindex.csv",
+        "/ortsteile/05/zahlen.csv",
+        "/ortsteile/23/zahlen-index.csv",
+        "/api/v1/indicators/sgb2_rate?format=csv",
+        "/api/v1/social-index?format=csv",
+    ):
+        response = client.get(url)
+        raw = response.data
+        assert raw.startswith(b"\xef\xbb\xbf"), url
+        assert raw.count(b"\n") == raw.count(b"\r\n"), url
+        assert b"," in raw.split(b"\r\n")[0] and b";" not in raw.split(b"\r\n")[0], url
+        assert response.headers["Content-Disposition"].startswith('attachment; filename="')
+    lines = client.get("/indikatoren/karte.csv?indicator=sgb2_rate").data.split(b"\r\n")
+    assert lines[1].startswith(b"01,Altstadt,")  # the district number keeps its zero
