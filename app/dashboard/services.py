@@ -7,8 +7,6 @@ Services flush, never commit.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..comments.models import Comment
 from ..core.audit import record
-from ..core.csv_export import csv_safe
 from ..core.i18n import localized
 from ..core.time import as_utc, utcnow
 from ..core.urls import external_url
@@ -527,38 +524,35 @@ def kind_label(kind: str) -> str:
     return _("Proposal") if kind == "proposal" else _("Need")
 
 
-def export_csv(council: Council, district_ids: list[int]) -> str:
-    """The districts' public inputs as CSV for German Excel: UTF-8 with BOM, ``;``, CRLF,
-    spreadsheet formulas defused."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Type"),
-            _("ID"),
-            _("Title"),
-            _("District"),
-            _("Category"),
-            _("Status / priority"),
-            _("Place"),
-            _("Supports"),
-            _("Comments"),
-            _("Official responses"),
-            _("Created"),
-            _("Link"),
-        ]
-    )
+def export_table(council: Council, district_ids: list[int]) -> tuple[list[str], list[list]]:
+    """The districts' public inputs: header and rows of the CSV export for German Excel
+    (written by :func:`app.core.csv_export.csv_response`: UTF-8 with BOM, ``;``, CRLF,
+    spreadsheet formulas defused)."""
+    header = [
+        _("Type"),
+        _("ID"),
+        _("Title"),
+        _("District"),
+        _("Category"),
+        _("Status / priority"),
+        _("Place"),
+        _("Supports"),
+        _("Comments"),
+        _("Official responses"),
+        _("Created"),
+        _("Link"),
+    ]
+    rows = []
     for item in public_inputs(district_ids, external=True):
-        writer.writerow(
+        rows.append(
             [
                 kind_label(item.kind),
                 item.id,
-                csv_safe(item.title),
+                item.title,
                 f"{item.district.number} {item.district.name}",
-                csv_safe(item.category),
+                item.category,
                 item.status,
-                csv_safe(item.place),
+                item.place,
                 item.supports,
                 item.comments,
                 len(item.responses),
@@ -566,7 +560,7 @@ def export_csv(council: Council, district_ids: list[int]) -> str:
                 item.url or "",
             ]
         )
-    return out.getvalue()
+    return header, rows
 
 
 def excerpt(text: str, limit: int = PRINT_EXCERPT) -> str:
