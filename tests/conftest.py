@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
@@ -411,6 +412,23 @@ def categories(app) -> dict:
     from app.proposals.services import categories as all_categories
 
     return {c.slug: c for c in all_categories()}
+
+
+@pytest.fixture
+def people(districts, create_user) -> dict:
+    """One person per role for permission matrices: council roles in district 23's council
+    ("Moskauer Platz"), the other mayor in 25's ("Johannesplatz")."""
+    return {
+        "anonymous": AnonymousUserMixin(),
+        "unconfirmed": create_user(confirmed=False),
+        "citizen": create_user(),
+        "author": create_user(),
+        "council_member": create_user("council_member", council="23"),
+        "mayor": create_user("mayor", council="23"),
+        "other_mayor": create_user("mayor", council="25"),
+        "planner": create_user("planner", office="social-planning"),
+        "admin": create_user("admin"),
+    }
 
 
 def council_of(number: str) -> Council:

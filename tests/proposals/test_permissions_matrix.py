@@ -1,8 +1,5 @@
 """Who may create, edit, withdraw and support a proposal."""
 
-import pytest
-from flask_login import AnonymousUserMixin
-
 from app.core.permissions import (
     can_create_proposal,
     can_edit_proposal,
@@ -11,17 +8,6 @@ from app.core.permissions import (
 )
 from app.extensions import db
 from app.proposals import services
-
-
-@pytest.fixture
-def people(create_user):
-    return {
-        "anonymous": AnonymousUserMixin(),
-        "unconfirmed": create_user(confirmed=False),
-        "author": create_user(),
-        "citizen": create_user(),
-        "admin": create_user("admin"),
-    }
 
 
 def test_matrix(people, make_proposal):
