@@ -49,6 +49,8 @@ def report(districts, create_user):
 
 def _logout(page):
     page.get_by_role("button", name="Abmelden").click()
+    # Wait for the answer (its cookie) before the next page is opened.
+    expect(page.locator("body")).to_contain_text("Sie sind abgemeldet.")
 
 
 def test_follow_comment_reply_and_notification(page, live_server, report, create_user):
