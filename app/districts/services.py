@@ -199,6 +199,11 @@ def locate(lat: float, lon: float) -> Area:
         raise OutsideCity(str(exc)) from exc
 
 
+def district_at(lat: float, lon: float) -> District:
+    """The district (a row) containing the point; raises :class:`OutsideCity` outside Erfurt."""
+    return db.session.get(District, locate(lat, lon).id)
+
+
 # --- queries used by pages and the API ---------------------------------------------------
 
 
