@@ -3,10 +3,11 @@ view with export, offers catalogue administration with CSV import."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.csv_export import csv_response
 from ..core.permissions import (
     authorize,
     can_add_affected,
@@ -215,10 +216,7 @@ def manage():
 @bp.get("/barrieren/verwaltung/export.csv")
 @requires(can_view_barrier_details)
 def export():
-    response = Response(services.export_csv(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="zugangsbarrieren.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response("zugangsbarrieren.csv", *services.export_table(), no_store=True)
 
 
 @bp.get("/angebote/verwaltung")

@@ -3,8 +3,8 @@ social index definition."""
 
 from __future__ import annotations
 
+from ..indicators.demo import load_demo_data
+
 
 def load_demo_indicators() -> int:
-    from ..indicators.services import load_demo_data
-
     return load_demo_data()

@@ -317,13 +317,11 @@ def assign_district(actor, district: District, council: Council | None) -> None:
     reset_caches()
 
 
-def councils_csv() -> str:
-    """The current mapping in the format of ``councils.csv`` (to keep the data file in step)."""
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["slug", "name", "districts"])
-    for council in db.session.scalars(select(Council).order_by(Council.slug)):
-        writer.writerow([council.slug, council.name, ";".join(d.number for d in council.districts)])
-    return out.getvalue()
+def councils_table() -> tuple[list[str], list[list[str]]]:
+    """The current mapping in the columns of ``councils.csv`` (to keep the data file in step):
+    header and rows; the district numbers as text ("05;06")."""
+    rows = [
+        [council.slug, council.name, ";".join(d.number for d in council.districts)]
+        for council in db.session.scalars(select(Council).order_by(Council.slug))
+    ]
+    return ["slug", "name", "districts"], rows

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from .demo import load_demo_data
 from .social_index import compute_index, read_csv_rows, write_results_csv
 
 
@@ -19,8 +20,6 @@ def indicators_cli() -> None:
 @with_appcontext
 def load_demo_command() -> None:
     """Load the SYNTHETIC demo series (idempotent). Refused in production."""
-    from .services import load_demo_data
-
     if not current_app.config["DEMO_CONTENT_ALLOWED"]:
         raise click.ClickException("Demo content is never loaded in production.")
     written = load_demo_data()

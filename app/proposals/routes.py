@@ -25,6 +25,7 @@ from ..core.permissions import (
     requires,
 )
 from ..core.supports import support_view, unsupport_view
+from ..core.urls import external_url
 from ..districts import services as district_services
 from ..districts.services import OutsideCity
 from ..extensions import db
@@ -146,7 +147,7 @@ def show(proposal_id: int):
         can_edit=can_edit_proposal(current_user, proposal),
         can_withdraw=can_withdraw_proposal(current_user, proposal),
         confirm_form=forms.ConfirmForm(),
-        share_url=url_for("proposals.show", proposal_id=proposal.id, _external=True),
+        share_url=external_url("proposals.show", proposal_id=proposal.id),
         description_html=services.linkify(proposal.description),
     )
 

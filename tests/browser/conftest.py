@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 from werkzeug.serving import make_server
 
+from app.extensions import db
 from tests.conftest import make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -73,6 +74,8 @@ def live_server(app, database_url, tmp_path, live_server_overrides) -> Iterator[
     server_app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, **live_server_overrides)
     with LiveServer(server_app) as server:
         yield server
+    with server_app.app_context():
+        db.engine.dispose()  # close the server's connections before the tables are emptied
 
 
 @pytest.fixture

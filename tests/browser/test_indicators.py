@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.indicators import services
+from app.indicators.demo import load_demo_data
 from tests.conftest import PASSWORD
 
 from .conftest import assert_no_serious_axe_violations, login_in_browser
@@ -17,7 +17,7 @@ FIXED = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\n06;sgb2_rate;202
 
 @pytest.fixture
 def demo(districts):
-    services.load_demo_data()
+    load_demo_data()
     db.session.commit()
     return districts
 

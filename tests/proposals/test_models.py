@@ -5,7 +5,7 @@ from app.proposals import services
 from app.proposals.models import CATEGORIES, Category
 
 
-def test_load_categories_is_idempotent(app):
+def test_load_categories_is_idempotent(empty_database, app):
     assert services.load_categories() == len(CATEGORIES) == 11
     assert services.load_categories() == 0
     assert len(db.session.scalars(select(Category)).all()) == 11
