@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from shapely.geometry import shape
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from ..accounts.models import RoleAssignment
 from ..core.geo import Area, AreaLocator, OutsideAreas, simplify_coverage, to_geojson
@@ -79,7 +80,14 @@ def load_districts(data_dir: str | Path | None = None) -> LoadReport:
             strict=True,
         )
     )
-    existing = {d.number: d for d in db.session.scalars(select(District))}
+    existing = {
+        d.number: d
+        for d in db.session.scalars(
+            select(District).options(
+                undefer(District.geometry), undefer(District.geometry_simplified)
+            )
+        )
+    }
     for number in numbers:
         row, geom = shapes[number]
         label = geom.representative_point()
@@ -189,6 +197,11 @@ def locate(lat: float, lon: float) -> Area:
         return get_locator().locate(lat, lon)
     except OutsideAreas as exc:
         raise OutsideCity(str(exc)) from exc
+
+
+def district_at(lat: float, lon: float) -> District:
+    """The district (a row) containing the point; raises :class:`OutsideCity` outside Erfurt."""
+    return db.session.get(District, locate(lat, lon).id)
 
 
 # --- queries used by pages and the API ---------------------------------------------------

@@ -5,36 +5,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..core.permissions import public
 from ..districts import services as district_services
-from ..extensions import db
-from . import listing
+from . import listing, services
+from .services import STATUS_LABELS
 
 bp = Blueprint("proposal_map", __name__)
 
 PAGE_SIZE = 100
-
-STATUS_LABELS = {
-    "submitted": _l("Submitted"),
-    "in_review": _l("In review"),
-    "accepted": _l("Accepted"),
-    "rejected": _l("Rejected"),
-    "implemented": _l("Implemented"),
-    "withdrawn": _l("Withdrawn"),
-}
-
-
-def _categories():
-    from .models import Category
-
-    return list(
-        db.session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.sort, Category.id)
-        )
-    )
 
 
 def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[dict]]:
@@ -107,7 +86,7 @@ def map_page():
             filters=filters,
             error=error,
             typed=request.args,
-            categories=_categories(),
+            categories=services.categories(),
             districts=district_services.list_districts(),
             statuses=STATUS_LABELS,
             api_url=url_for("api.proposals", **api_args),
