@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app.extensions import db
@@ -27,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERIOUS = {"serious", "critical"}
+
+# expect() waits as long as the page's own default (the machine may be busy).
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items):
