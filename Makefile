@@ -35,15 +35,31 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# The suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set, in parallel
+# (pytest-xdist, one scratch database per worker). The browser tests run once: on PostgreSQL
+# when it is there (CI), otherwise on SQLite. Each pass's wall time is printed at the end.
+WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(WORKERS) $(PYTEST_ARGS)
+TIMES := .test-times
+
 test: install translations lint
-	env -u TEST_DATABASE_URL $(BIN)/pytest -m "not postgres_only" $(PYTEST_ARGS)
+	@rm -f $(TIMES)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then marks="not postgres_only and not browser"; \
+	  else marks="not postgres_only"; fi; \
+	  start=$$(date +%s); \
+	  env -u TEST_DATABASE_URL $(PYTEST) -m "$$marks"; status=$$?; \
+	  echo "SQLite pass ($$marks): $$(( $$(date +%s) - start )) s" >> $(TIMES); \
+	  [ $$status -eq 0 ] || { cat $(TIMES); exit $$status; }
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(BIN)/pytest $(PYTEST_ARGS); \
+	  echo "== again on PostgreSQL, with the browser tests: $$TEST_DATABASE_URL"; \
+	  start=$$(date +%s); \
+	  $(PYTEST); status=$$?; \
+	  echo "PostgreSQL pass (all): $$(( $$(date +%s) - start )) s" >> $(TIMES); \
+	  [ $$status -eq 0 ] || { cat $(TIMES); exit $$status; }; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 	  echo "REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set"; exit 1; \
 	fi
+	@echo "== wall time per pass"; cat $(TIMES); rm -f $(TIMES)
 
 # Update the catalogues after changing strings (then translate and commit the .po files).
 messages: install

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("QUARTIER_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -25,6 +26,32 @@ def _bool(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def parse_base_url(value: str | None) -> str:
+    """``BASE_URL`` checked and normalised: an absolute http(s) URL with a host and an optional
+    path prefix, without credentials, query or fragment; the trailing slash is dropped.
+    Raises ``ValueError`` with the reason."""
+    value = (value or "").strip()
+    if not value:
+        raise ValueError("it is empty")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ValueError(str(exc)) from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError("it is not an absolute http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("it must not contain a user name or password")
+    if parts.query or parts.fragment or "?" in value or "#" in value:
+        raise ValueError("it must not contain a query or fragment")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def host_list(value: str | None) -> list[str]:
+    """A comma-separated list of host names (``TRUSTED_HOSTS``), blanks dropped."""
+    return [host.strip() for host in (value or "").split(",") if host.strip()]
 
 
 def database_url(value: str | None, default: str | None = None) -> str | None:
@@ -46,6 +73,17 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+    # Absolute links (mails, exports, share links) are built from BASE_URL, never from the
+    # request's Host header: scheme, host and an optional path prefix, no trailing slash.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    # Flask refuses (400) requests whose Host is not listed; None accepts any (production
+    # sets it from TRUSTED_HOSTS or BASE_URL's host).
+    TRUSTED_HOSTS: list[str] | None = None
+    # Behind a reverse proxy: trust its X-Forwarded-For and X-Forwarded-Proto (one hop);
+    # X-Forwarded-Host only when PROXY_FIX_HOST is set as well.
+    PROXY_FIX = _bool("PROXY_FIX", False)
+    PROXY_FIX_HOST = _bool("PROXY_FIX_HOST", False)
 
     # Internationalisation: German first.
     LANGUAGES = ("de", "en")
@@ -132,6 +170,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - the same scheme, cheap enough for tests
     TILE_URL = ""  # no base map in tests: the suite must not touch the network
+    BASE_URL = "http://localhost"  # what the test client sends as Host
     SERVER_NAME = None
 
 
@@ -154,6 +193,19 @@ class ProductionConfig(Config):
                 'e.g. python -c "import secrets; print(secrets.token_hex(32))"'
             )
         cls.SECRET_KEY = key
+
+        try:
+            base_url = parse_base_url(os.environ.get("BASE_URL"))
+        except ValueError as exc:
+            raise RuntimeError(
+                f"Production needs BASE_URL set to the site's public address ({exc}), "
+                "e.g. BASE_URL=https://quartier.erfurt.de (scheme, host and an optional path "
+                "prefix; links in e-mails are built from it)"
+            ) from None
+        cls.BASE_URL = base_url
+        cls.TRUSTED_HOSTS = host_list(os.environ.get("TRUSTED_HOSTS")) or [
+            urlsplit(base_url).hostname
+        ]
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -6,7 +6,6 @@ import logging
 import os
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 
@@ -52,8 +51,11 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     app.config.from_object(config_class)
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
-    if app.config.get("PROXY_FIX") or os.environ.get("PROXY_FIX"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    if app.config.get("PROXY_FIX"):
+        # deferred: the proxy middleware is imported only where a proxy is configured
+        from .core.security import proxy_fix
+
+        app.wsgi_app = proxy_fix(app.wsgi_app, app.config)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
 

@@ -27,7 +27,7 @@ from werkzeug.serving import make_server  # noqa: E402
 from app import create_app  # noqa: E402
 from app.districts.services import load_districts  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.indicators.services import load_demo_data  # noqa: E402
+from app.indicators.demo import load_demo_data  # noqa: E402
 
 TARGET_MS = 100.0
 CLI_TARGET_S = 2.0

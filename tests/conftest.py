@@ -1,35 +1,79 @@
-"""Shared fixtures: a fresh database per test, factories, query counting.
+"""Shared fixtures: one app and the reference data per session, each test in a transaction
+that is rolled back at teardown, factories, query counting.
 
 The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL`` is set.
 With ``REQUIRE_POSTGRES=1`` or ``REQUIRE_BROWSER=1`` (CI) a skipped test is a failure.
+
+Isolation: a session-wide scratch database holds the schema and the reference data (Erfurt's
+districts and councils, offices, proposal categories, offer types), committed once. Each test
+opens one connection and a transaction on it; every ``db.session`` of the test — the test's own
+and one per request of :class:`IsolatedClient` — joins that transaction through a SAVEPOINT
+(SQLAlchemy's ``join_transaction_mode="create_savepoint"``), so a request's ``commit()`` is
+real for everything that follows in the test, a forgotten commit still loses the request's
+writes, and the rollback at teardown leaves the reference data as it was.
+
+Tests whose writes must be seen by other connections — the browser tests' live server in
+another thread, parallel PostgreSQL sessions — are marked ``committing``: they commit for real
+and the tables are emptied and seeded again after them.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import re
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
+from flask_login import AnonymousUserMixin
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
 
 from app import create_app
 from app.accounts import services as accounts
 from app.accounts.models import Office, User
+from app.barriers.services import load_offer_types
 from app.districts.models import Council, District
-from app.extensions import db
+from app.districts.services import load_districts, reset_caches
+from app.extensions import db, limiter
+from app.proposals.services import load_categories
 from config import database_url as normalize_database_url
 
 TEST_DATABASE_URL = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or None)
 NO_SKIPS = os.environ.get("REQUIRE_POSTGRES") == "1" or os.environ.get("REQUIRE_BROWSER") == "1"
 PASSWORD = "correct horse battery"
 
+# Settings read when the app is created (extensions' init_app): a test that overrides one gets
+# an app of its own (cached per combination). All other overrides are applied to the shared
+# app for the duration of the test and restored afterwards; the rate limiter (one object for
+# all apps) is switched and emptied per test.
+INIT_TIME_PREFIXES = ("SQLALCHEMY_", "RATELIMIT_STORAGE", "RATELIMIT_KEY_PREFIX")
+
+# Tables whose change makes the per-process district caches (locator, GeoJSON) stale.
+DISTRICT_TABLES = re.compile(
+    r"\b(INSERT INTO|UPDATE|DELETE FROM)\s+\"?(districts|councils)\b", re.IGNORECASE
+)
+
 
 def pytest_report_header(config) -> str:
     return f"database: {TEST_DATABASE_URL or 'SQLite (temporary file)'}"
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "committing: commits for real (other connections see the writes); tables are emptied "
+        "and the reference data seeded again afterwards",
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -41,46 +85,121 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped, but CI requires every test to run: {report.longrepr}"
 
 
+# --- the database -------------------------------------------------------------------------
+
+
+def _sqlite_dir() -> str:
+    """Scratch SQLite files live in memory-backed storage where there is one (no fsync)."""
+    shm = Path("/dev/shm")
+    base = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return tempfile.mkdtemp(prefix="quartier-test-", dir=base)
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:
-    """SQLite: a temporary file. PostgreSQL: a scratch database created on the server of
-    ``TEST_DATABASE_URL`` for this run (so parallel runs cannot disturb each other), dropped
-    at the end."""
+def database_url() -> Iterator[str]:
+    """SQLite: a temporary file (in /dev/shm when possible). PostgreSQL: a scratch database
+    created on the server of ``TEST_DATABASE_URL`` for this run and worker (parallel runs and
+    xdist workers cannot disturb each other), non-durable, dropped at the end."""
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        folder = _sqlite_dir()
+        yield f"sqlite:///{folder}/test.sqlite"
+        for name in os.listdir(folder):
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
         return
-    name = f"quartier_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"quartier_test_{worker}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     server = create_engine(TEST_DATABASE_URL, isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
-    with server.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # A scratch database need not survive a crash: commits return without waiting for
+        # the write-ahead log to reach the disk.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     server.dispose()
+    yield TEST_DATABASE_URL.rsplit("/", 1)[0] + f"/{name}"
+    _drop_in_background(name)
 
 
-@pytest.fixture(scope="session")
-def _schema(database_url: str) -> Iterator[None]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+def _drop_in_background(name: str) -> None:
+    """DROP DATABASE waits for a checkpoint (seconds on a busy server): let a detached
+    process do it instead of the end of the run."""
+    script = (
+        "import sys; from sqlalchemy import create_engine, text\n"
+        "engine = create_engine(sys.argv[1], isolation_level='AUTOCOMMIT')\n"
+        "with engine.connect() as conn:\n"
+        "    conn.execute(text(f'DROP DATABASE IF EXISTS \"{sys.argv[2]}\" WITH (FORCE)'))\n"
+    )
+    subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-c", script, TEST_DATABASE_URL, name],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
-def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
+class _SQLiteMode:
+    """Whether SQLAlchemy drives SQLite's transactions (per-test transactions with SAVEPOINTs),
+    or pysqlite's own implicit ones (committing tests: reads take no lock, so the live server's
+    connections are not blocked by an idle reader)."""
+
+    savepoints = True
+
+
+def _prepare_engine(engine: Engine) -> None:
+    """SQLite: let SQLAlchemy emit BEGIN so that SAVEPOINTs work (pysqlite's own transaction
+    handling breaks them; the recipe from SQLAlchemy's documentation), and skip fsync."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_quartier_prepared", False):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        dbapi_connection = connection.connection.dbapi_connection
+        if _SQLiteMode.savepoints:
+            dbapi_connection.isolation_level = None
+            connection.exec_driver_sql("BEGIN")
+        else:
+            dbapi_connection.isolation_level = ""  # pysqlite's implicit transactions
+
+    engine._quartier_prepared = True  # type: ignore[attr-defined]
+
+
+def seed_reference_data() -> None:
+    """What every test may assume exists: Erfurt's districts and councils, the offices, the
+    proposal categories and the offer types (all loaders are idempotent)."""
+    load_districts()
+    accounts.load_offices()
+    load_categories()
+    load_offer_types()
+
+
+def empty_all_tables() -> None:
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
+
+
+class ReferenceData:
+    """The seeded rows, read once, so that committing tests restore them with a few bulk
+    inserts instead of loading (and simplifying) the district boundaries again."""
+
+    rows: dict[str, list[dict]] = {}
+
+    @classmethod
+    def take(cls) -> None:
+        cls.rows = {}
+        for table in db.metadata.sorted_tables:
+            found = [dict(row) for row in db.session.execute(table.select()).mappings()]
+            if found:
+                cls.rows[table.name] = found
+
+    @classmethod
+    def restore(cls) -> None:
+        for table in db.metadata.sorted_tables:
+            if cls.rows.get(table.name):
+                db.session.execute(table.insert(), cls.rows[table.name])
 
 
 class IsolatedClient(FlaskClient):
@@ -103,7 +222,119 @@ def make_app(database_url: str, tmp_path, **overrides) -> Flask:
     settings.update(overrides)
     app = create_app("testing", **settings)
     app.test_client_class = IsolatedClient
+    with app.app_context():
+        _prepare_engine(db.engine)
     return app
+
+
+class AppPool:
+    """The session's apps: one for the default settings, one per combination of init-time
+    overrides. Their engines are disposed of at the end of the session."""
+
+    def __init__(self, database_url: str, folder: Path) -> None:
+        self.database_url = database_url
+        self.folder = folder
+        self.apps: dict[tuple, Flask] = {}
+        self.limiter_states: dict[Flask, dict] = {}
+
+    def get(self, init_overrides: dict) -> Flask:
+        key = tuple(sorted((k, repr(v)) for k, v in init_overrides.items()))
+        if key not in self.apps:
+            # The limiter makes its storage only when enabled at init; tests switch it per test.
+            app = make_app(self.database_url, self.folder, RATELIMIT_ENABLED=True, **init_overrides)
+            app.config["RATELIMIT_ENABLED"] = False
+            self.apps[key] = app
+            self.limiter_states[app] = dict(limiter.__dict__)
+        app = self.apps[key]
+        limiter.__dict__.update(self.limiter_states[app])  # storage and prefix of this app
+        return app
+
+    def dispose(self) -> None:
+        for app in self.apps.values():
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_pool(database_url, tmp_path_factory) -> Iterator[AppPool]:
+    pool = AppPool(database_url, tmp_path_factory.mktemp("app"))
+    base = pool.get({})
+    with base.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_reference_data()
+        db.session.commit()
+        ReferenceData.take()
+    yield pool
+    pool.dispose()  # the scratch database (or file) is dropped with everything in it
+
+
+class _BoundSession(FlaskSession):
+    """``db.session`` bound to the test's connection (Flask-SQLAlchemy's session would pick
+    the app's engine instead)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+class TestDatabase:
+    """Where the test's statements go: its one connection (a transaction per test) or the
+    engine's pool (committing tests)."""
+
+    def __init__(self, target: Connection | Engine) -> None:
+        self.target = target
+        self.districts_changed = False
+        event.listen(target, "before_cursor_execute", self._watch)
+
+    def _watch(self, conn, cursor, statement, *args) -> None:
+        if not self.districts_changed and DISTRICT_TABLES.search(statement):
+            self.districts_changed = True
+
+    def close(self) -> None:
+        event.remove(self.target, "before_cursor_execute", self._watch)
+
+
+@contextmanager
+def _transaction_per_test(app: Flask) -> Iterator[TestDatabase]:
+    engine = db.engines[None]
+    connection = engine.connect()
+    outer = connection.begin()
+    state = TestDatabase(connection)
+    original = db.session
+    db.session = db._make_scoped_session(
+        {
+            "class_": _BoundSession,
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+        }
+    )
+    try:
+        yield state
+    finally:
+        db.session.remove()
+        db.session = original
+        state.close()
+        if outer.is_active:
+            outer.rollback()
+        connection.close()
+
+
+@contextmanager
+def _committing(app: Flask) -> Iterator[TestDatabase]:
+    state = TestDatabase(db.engine)
+    _SQLiteMode.savepoints = False
+    try:
+        yield state
+    finally:
+        state.close()
+        db.session.rollback()
+        empty_all_tables()
+        ReferenceData.restore()
+        db.session.commit()
+        db.session.remove()
+        _SQLiteMode.savepoints = True
+        state.districts_changed = True
 
 
 @pytest.fixture
@@ -112,14 +343,39 @@ def app_overrides() -> dict:
     return {}
 
 
+def _is_committing(request) -> bool:
+    return bool(
+        request.node.get_closest_marker("committing") or request.node.get_closest_marker("browser")
+    )
+
+
 @pytest.fixture
-def app(database_url, _schema, tmp_path, app_overrides) -> Iterator[Flask]:
-    app = make_app(database_url, tmp_path, **app_overrides)
+def test_database(request, app_pool, app_overrides, tmp_path) -> Iterator[TestDatabase]:
+    """The app for this test (app context pushed) and its database isolation."""
+    init = {k: v for k, v in app_overrides.items() if k.startswith(INIT_TIME_PREFIXES)}
+    app = app_pool.get(init)
+    saved = dict(app.config)
+    app.config.update({"TILE_CACHE_DIR": str(tmp_path / "tiles")})
+    app.config.update({k: v for k, v in app_overrides.items() if k not in init})
+    app.extensions.pop("quartier_outbox", None)
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+    limiter.reset()
+    isolation = _committing if _is_committing(request) else _transaction_per_test
     with app.app_context():
-        _empty_all_tables()
-        yield app
-        db.session.rollback()
-        db.session.remove()
+        with isolation(app) as state:
+            request.node.quartier_app = app
+            yield state
+        if state.districts_changed:
+            reset_caches()
+    app.config.clear()
+    app.config.update(saved)
+    app.extensions.pop("quartier_outbox", None)
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+
+
+@pytest.fixture
+def app(test_database, request) -> Flask:
+    return request.node.quartier_app
 
 
 @pytest.fixture
@@ -132,19 +388,47 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def empty_database(app) -> None:
+    """No rows at all, not even the reference data (inside the test's transaction, so the
+    rollback restores them)."""
+    empty_all_tables()
+    db.session.commit()
+    reset_caches()
+
+
 # --- data ---------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def districts(app) -> dict[str, District]:
-    """Erfurt's 53 districts and the shipped councils, by number."""
-    from app.accounts.services import load_offices
-    from app.districts.services import load_districts
-
-    load_districts()
-    load_offices()
-    db.session.commit()
+    """Erfurt's 53 districts and the shipped councils, by number (seeded once per session)."""
     return {d.number: d for d in db.session.scalars(db.select(District))}
+
+
+@pytest.fixture
+def categories(app) -> dict:
+    """The proposal categories by slug (seeded once per session)."""
+    from app.proposals.services import categories as all_categories
+
+    return {c.slug: c for c in all_categories()}
+
+
+@pytest.fixture
+def people(districts, create_user) -> dict:
+    """One person per role for permission matrices: council roles in district 23's council
+    ("Moskauer Platz"), the other mayor in 25's ("Johannesplatz")."""
+    return {
+        "anonymous": AnonymousUserMixin(),
+        "unconfirmed": create_user(confirmed=False),
+        "citizen": create_user(),
+        "author": create_user(),
+        "council_member": create_user("council_member", council="23"),
+        "mayor": create_user("mayor", council="23"),
+        "other_mayor": create_user("mayor", council="25"),
+        "planner": create_user("planner", office="social-planning"),
+        "admin": create_user("admin"),
+    }
 
 
 def council_of(number: str) -> Council:
@@ -181,7 +465,6 @@ def create_user(app) -> Callable[..., User]:
             council_id = council_of(council).id if council else None
             office_id = None
             if office or role == "planner":
-                accounts.load_offices()
                 office_obj = db.session.scalar(
                     db.select(Office).where(Office.slug == (office or "social-planning"))
                 )
@@ -204,7 +487,28 @@ def login(client) -> Callable[[User], None]:
     return do_login
 
 
+@pytest.fixture
+def login_as(client, login):
+    """Log out whoever is logged in, then log in ``user`` (``None``: stay anonymous)."""
+
+    def switch(user) -> None:
+        client.post("/abmelden")
+        if user is not None:
+            login(user)
+
+    return switch
+
+
+@pytest.fixture
+def english(client):
+    client.post("/sprache", data={"lang": "en"})
+
+
 # --- query counting -------------------------------------------------------------------------
+
+
+# The SAVEPOINTs of the per-test transaction are not the application's queries.
+TRANSACTION_CONTROL = re.compile(r"\s*(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT|BEGIN)\b")
 
 
 class QueryCounter:
@@ -217,22 +521,22 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app):
-    """``with count_queries() as counter: ...; counter.count``"""
-    from contextlib import contextmanager
+def count_queries(test_database):
+    """``with count_queries() as counter: ...; counter.count`` — every statement the test's
+    sessions send (the test's own and its requests')."""
 
     @contextmanager
     def counting():
         counter = QueryCounter()
 
         def before(conn, cursor, statement, *args):
-            counter.statements.append(statement)
+            if not TRANSACTION_CONTROL.match(statement):
+                counter.statements.append(statement)
 
-        engine = db.engine
-        event.listen(engine, "before_cursor_execute", before)
+        event.listen(test_database.target, "before_cursor_execute", before)
         try:
             yield counter
         finally:
-            event.remove(engine, "before_cursor_execute", before)
+            event.remove(test_database.target, "before_cursor_execute", before)
 
     return counting

@@ -20,7 +20,7 @@ from flask_login import current_user, login_user, logout_user
 from ..core.i18n import current_language
 from ..core.mail import send_mail
 from ..core.permissions import is_anyone, is_signed_in, public, requires
-from ..core.urls import safe_next
+from ..core.urls import external_url, safe_next
 from ..extensions import db, limiter, login_manager
 from . import forms, services
 from .models import User
@@ -49,7 +49,7 @@ def _register_limit() -> str:
 
 def _send_confirmation(user: User) -> None:
     token = services.make_token(user, "confirm")
-    link = url_for("accounts.confirm", token=token, _external=True)
+    link = external_url("accounts.confirm", token=token)
     send_mail(
         user.email,
         _("Quartier: please confirm your e-mail address"),
@@ -159,7 +159,7 @@ def reset_request():
                     "Hello %(name)s,\n\nto choose a new password, open this link within two "
                     "hours:\n%(link)s\n\nIf you did not ask for this, you can ignore this message.",
                     name=user.display_name,
-                    link=url_for("accounts.reset_password", token=token, _external=True),
+                    link=external_url("accounts.reset_password", token=token),
                 ),
             )
         # Same answer whether or not the address exists.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -17,6 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.csv_export import csv_response
 from ..core.permissions import authorize, public, requires
 from ..districts import services as district_services
 from ..extensions import db
@@ -224,10 +224,7 @@ def manage():
 @bp.get("/barrieren/verwaltung/export.csv")
 @requires(can_view_barrier_details)
 def export():
-    response = Response(services.export_csv(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="zugangsbarrieren.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_response("zugangsbarrieren.csv", *services.export_table(), no_store=True)
 
 
 @bp.get("/angebote/verwaltung")

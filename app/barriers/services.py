@@ -33,7 +33,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..core.audit import record
-from ..core.csv_export import csv_safe
 from ..core.i18n import current_language, localized
 from ..districts.models import District
 from ..districts.services import OutsideCity, locate
@@ -442,35 +441,32 @@ def count_reports() -> int:
     return db.session.scalar(select(func.count(BarrierReport.id)))
 
 
-def export_csv() -> str:
-    """All reports with details, one line per affected person (UTF-8 with BOM)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Report"),
-            _("Created"),
-            _("Offer"),
-            _("District travelled from"),
-            _("Visibility"),
-            _("Status"),
-            _("Reporter"),
-            _("Who is affected"),
-            _("Age group"),
-            _("Receives participation benefits"),
-            _("Barriers"),
-            _("Text"),
-        ]
-    )
+def export_table() -> tuple[list[str], list[list]]:
+    """All reports with details, one line per affected person: header and rows of the CSV
+    export (written by :func:`app.core.csv_export.csv_response`, which defuses formulas)."""
+    header = [
+        _("Report"),
+        _("Created"),
+        _("Offer"),
+        _("District travelled from"),
+        _("Visibility"),
+        _("Status"),
+        _("Reporter"),
+        _("Who is affected"),
+        _("Age group"),
+        _("Receives participation benefits"),
+        _("Barriers"),
+        _("Text"),
+    ]
+    rows = []
     for report in reports_with_details():
         offer = report.offer.name if report.offer else (report.offer_text or "")
         for person in report.affected_people:
-            writer.writerow(
+            rows.append(
                 [
                     report.id,
                     report.created_at.date().isoformat() if report.created_at else "",
-                    _csv_safe(offer),
+                    offer,
                     report.district_from.name,
                     report.visibility,
                     report.status,
@@ -479,14 +475,10 @@ def export_csv() -> str:
                     str(AGE_LABELS.get(person.age_group, person.age_group)),
                     str(BENEFIT_LABELS.get(person.participation_benefits, "")),
                     ", ".join(barrier_label(c) for c in person.barrier_types),
-                    _csv_safe(report.text) if person.is_reporter else "",
+                    report.text if person.is_reporter else "",
                 ]
             )
-    return out.getvalue()
-
-
-# Shared with other exports (moved to app/core/csv_export.py).
-_csv_safe = csv_safe
+    return header, rows
 
 
 # --- aggregates -----------------------------------------------------------------------------

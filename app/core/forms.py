@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from flask_wtf import FlaskForm
 from wtforms.validators import ValidationError
 
 
@@ -28,3 +29,7 @@ def coordinate(low: float, high: float, message, *, optional: bool = False):
         field.number = value
 
     return check
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: CSRF only (support, withdraw, withdraw support)."""

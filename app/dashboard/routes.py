@@ -3,10 +3,11 @@ Thin routes: load → permission → (form → one service call → commit) → 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.csv_export import csv_response
 from ..core.permissions import authorize, is_admin, is_planner, requires
 from ..core.time import utcnow
 from ..districts.permissions import can_configure_council
@@ -102,11 +103,8 @@ def export(slug: str):
     council = _council_or_404(slug)
     authorize(can_view_council_dashboard(current_user, council))
     district_ids = [d.id for d in services.district_list(council)]
-    body = services.export_csv(council, district_ids).encode("utf-8")
-    response = Response(body, mimetype="text/csv; charset=utf-8")
     filename = f"ortsteilrat-{council.slug}-{utcnow().date().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(filename, *services.export_table(council, district_ids))
 
 
 @bp.get("/ortsteilrat/<slug>/druckansicht")

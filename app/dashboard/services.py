@@ -7,8 +7,6 @@ Services flush, never commit.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,10 +21,10 @@ from ..barriers import services as barriers
 from ..comments.models import Comment
 from ..core import content_types
 from ..core.audit import record
-from ..core.csv_export import csv_safe
 from ..core.i18n import localized
 from ..core.permissions import COUNCIL_ROLES
 from ..core.time import as_utc, utcnow
+from ..core.urls import external_url
 from ..districts.models import Council, District
 from ..extensions import db
 from ..moderation.models import PENDING_APPROVAL, Flag
@@ -60,10 +58,13 @@ assert set(NEED_STATUS_LABELS) == set(NEED_STATUSES)
 assert set(PRIORITY_LABELS) == set(PRIORITIES)
 
 
-def endpoint_url(endpoint: str, **values) -> str | None:
-    """A link to a page another domain provides, or ``None`` while it does not exist."""
+def endpoint_url(endpoint: str, *, external: bool = False, **values) -> str | None:
+    """A link to a page another domain provides, or ``None`` while it does not exist.
+    ``external``: absolute, from ``BASE_URL`` (exports and print), never the request's host."""
     if endpoint not in current_app.view_functions:
         return None
+    if external:
+        return external_url(endpoint, **values)
     return url_for(endpoint, **values)
 
 
@@ -71,7 +72,9 @@ def need_url(need_id: int, **kw) -> str | None:
     return endpoint_url("needs.show", need_id=need_id, **kw)
 
 
-def proposal_url(proposal_id: int, **kw) -> str:
+def proposal_url(proposal_id: int, *, external: bool = False, **kw) -> str:
+    if external:
+        return external_url("proposals.show", proposal_id=proposal_id, **kw)
     return url_for("proposals.show", proposal_id=proposal_id, **kw)
 
 
@@ -484,7 +487,7 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
                 supports=int(n),
                 comments=0,
                 created_at=p.created_at,
-                url=proposal_url(p.id, _external=external),
+                url=proposal_url(p.id, external=external),
                 obj=p,
             )
         )
@@ -501,7 +504,7 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
                 supports=int(n),
                 comments=0,
                 created_at=need.created_at,
-                url=need_url(need.id, _external=external),
+                url=need_url(need.id, external=external),
                 obj=need,
             )
         )
@@ -522,38 +525,35 @@ def kind_label(kind: str) -> str:
     return str(content_type.label) if content_type is not None else kind
 
 
-def export_csv(council: Council, district_ids: list[int]) -> str:
-    """The districts' public inputs as CSV for German Excel: UTF-8 with BOM, ``;``, CRLF,
-    spreadsheet formulas defused."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Type"),
-            _("ID"),
-            _("Title"),
-            _("District"),
-            _("Category"),
-            _("Status / priority"),
-            _("Place"),
-            _("Supports"),
-            _("Comments"),
-            _("Official responses"),
-            _("Created"),
-            _("Link"),
-        ]
-    )
+def export_table(council: Council, district_ids: list[int]) -> tuple[list[str], list[list]]:
+    """The districts' public inputs: header and rows of the CSV export for German Excel
+    (written by :func:`app.core.csv_export.csv_response`: UTF-8 with BOM, ``;``, CRLF,
+    spreadsheet formulas defused)."""
+    header = [
+        _("Type"),
+        _("ID"),
+        _("Title"),
+        _("District"),
+        _("Category"),
+        _("Status / priority"),
+        _("Place"),
+        _("Supports"),
+        _("Comments"),
+        _("Official responses"),
+        _("Created"),
+        _("Link"),
+    ]
+    rows = []
     for item in public_inputs(district_ids, external=True):
-        writer.writerow(
+        rows.append(
             [
                 kind_label(item.kind),
                 item.id,
-                csv_safe(item.title),
+                item.title,
                 f"{item.district.number} {item.district.name}",
-                csv_safe(item.category),
+                item.category,
                 item.status,
-                csv_safe(item.place),
+                item.place,
                 item.supports,
                 item.comments,
                 len(item.responses),
@@ -561,7 +561,7 @@ def export_csv(council: Council, district_ids: list[int]) -> str:
                 item.url or "",
             ]
         )
-    return out.getvalue()
+    return header, rows
 
 
 def excerpt(text: str, limit: int = PRINT_EXCERPT) -> str:

@@ -3,7 +3,7 @@ social index definition."""
 
 from __future__ import annotations
 
-from ..indicators.services import load_demo_data
+from ..indicators.demo import load_demo_data
 
 
 def load_demo_indicators() -> int:

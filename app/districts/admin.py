@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..core.csv_export import DATA_DELIMITER, csv_response
 from ..core.permissions import requires
 from ..extensions import db
 from . import services
@@ -108,8 +109,6 @@ def assign(number: str):
 @bp.get("/councils.csv")
 @requires(can_manage_districts)
 def export():
-    return Response(
-        services.councils_csv(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="councils.csv"'},
-    )
+    # Comma-separated like the data file app/districts/data/erfurt/councils.csv, which the
+    # district loader reads (it skips the byte-order mark).
+    return csv_response("councils.csv", *services.councils_table(), delimiter=DATA_DELIMITER)

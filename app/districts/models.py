@@ -39,8 +39,10 @@ class District(db.Model):
         ForeignKey("councils.id", ondelete="SET NULL"), index=True
     )
     # GeoJSON geometry (WGS 84): full precision for assignment, simplified for browsers.
-    geometry: Mapped[str] = mapped_column(Text)
-    geometry_simplified: Mapped[str] = mapped_column(Text)
+    # Deferred: every placed item eager-loads its district, and the shapes (~11.6 KB a row)
+    # are read only by locate(), the districts GeoJSON and loading (which select them).
+    geometry: Mapped[str] = mapped_column(Text, deferred=True)
+    geometry_simplified: Mapped[str] = mapped_column(Text, deferred=True)
     label_lat: Mapped[float] = mapped_column(Float)
     label_lon: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import logging
 import re
@@ -15,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from shapely.geometry import shape
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from ..core import audit
 from ..core.geo import Area, AreaLocator, OutsideAreas, simplify_coverage, to_geojson
@@ -93,7 +93,14 @@ def load_districts(data_dir: str | Path | None = None) -> LoadReport:
             strict=True,
         )
     )
-    existing = {d.number: d for d in db.session.scalars(select(District))}
+    existing = {
+        d.number: d
+        for d in db.session.scalars(
+            select(District).options(
+                undefer(District.geometry), undefer(District.geometry_simplified)
+            )
+        )
+    }
     for number in numbers:
         row, geom = shapes[number]
         label = geom.representative_point()
@@ -202,6 +209,11 @@ def locate(lat: float, lon: float) -> Area:
         raise OutsideCity(str(exc)) from exc
 
 
+def district_at(lat: float, lon: float) -> District:
+    """The district (a row) containing the point; raises :class:`OutsideCity` outside Erfurt."""
+    return db.session.get(District, locate(lat, lon).id)
+
+
 # --- queries used by pages and the API ---------------------------------------------------
 
 
@@ -288,12 +300,11 @@ def assign_district(actor, district: District, council: Council | None) -> None:
     reset_caches()
 
 
-def councils_csv() -> str:
-    """The current mapping in the format of ``councils.csv`` (to keep the data file in step)."""
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["slug", "name", "districts"])
-    for council in db.session.scalars(select(Council).order_by(Council.slug)):
-        writer.writerow([council.slug, council.name, ";".join(d.number for d in council.districts)])
-    return out.getvalue()
+def councils_table() -> tuple[list[str], list[list[str]]]:
+    """The current mapping in the columns of ``councils.csv`` (to keep the data file in step):
+    header and rows; the district numbers as text ("05;06")."""
+    rows = [
+        [council.slug, council.name, ";".join(d.number for d in council.districts)]
+        for council in db.session.scalars(select(Council).order_by(Council.slug))
+    ]
+    return ["slug", "name", "districts"], rows

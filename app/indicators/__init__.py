@@ -1,8 +1,12 @@
 """Indicators and the social index: district figures over time, imported with validation,
 the MSS-method social index, choropleth maps and district profiles.
 
-``social_index`` and ``demo_series`` are pure (no Flask); the blueprints live in ``routes`` and
-``api``.
+Services by subject: ``catalogue`` (entries, units, formatting), ``values`` (stored values,
+city average, ranks), ``imports`` (validated CSV/XLSX import, rollback), ``district_index`` (the
+districts' social index from the stored values), ``choropleth`` (map classes, colours, GeoJSON),
+``profile`` (district profile), ``links`` (inputs linked to indicators) and ``demo`` (synthetic
+demo data). ``social_index`` and ``demo_series`` are pure computation; the blueprints live in
+``routes`` and ``api``.
 """
 
 from __future__ import annotations

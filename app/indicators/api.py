@@ -7,10 +7,12 @@ from flask import Blueprint, Response, jsonify, request
 from flask_babel import gettext as _
 
 from ..core.api import ApiError, json_error
+from ..core.csv_export import DATA_DELIMITER, csv_response
 from ..core.permissions import public
-from . import services
-from .models import Indicator
-from .routes import csv_response
+from . import catalogue, choropleth, district_index
+from .models import SYNTHETIC_SOURCE, Indicator
+
+# CSV here is data for programs (decimal points): the comma dialect of the one CSV writer.
 
 api_bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 
@@ -38,22 +40,17 @@ def _meta(indicator: Indicator) -> dict:
         "unit": indicator.unit,
         "topic": indicator.topic,
         "direction": indicator.direction,
-        "source": services.source_text(indicator),
+        "source": catalogue.source_text(indicator),
         "licence": indicator.licence,
         "description": indicator.description,
         "synthetic": bool(indicator.synthetic),
     }
 
 
-def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
-
-    return csv_response(filename, header, rows)
-
-
 @api_bp.get("/indicators")
 @public
 def indicators():
-    items = services.list_indicators()
+    items = catalogue.list_indicators()
     return jsonify(indicators=[_meta(i) for i in items], synthetic=any(i.synthetic for i in items))
 
 
@@ -61,10 +58,10 @@ def indicators():
 @public
 def indicator(code: str):
     fmt, year = _format(), _year()
-    item = services.get_indicator(code)
+    item = catalogue.get_indicator(code)
     if item is None:
         return json_error(404, _("There is no indicator with this code."))
-    data = services.indicator_map(item, year)
+    data = choropleth.indicator_map(item, year)
     if year is not None and year != data.year:
         return json_error(404, _("There are no values for this year."), years=data.years)
     meta = _meta(item)
@@ -73,12 +70,13 @@ def indicator(code: str):
             [r.number, r.name, data.year, "" if r.value is None else r.value, r.rank or ""]
             for r in data.rows
         ]
-        return _csv(
+        return csv_response(
             f"{item.code}-{data.year}.csv",
             ["district", "name", "year", item.code, "rank", "source"],
             [row + [meta["source"]] for row in rows],
+            delimiter=DATA_DELIMITER,
         )
-    colours = services.palette(len(data.breaks))
+    colours = choropleth.palette(len(data.breaks))
     values = [
         {
             "district": r.number,
@@ -117,7 +115,7 @@ def indicator(code: str):
             )
             for v in values
         ]
-        body = services.feature_collection(features, extra)
+        body = choropleth.feature_collection(features, extra)
         return Response(body, mimetype="application/geo+json")
     return jsonify(values=values, **extra)
 
@@ -126,10 +124,10 @@ def indicator(code: str):
 @public
 def social_index():
     fmt, year = _format(), _year()
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     if definition is None:
         return json_error(404, _("No social index has been defined yet."))
-    index = services.social_index(definition, year)
+    index = district_index.social_index(definition, year)
     if index.result is None or (year is not None and year != index.year):
         return json_error(404, _("There is no social index for this year."), years=index.years)
     by_number, left_out = index.by_number, index.left_out
@@ -154,7 +152,7 @@ def social_index():
                 },
             )
         areas.append(entry)
-    source = services.SYNTHETIC_SOURCE if index.synthetic else None
+    source = SYNTHETIC_SOURCE if index.synthetic else None
     extra = {
         "definition": {
             "name": definition.name,
@@ -194,7 +192,9 @@ def social_index():
             ]
             for a in areas
         ]
-        return _csv(f"social-index-{index.year}.csv", header, rows)
+        return csv_response(
+            f"social-index-{index.year}.csv", header, rows, delimiter=DATA_DELIMITER
+        )
     if fmt == "geojson":
         features = [
             (
@@ -206,13 +206,13 @@ def social_index():
                     "dynamic_class": a.get("dynamic_class"),
                     "status_index": a.get("status_index"),
                     "rank": a.get("rank"),
-                    "colour": services.STATUS_COLOURS[a.get("status_class")],
-                    "colour_dynamic": services.DYNAMIC_COLOURS[a.get("dynamic_class")],
+                    "colour": choropleth.STATUS_COLOURS[a.get("status_class")],
+                    "colour_dynamic": choropleth.DYNAMIC_COLOURS[a.get("dynamic_class")],
                 },
             )
             for a in areas
         ]
         return Response(
-            services.feature_collection(features, extra), mimetype="application/geo+json"
+            choropleth.feature_collection(features, extra), mimetype="application/geo+json"
         )
     return jsonify(areas=areas, **extra)

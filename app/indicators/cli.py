@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from .services import load_demo_data
+from .demo import load_demo_data
 from .social_index import compute_index, read_csv_rows, write_results_csv
 
 

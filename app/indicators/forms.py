@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from .services import DIRECTIONS, TOPICS, UNITS
+from .catalogue import DIRECTIONS, TOPICS, UNITS
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     get_template_attribute,
@@ -19,42 +15,29 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.csv_export import DATA_DELIMITER, csv_response
 from ..core.i18n import localized
 from ..core.permissions import public, requires
 from ..districts import services as district_services
 from ..districts.models import District
 from ..extensions import db
-from . import charts, registry, services
+from . import catalogue, charts, choropleth, district_index, imports, links, registry, values
+from .catalogue import IndicatorError
 from .forms import ConfirmImportForm, DefinitionForm, EmptyForm, ImportForm, IndicatorForm, LinkForm
+from .imports import ImportFileError
 from .models import ImportBatch, IndexDefinition, Indicator, IndicatorLink
 from .permissions import can_link_inputs, can_manage_indicators
+from .profile import district_profile, latest_population, participation
 
 bp = Blueprint("indicators", __name__)
 
-bp.add_app_template_global(services.format_value, "ind_value")
-bp.add_app_template_global(services.format_signed, "ind_signed")
-bp.add_app_template_global(services.format_number, "ind_number")
+# The downloads of figures (map, social index, profile) and the import report are data files
+# with decimal points, read by statistics programs and by the indicator import: the one CSV
+# writer's comma dialect. The catalogue is text for people: its default dialect.
 
-
-def _safe_cell(cell):
-    """Keep spreadsheet programs from running text as a formula (CSV injection)."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(cell)
-        except ValueError:
-            return "'" + cell
-    return cell
-
-
-def csv_response(filename: str, header: list[str], rows) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_safe_cell(cell) for cell in row] for row in rows)
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+bp.add_app_template_global(catalogue.format_value, "ind_value")
+bp.add_app_template_global(catalogue.format_signed, "ind_signed")
+bp.add_app_template_global(catalogue.format_number, "ind_number")
 
 
 def _year_arg() -> int | None:
@@ -62,7 +45,7 @@ def _year_arg() -> int | None:
 
 
 def _indicator_or_404(code: str) -> Indicator:
-    indicator = services.get_indicator(code)
+    indicator = catalogue.get_indicator(code)
     if indicator is None:
         abort(404)
     return indicator
@@ -78,13 +61,13 @@ def _number(value: float | None, digits: int = 1) -> str:
 @bp.get("/indikatoren/")
 @public
 def index():
-    indicators = services.list_indicators()
+    indicators = catalogue.list_indicators()
     return render_template(
         "indicators/index.html",
         indicators=indicators,
-        units=services.UNITS,
-        topics=services.TOPICS,
-        directions=services.DIRECTIONS,
+        units=catalogue.UNITS,
+        topics=catalogue.TOPICS,
+        directions=catalogue.DIRECTIONS,
     )
 
 
@@ -99,18 +82,18 @@ def catalogue_csv():
             i.unit,
             i.topic,
             i.direction,
-            services.source_text(i),
+            catalogue.source_text(i),
             i.licence,
             "yes" if i.synthetic else "no",
         ]
-        for i in services.list_indicators()
+        for i in catalogue.list_indicators()
     ]
     header = ["code", "name_de", "name_en", "unit", "topic", "direction", "source", "licence"]
     return csv_response("indikatoren.csv", [*header, "synthetic"], rows)
 
 
 def _map_data():
-    indicators = services.list_indicators()
+    indicators = catalogue.list_indicators()
     code = request.args.get("indicator")
     indicator = next((i for i in indicators if i.code == code), None)
     if indicator is None:  # default: the first indicator of disadvantage, else the first
@@ -119,7 +102,7 @@ def _map_data():
         )
     if indicator is None:
         return indicators, None
-    return indicators, services.indicator_map(indicator, _year_arg())
+    return indicators, choropleth.indicator_map(indicator, _year_arg())
 
 
 @bp.get("/indikatoren/karte")
@@ -135,7 +118,7 @@ def indicator_map_csv():
     _indicators, data = _map_data()
     if data is None:
         abort(404)
-    source = services.source_text(data.indicator)
+    source = catalogue.source_text(data.indicator)
     rows = [
         [
             r.number,
@@ -151,35 +134,38 @@ def indicator_map_csv():
     ]
     header = ["district", "name", "year", data.indicator.code, "rank", "numerator"]
     return csv_response(
-        f"{data.indicator.code}-{data.year}.csv", [*header, "denominator", "source"], rows
+        f"{data.indicator.code}-{data.year}.csv",
+        [*header, "denominator", "source"],
+        rows,
+        delimiter=DATA_DELIMITER,
     )
 
 
 @bp.get("/indikatoren/sozialindex")
 @public
 def social_index():
-    definition = services.active_definition()
-    index = services.social_index(definition, _year_arg()) if definition else None
+    definition = district_index.active_definition()
+    index = district_index.social_index(definition, _year_arg()) if definition else None
     view = "dynamic" if request.args.get("view") == "dynamic" else "status"
     return render_template(
         "indicators/social_index.html",
         definition=definition,
         index=index,
         view=view,
-        status_colours=services.STATUS_COLOURS,
-        dynamic_colours=services.DYNAMIC_COLOURS,
-        status_label=services.status_label,
-        dynamic_label=services.dynamic_label,
+        status_colours=choropleth.STATUS_COLOURS,
+        dynamic_colours=choropleth.DYNAMIC_COLOURS,
+        status_label=district_index.status_label,
+        dynamic_label=district_index.dynamic_label,
     )
 
 
 @bp.get("/indikatoren/sozialindex.csv")
 @public
 def social_index_csv():
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     if definition is None:
         abort(404)
-    index = services.social_index(definition, _year_arg())
+    index = district_index.social_index(definition, _year_arg())
     rows = []
     by_number = index.by_number
     for _id, number, name in index.districts:
@@ -200,21 +186,21 @@ def social_index_csv():
         )
     header = ["district", "name", "year", "status_index", "status_class", "dynamic_index"]
     header += ["dynamic_class", "rank", "left_out", "data"]
-    return csv_response(f"sozialindex-{index.year}.csv", header, rows)
+    return csv_response(f"sozialindex-{index.year}.csv", header, rows, delimiter=DATA_DELIMITER)
 
 
 @bp.get("/indikatoren/methode")
 @public
 def methods():
-    definition = services.active_definition()
-    indicators = {i.code: i for i in services.list_indicators()}
+    definition = district_index.active_definition()
+    indicators = {i.code: i for i in catalogue.list_indicators()}
     return render_template(
         "indicators/methods.html",
         definition=definition,
         indicators=indicators,
-        directions=services.DIRECTIONS,
-        status_label=services.status_label,
-        dynamic_label=services.dynamic_label,
+        directions=catalogue.DIRECTIONS,
+        status_label=district_index.status_label,
+        dynamic_label=district_index.dynamic_label,
     )
 
 
@@ -229,7 +215,7 @@ def _chart_description(row, district_name: str) -> str:
     """Text alternative of a chart: first and last value of the district and the city."""
     if not row.series:
         return _("No values.")
-    fmt = services.format_value
+    fmt = catalogue.format_value
     (first_year, first), (last_year, last) = row.series[0], row.series[-1]
     averages = dict(row.average)
     return _(
@@ -250,10 +236,10 @@ def _chart_description(row, district_name: str) -> str:
 @public
 def profile(number: str):
     district = _district_or_404(number)
-    rows = services.district_profile(district)
-    population = services.latest_population(district)
-    definition = services.active_definition()
-    index = services.social_index(definition) if definition else None
+    rows = district_profile(district)
+    population = latest_population(district)
+    definition = district_index.active_definition()
+    index = district_index.social_index(definition) if definition else None
     chart_list = {}
     for row in rows:
         name = localized(row.indicator, "name")
@@ -269,7 +255,7 @@ def profile(number: str):
             row.average,
             series_label=district.name,
             average_label=_("City average"),
-            format_value=lambda v, i=row.indicator: services.format_value(i, v),
+            format_value=lambda v, i=row.indicator: catalogue.format_value(i, v),
         )
     return render_template(
         "indicators/profile.html",
@@ -277,12 +263,12 @@ def profile(number: str):
         rows=rows,
         charts=chart_list,
         population=population,
-        participation=services.participation(district, population),
+        participation=participation(district, population),
         index=index,
         area=index.by_number.get(district.number) if index else None,
         left_out=index.left_out.get(district.number) if index else None,
-        status_label=services.status_label,
-        dynamic_label=services.dynamic_label,
+        status_label=district_index.status_label,
+        dynamic_label=district_index.dynamic_label,
         can_link=can_link_inputs(current_user),
         unlink_form=EmptyForm(),
     )
@@ -293,9 +279,9 @@ def profile(number: str):
 def profile_csv(number: str):
     district = _district_or_404(number)
     rows = []
-    for row in services.district_profile(district):
+    for row in district_profile(district):
         averages = dict(row.average)
-        source = services.source_text(row.indicator)
+        source = catalogue.source_text(row.indicator)
         for year, value in row.series:
             rows.append(
                 [
@@ -308,7 +294,9 @@ def profile_csv(number: str):
                 ]
             )
     header = ["district", "indicator", "year", "value", "city_average", "source"]
-    return csv_response(f"ortsteil-{district.number}-zahlen.csv", header, rows)
+    return csv_response(
+        f"ortsteil-{district.number}-zahlen.csv", header, rows, delimiter=DATA_DELIMITER
+    )
 
 
 # --- import (planners, admins) -------------------------------------------------------------
@@ -322,10 +310,10 @@ def upload():
     if form.validate_on_submit():
         upload_file = form.file.data
         try:
-            batch = services.create_pending_batch(
+            batch = imports.create_pending_batch(
                 current_user, upload_file.filename, upload_file.read(), form.source.data.strip()
             )
-        except services.ImportFileError as error:
+        except ImportFileError as error:
             form.file.errors = [*form.file.errors, str(error)]
         else:
             db.session.commit()
@@ -333,7 +321,7 @@ def upload():
     if request.method == "POST":
         status = 400
     return render_template(
-        "indicators/upload.html", form=form, batches=services.list_batches()
+        "indicators/upload.html", form=form, batches=imports.list_batches()
     ), status
 
 
@@ -345,14 +333,14 @@ def _batch_or_404(batch_id: int) -> ImportBatch:
 
 
 def _render_report(batch: ImportBatch, form: ConfirmImportForm, status: int = 200):
-    indicators = {i.code: i for i in services.list_indicators()}
+    indicators = {i.code: i for i in catalogue.list_indicators()}
     return render_template(
         "indicators/report.html",
         batch=batch,
         form=form,
         discard_form=EmptyForm(),
-        errors=services.batch_errors(batch),
-        changes=services.batch_changes(batch),
+        errors=imports.batch_errors(batch),
+        changes=imports.batch_changes(batch),
         indicators=indicators,
     ), status
 
@@ -371,10 +359,10 @@ def confirm(batch_id: int):
     if not form.validate_on_submit():
         return _render_report(batch, form, 400)
     try:
-        services.apply_batch(
+        imports.apply_batch(
             current_user, batch, skip_invalid=form.skip_invalid.data, overwrite=form.overwrite.data
         )
-    except services.IndicatorError as error:
+    except IndicatorError as error:
         db.session.rollback()
         flash(str(error), "error")
         return _render_report(_batch_or_404(batch_id), form, 400)
@@ -400,8 +388,8 @@ def discard(batch_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            services.discard_batch(current_user, batch)
-        except services.IndicatorError as error:
+            imports.discard_batch(current_user, batch)
+        except IndicatorError as error:
             flash(str(error), "error")
             return redirect(url_for("indicators.batches"))
         db.session.commit()
@@ -413,7 +401,7 @@ def discard(batch_id: int):
 @requires(can_manage_indicators)
 def batches():
     return render_template(
-        "indicators/batches.html", batches=services.list_batches(), form=EmptyForm()
+        "indicators/batches.html", batches=imports.list_batches(), form=EmptyForm()
     )
 
 
@@ -425,8 +413,8 @@ def rollback(batch_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        count = services.rollback_batch(current_user, batch)
-    except services.IndicatorError as error:
+        count = imports.rollback_batch(current_user, batch)
+    except IndicatorError as error:
         db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("indicators.batches")), 303
@@ -453,8 +441,8 @@ def _indicator_form_page(form: IndicatorForm, indicator: Indicator | None):
             "description": (form.description.data or "").strip(),
         }
         try:
-            services.save_indicator(current_user, indicator, data)
-        except services.IndicatorError as error:
+            catalogue.save_indicator(current_user, indicator, data)
+        except IndicatorError as error:
             db.session.rollback()
             form.code.errors = [*form.code.errors, str(error)]
         else:
@@ -486,12 +474,12 @@ def edit(code: str):
 @bp.route("/indikatoren/sozialindex/definition", methods=["GET", "POST"])
 @requires(can_manage_indicators)
 def definition():
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     if definition is None:
         definition = IndexDefinition(name="", status_codes=[], dynamic_codes=[], excluded=[])
         definition.change_years, definition.min_population, definition.active = 2, 300, True
     form = DefinitionForm(obj=definition)
-    indicators = [i for i in services.list_indicators() if i.direction != 0]
+    indicators = [i for i in catalogue.list_indicators() if i.direction != 0]
     choices = [(i.code, i.name_de) for i in indicators]
     form.status_codes.choices = choices
     form.dynamic_codes.choices = choices
@@ -499,12 +487,12 @@ def definition():
         form.excluded.data = ", ".join(definition.excluded or [])
     status = 200
     if form.validate_on_submit():
-        known = {d.number for d in services.all_districts()}
+        known = {d.number for d in values.all_districts()}
         excluded = form.excluded_numbers(known)
         if excluded is not None:
             if definition.id is None:
                 db.session.add(definition)
-            services.save_definition(
+            district_index.save_definition(
                 current_user,
                 definition,
                 {
@@ -532,7 +520,7 @@ def definition():
 def link(number: str):
     district = _district_or_404(number)
     form = LinkForm()
-    indicators = services.list_indicators()
+    indicators = catalogue.list_indicators()
     types = registry.input_types()
     form.indicator.choices = [(i.code, i.name_de) for i in indicators]
     form.input_type.choices = [(t.kind, str(t.label)) for t in types]
@@ -548,13 +536,13 @@ def link(number: str):
         if form.pick.data and ":" in form.pick.data:
             kind, _sep, raw = form.pick.data.partition(":")
             input_id = int(raw) if raw.isdigit() else None
-        indicator = services.get_indicator(form.indicator.data)
+        indicator = catalogue.get_indicator(form.indicator.data)
         if input_id is None:
             form.input_id.errors = [_("Please enter the number of the input or choose one.")]
         elif indicator is not None:
             try:
-                services.create_link(current_user, indicator, kind, input_id)
-            except services.IndicatorError as error:
+                links.create_link(current_user, indicator, kind, input_id)
+            except IndicatorError as error:
                 db.session.rollback()
                 form.input_id.errors = [str(error)]
             else:
@@ -578,7 +566,7 @@ def unlink(link_id: int):
     if not form.validate_on_submit():
         abort(400)
     district_id = link_row.district_id
-    services.remove_link(current_user, link_row)
+    links.remove_link(current_user, link_row)
     db.session.commit()
     flash(_("The link has been removed."), "success")
     district = db.session.get(District, district_id) if district_id else None
@@ -592,8 +580,8 @@ def unlink(link_id: int):
 def profile_index_csv(number: str):
     """The profile's other two tables: the index components and participation."""
     district = _district_or_404(number)
-    definition = services.active_definition()
-    index = services.social_index(definition) if definition else None
+    definition = district_index.active_definition()
+    index = district_index.social_index(definition) if definition else None
     area = index.by_number.get(district.number) if index else None
     rows = []
     if area is not None:
@@ -606,12 +594,14 @@ def profile_index_csv(number: str):
             rows.append(["dynamic_index", "sum", _number(area.dynamic_sum, 3), ""])
             rows.append(["dynamic_index", "standardised", _number(area.dynamic_index, 3), ""])
             rows.append(["dynamic_index", "class", area.dynamic_class, ""])
-    population = services.latest_population(district)
-    for p in services.participation(district, population):
+    population = latest_population(district)
+    for p in participation(district, population):
         if p.available:
             rows.append(["participation", p.kind, p.count, _number(p.per_1000, 3)])
     header = ["section", "item", "value", "z_value_or_per_1000"]
-    return csv_response(f"ortsteil-{district.number}-sozialindex.csv", header, rows)
+    return csv_response(
+        f"ortsteil-{district.number}-sozialindex.csv", header, rows, delimiter=DATA_DELIMITER
+    )
 
 
 @bp.get("/indikatoren/import/<int:batch_id>/bericht.csv")
@@ -620,14 +610,16 @@ def report_csv(batch_id: int):
     """The validation report's two tables (problems, values that would change) as CSV."""
 
     batch = _batch_or_404(batch_id)
-    indicators = {i.code: i for i in services.list_indicators()}
+    indicators = {i.code: i for i in catalogue.list_indicators()}
     problem_text = get_template_attribute("indicators/_macros.html", "problem_text")
     rows = [
         [kind, p["row"], problem_text(p, indicators).striptags()]
         for kind, problems in (
-            ("problem", services.batch_errors(batch)),
-            ("change", services.batch_changes(batch)),
+            ("problem", imports.batch_errors(batch)),
+            ("change", imports.batch_changes(batch)),
         )
         for p in problems
     ]
-    return csv_response(f"import-{batch.id}-bericht.csv", ["kind", "row", "text"], rows)
+    return csv_response(
+        f"import-{batch.id}-bericht.csv", ["kind", "row", "text"], rows, delimiter=DATA_DELIMITER
+    )

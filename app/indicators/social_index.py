@@ -1,6 +1,7 @@
 """Social index after the method of Berlin's "Monitoring Soziale Stadtentwicklung" (MSS).
 
-Pure computation: no Flask, no database, standard library only.
+Pure computation: no database, no app or request context; standard library only, except that
+results are written as CSV by the one CSV writer (:mod:`app.core.csv_export`).
 
 Method (as documented for the MSS and verified against the published MSS 2019 table):
 
@@ -53,6 +54,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from ..core.csv_export import DATA_DELIMITER, write_csv
 
 __all__ = [
     "CLASS_DECIMALS",
@@ -603,6 +606,7 @@ def write_results_csv(
     Columns ``id,status_sum,status_index,status_class`` and, with dynamics,
     ``dynamic_sum,dynamic_index,dynamic_class``; one row per included area in input order;
     floats with 6 decimals. ``with_dynamic`` defaults to whether a dynamics index was computed.
+    A file for other programs: comma-separated, CRLF, no byte-order mark.
 
     :raises ValueError: ``with_dynamic`` is true but the result has no dynamics index.
     """
@@ -618,11 +622,10 @@ def write_results_csv(
 
 
 def _write_results(result: IndexResult, handle: IO[str], with_dynamic: bool) -> None:
-    writer = csv.writer(handle, lineterminator="\n")
     header = ["id", "status_sum", "status_index", "status_class"]
     if with_dynamic:
         header += ["dynamic_sum", "dynamic_index", "dynamic_class"]
-    writer.writerow(header)
+    rows = []
     for area in result.areas:
         row = [
             area.id,
@@ -637,4 +640,5 @@ def _write_results(result: IndexResult, handle: IO[str], with_dynamic: bool) -> 
                 _format_float(area.dynamic_index),
                 str(area.dynamic_class),
             ]
-        writer.writerow(row)
+        rows.append(row)
+    write_csv(handle, header, rows, delimiter=DATA_DELIMITER, bom=False)

@@ -9,26 +9,21 @@ council and the poster's role, never the person.
 
 from __future__ import annotations
 
-import json
-
-from flask import Response, request, url_for
-from flask_babel import gettext as _
+from flask import request
 
 from ..api.blueprint import bp
-from ..core.api import ApiError
+from ..api.listing import geojson_page
+from ..core.listing import point_feature
 from ..core.permissions import public
 from . import listing
 from .services import PRIORITY_LABELS, ROLE_LABELS, STATUS_LABELS, council_label
 
-ALLOWED = {"bbox", "category", "district", "priority", "status", "limit", "cursor"}
-
 
 def feature(row: listing.Row) -> dict:
-
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [round(row.lon, 5), round(row.lat, 5)]},
-        "properties": {
+    return point_feature(
+        row.lat,
+        row.lon,
+        {
             "id": row.id,
             "title": row.title,
             "category": row.category,
@@ -45,33 +40,10 @@ def feature(row: listing.Row) -> dict:
             "supports": row.supports,
             "url": f"{request.script_root}/bedarfe/{row.id}",
         },
-    }
+    )
 
 
 @bp.get("/needs")
 @public
 def needs():
-
-    unknown = sorted(set(request.args) - ALLOWED)
-    if unknown:
-        raise ApiError(400, _("Unknown parameter “%(name)s”.", name=unknown[0]))
-    try:
-        filters = listing.parse_filters(request.args)
-    except listing.FilterError as exc:
-        raise ApiError(400, str(exc)) from None
-    rows, next_cursor, total = listing.find(filters)
-    body = {
-        "type": "FeatureCollection",
-        "total": total,
-        "limit": filters.limit,
-        "next": (
-            url_for("api.needs", **filters.query_args(cursor=next_cursor))
-            if next_cursor is not None
-            else None
-        ),
-        "features": [feature(row) for row in rows],
-    }
-    return Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        mimetype="application/geo+json",
-    )
+    return geojson_page("api.needs", listing.Filters, listing.find, feature)

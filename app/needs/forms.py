@@ -6,12 +6,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import coordinate
+from ..core.forms import ConfirmForm  # noqa: F401 - support, withdraw support
 from ..core.i18n import localized
-from .models import ADDRESS_MAX, DESCRIPTION_MAX, PRIORITIES, STATUSES, TITLE_MAX
+from ..core.places import PlaceFormMixin, place_fields
+from .models import DESCRIPTION_MAX, PRIORITIES, STATUSES, TITLE_MAX
 from .services import PRIORITY_LABELS, STATUS_LABELS
 
 
@@ -22,7 +23,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class NeedForm(FlaskForm):
+class NeedForm(PlaceFormMixin, FlaskForm):
     council = SelectField(
         _l("District council"),
         description=_l("You belong to several district councils: for which one do you post?"),
@@ -59,39 +60,12 @@ class NeedForm(FlaskForm):
         _l("Status"),
         validate_choice=False,
     )
-    lat = StringField(
-        _l("Latitude"),
-        description=_l("Click the map or enter decimal degrees, e.g. 50.9787"),
-        render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
-        validators=[
-            coordinate(-90, 90, _l("The latitude must be a number such as 50.9787."), optional=True)
-        ],
-    )
-    lon = StringField(
-        _l("Longitude"),
-        description=_l("Decimal degrees, e.g. 11.0328"),
-        render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
-        validators=[
-            coordinate(
-                -180, 180, _l("The longitude must be a number such as 11.0328."), optional=True
-            )
-        ],
-    )
-    district = SelectField(
-        _l("District"),
-        description=_l(
+    lat, lon, district, address = place_fields(
+        district_hint=_l(
             "Without a point on the map: the district the need is for. A council with one "
             "district can leave this empty."
         ),
-        validate_choice=False,
-    )
-    address = StringField(
-        _l("Place description (optional)"),
-        description=_l("E.g. “corner of Moskauer Straße and Warschauer Straße”."),
-        validators=[
-            Optional(),
-            Length(max=ADDRESS_MAX, message=_l("Please use at most 200 characters.")),
-        ],
+        address_hint=_l("E.g. “corner of Moskauer Straße and Warschauer Straße”."),
     )
     proposals = CheckboxListField(
         _l("Citizens' proposals that express the same need (optional)"),
@@ -119,16 +93,16 @@ class NeedForm(FlaskForm):
             (c.slug, localized(c, "name")) for c in categories
         ]
         self._categories = {c.slug: c for c in categories}
-        self._districts = {d.number: d for c in councils for d in c.districts}
+        council_of = {d.number: c for c in councils for d in c.districts}
         several = len(councils) > 1
-        self.district.choices = [("", _l("Please choose"))] + [
-            (
-                d.number,
-                f"{d.number} {d.name} ({c.name})" if several else f"{d.number} {d.name}",
-            )
-            for c in councils
-            for d in c.districts
-        ]
+        self.set_district_choices(
+            [d for c in councils for d in c.districts],
+            label=lambda d: (
+                f"{d.number} {d.name} ({council_of[d.number].name})"
+                if several
+                else f"{d.number} {d.name}"
+            ),
+        )
         self.proposals.choices = [
             (
                 str(pid),
@@ -166,16 +140,6 @@ class NeedForm(FlaskForm):
         if district is None or (council is not None and district.council_id != council.id):
             raise ValidationError(_l("Please choose a district of the chosen council."))
 
-    def validate_lon(self, field):
-        lat_given = bool((self.lat.data or "").strip())
-        lon_given = bool((field.data or "").strip())
-        if lat_given != lon_given:
-            raise ValidationError(_l("Please enter both latitude and longitude, or neither."))
-        if not lat_given and not self.district.data and self.default_district is None:
-            raise ValidationError(
-                _l("Please mark the place on the map, enter coordinates or choose a district.")
-            )
-
     @property
     def chosen_council(self):
         return self._councils.get(self.council.data)
@@ -191,18 +155,3 @@ class NeedForm(FlaskForm):
         if council is not None and len(council.districts) == 1:
             return council.districts[0]
         return None
-
-    @property
-    def chosen_district(self):
-        if not self.district.data:
-            return self.default_district
-        return self._districts.get(self.district.data)
-
-    def point(self) -> tuple[float, float] | None:
-        lat = getattr(self.lat, "number", None)
-        lon = getattr(self.lon, "number", None)
-        return (lat, lon) if lat is not None and lon is not None else None
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: CSRF only (support, withdraw support)."""

@@ -1,16 +1,18 @@
 """Local needs (Bedarfe) posted by district councils, supports and links to proposals.
 
 A need belongs to a council and lies in one of its districts. The place is a point the
-council member set on the map, or the district's label point (``place_from_map`` false).
+council member set on the map, or the district's label point (``place_from_map`` false); its
+columns come from :class:`app.core.places.PlacedMixin`.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.places import PlacedMixin
 from ..core.time import utcnow
 from ..extensions import db
 from ..moderation.models import ModeratedMixin
@@ -24,15 +26,11 @@ STATUSES = (STATUS_OPEN, STATUS_IN_PROGRESS, STATUS_MET, STATUS_CLOSED)
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000
-ADDRESS_MAX = 200
 
 
-class Need(ModeratedMixin, db.Model):
+class Need(PlacedMixin, ModeratedMixin, db.Model):
     __tablename__ = "needs"
-    __table_args__ = (
-        Index("ix_needs_lat_lon", "lat", "lon"),
-        Index("ix_needs_district_state", "district_id", "moderation_state"),
-    )
+    extra_table_args = (Index("ix_needs_district_state", "district_id", "moderation_state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -41,11 +39,6 @@ class Need(ModeratedMixin, db.Model):
     priority: Mapped[str] = mapped_column(String(10), default="medium")
     status: Mapped[str] = mapped_column(String(20), default=STATUS_OPEN, index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    lat: Mapped[float] = mapped_column(Float)
-    lon: Mapped[float] = mapped_column(Float)
-    address: Mapped[str] = mapped_column(String(ADDRESS_MAX), default="")
-    place_from_map: Mapped[bool] = mapped_column(Boolean, default=True)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
@@ -61,7 +54,6 @@ class Need(ModeratedMixin, db.Model):
 
     category = relationship("Category", lazy="joined")
     council = relationship("Council", lazy="joined")
-    district = relationship("District", lazy="joined")
     author = relationship("User", lazy="joined")
 
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.permissions import authorize, is_signed_in, public, requires
+from ..core.supports import support_view, unsupport_view
 from ..districts import services as district_services
 from ..extensions import db
 from ..moderation.permissions import can_see_moderated
@@ -46,10 +47,7 @@ def _form(need: Need | None = None) -> forms.NeedForm:
                 "category": need.category.slug,
                 "priority": need.priority,
                 "status": need.status,
-                "lat": f"{need.lat:.6f}" if need.place_from_map else "",
-                "lon": f"{need.lon:.6f}" if need.place_from_map else "",
-                "district": "" if need.place_from_map else need.district.number,
-                "address": need.address,
+                **forms.NeedForm.place_data(need),
                 "proposals": [str(i) for i in services.linked_proposal_ids(need.id)],
             }
         )
@@ -184,22 +182,18 @@ def edit(need_id: int):
 @requires(can_support_need)
 def support(need_id: int):
     need = _load_public(need_id)
-    authorize(can_support_need(current_user, need))
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    services.support(current_user, need)
-    db.session.commit()
-    flash(_("Thank you for your support."), "success")
-    return redirect(url_for("needs.show", need_id=need.id))
+    return support_view(
+        need,
+        allowed=can_support_need(current_user, need),
+        support=services.support,
+        back=url_for("needs.show", need_id=need.id),
+    )
 
 
 @bp.post("/bedarfe/<int:need_id>/unterstuetzung-zurueckziehen")
 @requires(is_signed_in)
 def unsupport(need_id: int):
     need = _load_public(need_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    if services.unsupport(current_user, need):
-        db.session.commit()
-        flash(_("Your support has been withdrawn."), "success")
-    return redirect(url_for("needs.show", need_id=need.id))
+    return unsupport_view(
+        need, unsupport=services.unsupport, back=url_for("needs.show", need_id=need.id)
+    )

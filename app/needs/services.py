@@ -13,15 +13,15 @@ from collections.abc import Iterable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select
-from sqlalchemy.exc import IntegrityError
 
 from ..core.audit import record
 from ..core.permissions import COUNCIL_ROLES, MAYOR
+from ..core.places import Place, place_at_point, place_in_district
+from ..core.supports import Supports
 from ..districts import services as district_services
 from ..districts.models import Council, District
 from ..extensions import db
 from ..proposals.models import Proposal
-from ..proposals.services import Place
 from . import notify
 from .models import (
     PRIORITIES,
@@ -94,19 +94,19 @@ def place_from_point(council: Council, lat: float, lon: float, address: str = ""
     """The place of a map point inside one of ``council``'s districts; :class:`NeedError`
     (on the latitude field) outside Erfurt or in another council's district."""
     try:
-        area = district_services.locate(lat, lon)
+        district = district_services.district_at(lat, lon)
     except district_services.OutsideCity:
         raise NeedError(_outside_message(council), "lat") from None
-    district = db.session.get(District, area.id)
     if district is None or district.council_id != council.id:
         raise NeedError(_outside_message(council), "lat")
-    return Place(lat, lon, district, address, True)
+    return place_at_point(district, lat, lon, address)
 
 
 def place_from_district(council: Council, district: District, address: str = "") -> Place:
+    """The district's label point; :class:`NeedError` for a district of another council."""
     if district is None or district.council_id != council.id:
         raise NeedError(_("Please choose a district of the chosen council."), "district")
-    return Place(district.label_lat, district.label_lon, district, address, False)
+    return place_in_district(district, address)
 
 
 # --- links to proposals --------------------------------------------------------------------
@@ -239,7 +239,7 @@ def needs_for_proposal(proposal_id: int) -> list[Need]:
 
 def _check(author, council: Council, priority: str, place: Place) -> None:
     if not can_post_need(author, place.district) or place.district.council_id != council.id:
-        raise NeedError(_outside_message(council), "lat" if place.from_map else "district")
+        raise NeedError(_outside_message(council), "lat" if place.place_from_map else "district")
     if priority not in PRIORITIES:
         raise NeedError(_("Please choose a priority."), "priority")
 
@@ -267,15 +267,11 @@ def create_need(
         priority=priority,
         status=STATUS_OPEN,
         council_id=council.id,
-        district_id=place.district.id,
-        lat=place.lat,
-        lon=place.lon,
-        address=(place.address or "").strip(),
-        place_from_map=place.from_map,
         author_id=author.id,
         author_role=role_in(author, council),
         is_demo=is_demo,
     )
+    need.set_place(place)
     db.session.add(need)
     db.session.flush()
     _set_links(need, ids)
@@ -329,10 +325,7 @@ def edit_need(
     need.description = (description or "").strip()
     need.category_id = category.id
     need.priority = priority
-    need.district_id = place.district.id
-    need.lat, need.lon = place.lat, place.lon
-    need.address = (place.address or "").strip()
-    need.place_from_map = place.from_map
+    need.set_place(place)
     db.session.flush()
     _set_links(need, ids)
     after = _snapshot(need)
@@ -377,61 +370,32 @@ def set_status(actor, need: Need, status: str) -> None:
 # --- supports ------------------------------------------------------------------------------
 
 
+supports = Supports(NeedSupport, NeedSupport.need_id, Need)
+
+
 def support_count(need_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(NeedSupport.id)).where(NeedSupport.need_id == need_id)
-    )
+    return supports.count(need_id)
 
 
 def has_supported(user, need_id: int) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        db.session.scalar(
-            select(NeedSupport.id).where(
-                NeedSupport.user_id == user.id, NeedSupport.need_id == need_id
-            )
-        )
-        is not None
-    )
+    return supports.has_supported(user, need_id)
 
 
 def support(user, need: Need) -> bool:
-    """Set "supported" (idempotent); True if a support was added. Not one's own need, only
-    visible needs. A concurrent double click hits the unique constraint: the savepoint is
-    rolled back and it counts as supported."""
+    """Set "supported" (idempotent); True if a support was added (see
+    :meth:`app.core.supports.Supports.support`). Not one's own need, only visible needs."""
     if need.author_id is not None and need.author_id == user.id:
         raise NeedError(_("You cannot support a need you posted yourself."))
     if not need.is_visible:
         raise NeedError(_("This need cannot be supported."))
-    if has_supported(user, need.id):
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(NeedSupport(user_id=user.id, need_id=need.id))
-    except IntegrityError:
-        return False
-    return True
+    return supports.support(user, need)
 
 
 def unsupport(user, need: Need) -> bool:
-    result = db.session.execute(
-        delete(NeedSupport).where(NeedSupport.user_id == user.id, NeedSupport.need_id == need.id)
-    )
-    db.session.flush()
-    return bool(result.rowcount)
+    return supports.unsupport(user, need)
 
 
 # --- lists ---------------------------------------------------------------------------------
-
-
-def _supports_subquery():
-    return (
-        select(func.count(NeedSupport.id))
-        .where(NeedSupport.need_id == Need.id)
-        .correlate(Need)
-        .scalar_subquery()
-    )
 
 
 def for_district(district_id: int, limit: int = 50) -> tuple[list[tuple[Need, int]], int]:
@@ -440,7 +404,7 @@ def for_district(district_id: int, limit: int = 50) -> tuple[list[tuple[Need, in
     where = (Need.district_id == district_id, Need.visible())
     rows = list(
         db.session.execute(
-            select(Need, _supports_subquery())
+            select(Need, supports.count_subquery())
             .where(*where)
             .order_by(PRIORITY_ORDER, Need.id.desc())
             .limit(limit)

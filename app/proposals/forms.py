@@ -6,13 +6,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..core.forms import coordinate
-from .models import ADDRESS_MAX, DESCRIPTION_MAX, TITLE_MAX
+from ..core.forms import ConfirmForm  # noqa: F401 - support, withdraw
+from ..core.places import PlaceFormMixin, place_fields
+from .models import DESCRIPTION_MAX, TITLE_MAX
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(PlaceFormMixin, FlaskForm):
     title = StringField(
         _l("Title"),
         description=_l("A short name for your proposal, at most 120 characters."),
@@ -34,36 +35,9 @@ class ProposalForm(FlaskForm):
         ],
     )
     category = SelectField(_l("Category"), validate_choice=False)
-    lat = StringField(
-        _l("Latitude"),
-        description=_l("Click the map or enter decimal degrees, e.g. 50.9787"),
-        render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
-        validators=[
-            coordinate(-90, 90, _l("The latitude must be a number such as 50.9787."), optional=True)
-        ],
-    )
-    lon = StringField(
-        _l("Longitude"),
-        description=_l("Decimal degrees, e.g. 11.0328"),
-        render_kw={"type": "number", "step": "any", "inputmode": "decimal"},
-        validators=[
-            coordinate(
-                -180, 180, _l("The longitude must be a number such as 11.0328."), optional=True
-            )
-        ],
-    )
-    district = SelectField(
-        _l("District"),
-        description=_l("Without a point on the map: choose the district."),
-        validate_choice=False,
-    )
-    address = StringField(
-        _l("Place description (optional)"),
-        description=_l("E.g. “corner of Magdeburger Allee and Salinenstraße”."),
-        validators=[
-            Optional(),
-            Length(max=ADDRESS_MAX, message=_l("Please use at most 200 characters.")),
-        ],
+    lat, lon, district, address = place_fields(
+        district_hint=_l("Without a point on the map: choose the district."),
+        address_hint=_l("E.g. “corner of Magdeburger Allee and Salinenstraße”."),
     )
     photo = FileField(
         _l("Photo (optional)"),
@@ -80,42 +54,12 @@ class ProposalForm(FlaskForm):
             (c.slug, c.name_de) for c in categories
         ]
         self._categories = {c.slug: c for c in categories}
-        self.district.choices = [("", _l("Please choose"))] + [
-            (d.number, f"{d.number} {d.name}") for d in districts
-        ]
-        self._districts = {d.number: d for d in districts}
+        self.set_district_choices(districts)
 
     def validate_category(self, field):
         if field.data not in self._categories:
             raise ValidationError(_l("Please choose a category."))
 
-    def validate_district(self, field):
-        if field.data and field.data not in self._districts:
-            raise ValidationError(_l("Please choose a district from the list."))
-
-    def validate_lon(self, field):
-        lat_given = bool((self.lat.data or "").strip())
-        lon_given = bool((field.data or "").strip())
-        if lat_given != lon_given:
-            raise ValidationError(_l("Please enter both latitude and longitude, or neither."))
-        if not lat_given and not self.district.data:
-            raise ValidationError(
-                _l("Please mark the place on the map, enter coordinates or choose a district.")
-            )
-
     @property
     def chosen_category(self):
         return self._categories.get(self.category.data)
-
-    @property
-    def chosen_district(self):
-        return self._districts.get(self.district.data)
-
-    def point(self) -> tuple[float, float] | None:
-        lat = getattr(self.lat, "number", None)
-        lon = getattr(self.lon, "number", None)
-        return (lat, lon) if lat is not None and lon is not None else None
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: CSRF only (support, withdraw)."""

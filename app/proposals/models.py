@@ -1,10 +1,8 @@
 """Proposals (Vorschläge) from residents: a category, a place in Erfurt, supports.
 
-A proposal stores plain ``lat``/``lon`` and a district FK (rule 4 of the architecture). When
-the person did not pick a point on the map, the place is the district's label point and
-``place_from_map`` is false – the map then shows the marker as "somewhere in the district".
-Whether the author may still edit is derived (first comment, support or status change locks
-it, see ``services.is_locked``), never stored.
+The place (plain ``lat``/``lon``, the district FK, ``place_from_map``) comes from
+:class:`app.core.places.PlacedMixin`. Whether the author may still edit is derived (first
+comment, support or status change locks it, see ``services.is_locked``), never stored.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import (
     Boolean,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     String,
@@ -24,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.places import PlacedMixin
 from ..core.time import utcnow
 from ..extensions import db
 from ..moderation.models import ModeratedMixin
@@ -45,7 +43,6 @@ STATUSES = (
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000
-ADDRESS_MAX = 200
 
 # slug, German name, English name, icon code, colour (all ≥ 4.5:1 contrast on white), sort
 CATEGORIES = (
@@ -81,12 +78,9 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_de
 
 
-class Proposal(ModeratedMixin, db.Model):
+class Proposal(PlacedMixin, ModeratedMixin, db.Model):
     __tablename__ = "proposals"
-    __table_args__ = (
-        Index("ix_proposals_lat_lon", "lat", "lon"),
-        Index("ix_proposals_district_status", "district_id", "status"),
-    )
+    extra_table_args = (Index("ix_proposals_district_status", "district_id", "status"),)
 
     @classmethod
     def public(cls):
@@ -101,11 +95,6 @@ class Proposal(ModeratedMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    lat: Mapped[float] = mapped_column(Float)
-    lon: Mapped[float] = mapped_column(Float)
-    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
-    address: Mapped[str] = mapped_column(String(ADDRESS_MAX), default="")
-    place_from_map: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(20), default=STATUS_SUBMITTED, index=True)
     photo: Mapped[str | None] = mapped_column(String(80))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -117,7 +106,6 @@ class Proposal(ModeratedMixin, db.Model):
     )
 
     category: Mapped[Category] = relationship(lazy="joined")
-    district = relationship("District", lazy="joined")
     author = relationship("User", lazy="joined")
 
     @property

@@ -15,6 +15,8 @@ from flask_login import current_user
 
 from ..accounts.permissions import can_contribute
 from ..core.permissions import authorize, is_signed_in, public, requires
+from ..core.supports import support_view, unsupport_view
+from ..core.urls import external_url
 from ..districts import services as district_services
 from ..districts.services import OutsideCity
 from ..extensions import db
@@ -47,10 +49,7 @@ def _form(proposal: Proposal | None = None) -> forms.ProposalForm:
                 "title": proposal.title,
                 "description": proposal.description,
                 "category": proposal.category.slug,
-                "lat": f"{proposal.lat:.6f}" if proposal.place_from_map else "",
-                "lon": f"{proposal.lon:.6f}" if proposal.place_from_map else "",
-                "district": "" if proposal.place_from_map else proposal.district.number,
-                "address": proposal.address,
+                **forms.ProposalForm.place_data(proposal),
             }
         )
     else:
@@ -147,7 +146,7 @@ def show(proposal_id: int):
         can_edit=can_edit_proposal(current_user, proposal),
         can_withdraw=can_withdraw_proposal(current_user, proposal),
         confirm_form=forms.ConfirmForm(),
-        share_url=url_for("proposals.show", proposal_id=proposal.id, _external=True),
+        share_url=external_url("proposals.show", proposal_id=proposal.id),
         description_html=services.linkify(proposal.description),
     )
 
@@ -209,22 +208,20 @@ def withdraw(proposal_id: int):
 @requires(can_support_proposal)
 def support(proposal_id: int):
     proposal = _load(proposal_id)
-    authorize(proposal.is_visible and can_support_proposal(current_user, proposal))
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    services.support(current_user, proposal)
-    db.session.commit()
-    flash(_("Thank you for your support."), "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    return support_view(
+        proposal,
+        allowed=proposal.is_visible and can_support_proposal(current_user, proposal),
+        support=services.support,
+        back=url_for("proposals.show", proposal_id=proposal.id),
+    )
 
 
 @bp.post("/vorschlaege/<int:proposal_id>/unterstuetzung-zurueckziehen")
 @requires(is_signed_in)
 def unsupport(proposal_id: int):
     proposal = _load(proposal_id)
-    if not forms.ConfirmForm().validate_on_submit():
-        abort(400)
-    if services.unsupport(current_user, proposal):
-        db.session.commit()
-        flash(_("Your support has been withdrawn."), "success")
-    return redirect(url_for("proposals.show", proposal_id=proposal.id))
+    return unsupport_view(
+        proposal,
+        unsupport=services.unsupport,
+        back=url_for("proposals.show", proposal_id=proposal.id),
+    )

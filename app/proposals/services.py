@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
 from ..comments.services import count_for
 from ..core.audit import record
+from ..core.places import Place, place_at_point, place_in_district
+from ..core.supports import Supports
 from ..districts import services as district_services
 from ..districts.models import District
 from ..extensions import db
@@ -60,25 +60,14 @@ class ProposalError(ValueError):
     """A rule of the domain was broken; the message is translated."""
 
 
-@dataclass
-class Place:
-    lat: float
-    lon: float
-    district: District
-    address: str
-    from_map: bool
-
-
 def place_from_point(lat: float, lon: float, address: str = "") -> Place:
     """The place of a map point; raises :class:`OutsideCity` outside Erfurt."""
-    area = district_services.locate(lat, lon)
-    district = db.session.get(District, area.id)
-    return Place(lat, lon, district, address, True)
+    return place_at_point(district_services.district_at(lat, lon), lat, lon, address)
 
 
 def place_from_district(district: District, address: str = "") -> Place:
     """Without a map point the place is the district's label point."""
-    return Place(district.label_lat, district.label_lon, district, address, False)
+    return place_in_district(district, address)
 
 
 def create_proposal(
@@ -96,14 +85,10 @@ def create_proposal(
         description=description.strip(),
         category_id=category.id,
         author_id=author.id if author is not None else None,
-        lat=place.lat,
-        lon=place.lon,
-        district_id=place.district.id,
-        address=place.address.strip(),
-        place_from_map=place.from_map,
         photo=photo,
         is_demo=is_demo,
     )
+    proposal.set_place(place)
     if needs_approval(place.district):
         proposal.moderation_state = PENDING_APPROVAL
     db.session.add(proposal)
@@ -127,9 +112,7 @@ def needs_approval(district: District | None) -> bool:
 
 
 def support_count(proposal_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Support.id)).where(Support.proposal_id == proposal_id)
-    )
+    return supports.count(proposal_id)
 
 
 def comment_count(proposal_id: int) -> int:
@@ -157,10 +140,7 @@ def edit_proposal(
     proposal.title = title.strip()
     proposal.description = description.strip()
     proposal.category_id = category.id
-    proposal.lat, proposal.lon = place.lat, place.lon
-    proposal.district_id = place.district.id
-    proposal.address = place.address.strip()
-    proposal.place_from_map = place.from_map
+    proposal.set_place(place)
     if photo is not None:
         proposal.photo = photo
     db.session.flush()
@@ -186,39 +166,24 @@ def withdraw(actor, proposal: Proposal) -> None:
 # --- supports --------------------------------------------------------------------------------
 
 
+supports = Supports(Support, Support.proposal_id, Proposal)
+
+
 def has_supported(user, proposal_id: int) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return (
-        db.session.scalar(
-            select(Support.id).where(Support.user_id == user.id, Support.proposal_id == proposal_id)
-        )
-        is not None
-    )
+    return supports.has_supported(user, proposal_id)
 
 
 def support(user, proposal: Proposal) -> bool:
-    """Set "supported" (idempotent). True if a support was added. A concurrent double click
-    hits the unique constraint: the savepoint is rolled back and it counts as supported."""
+    """Set "supported" (idempotent). True if a support was added (see
+    :meth:`app.core.supports.Supports.support`). Not for a withdrawn proposal."""
     if proposal.status == STATUS_WITHDRAWN:
         raise ProposalError(_("A withdrawn proposal cannot be supported."))
-    if has_supported(user, proposal.id):
-        return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(Support(user_id=user.id, proposal_id=proposal.id))
-    except IntegrityError:
-        return False
-    return True
+    return supports.support(user, proposal)
 
 
 def unsupport(user, proposal: Proposal) -> bool:
     """Remove one's support; True if there was one."""
-    result = db.session.execute(
-        delete(Support).where(Support.user_id == user.id, Support.proposal_id == proposal.id)
-    )
-    db.session.flush()
-    return bool(result.rowcount)
+    return supports.unsupport(user, proposal)
 
 
 # --- duplicate hint --------------------------------------------------------------------------

@@ -7,37 +7,17 @@ import json
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..barriers import services as barrier_services
 from ..core.permissions import public
 from ..districts import services as district_services
-from ..extensions import db
 from ..needs import listing as need_listing
-from ..proposals import listing
-from ..proposals.models import Category
+from ..proposals import listing, services
+from ..proposals.services import STATUS_LABELS
 
 bp = Blueprint("proposal_map", __name__)
 
 PAGE_SIZE = 100
-
-STATUS_LABELS = {
-    "submitted": _l("Submitted"),
-    "in_review": _l("In review"),
-    "accepted": _l("Accepted"),
-    "rejected": _l("Rejected"),
-    "implemented": _l("Implemented"),
-    "withdrawn": _l("Withdrawn"),
-}
-
-
-def _categories():
-    return list(
-        db.session.scalars(
-            select(Category).where(Category.active.is_(True)).order_by(Category.sort, Category.id)
-        )
-    )
 
 
 def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[dict]]:
@@ -65,6 +45,7 @@ def _needs(filters: listing.Filters) -> tuple[str, list]:
     the status filter is the proposals')."""
     if "api.needs" not in current_app.view_functions:
         return "", []
+
     need_filters = need_listing.Filters(category=filters.category, district=filters.district)
     rows, _next, _total = need_listing.find(need_filters)
     return url_for("api.needs", **need_filters.query_args()), rows
@@ -105,7 +86,7 @@ def map_page():
             filters=filters,
             error=error,
             typed=request.args,
-            categories=_categories(),
+            categories=services.categories(),
             districts=district_services.list_districts(),
             statuses=STATUS_LABELS,
             api_url=url_for("api.proposals", **api_args),

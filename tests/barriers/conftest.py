@@ -94,15 +94,3 @@ def report_data(offer_id="", **overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-@pytest.fixture
-def login_as(client, login):
-    """Log out whoever is logged in, then log in ``user`` (``None``: stay anonymous)."""
-
-    def switch(user) -> None:
-        client.post("/abmelden")
-        if user is not None:
-            login(user)
-
-    return switch

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.barriers import services
-from app.barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer
+from app.barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
 from app.demo.loader import load_demo
 from app.extensions import db
 
@@ -48,6 +48,8 @@ def test_demo_refused_in_production(app, districts, runner):
 
 
 def test_cli_setup_and_import(app, districts, runner, tmp_path):
+    db.session.execute(delete(OfferType))  # the session's reference data has them already
+    db.session.commit()
     assert "offer types: 8 created" in runner.invoke(args=["barriers", "setup"]).output
     path = tmp_path / "offers.csv"
     path.write_text(

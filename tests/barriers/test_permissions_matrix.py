@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from app.core.permissions import perm as p
 
@@ -38,20 +37,6 @@ ON_REPORT = {
         "removed": set(),
     },
 }
-
-
-@pytest.fixture
-def people(districts, create_user):
-    return {
-        "anonymous": AnonymousUserMixin(),
-        "unconfirmed": create_user(confirmed=False),
-        "citizen": create_user(),
-        "author": create_user(),
-        "council_member": create_user("council_member", council="23"),
-        "mayor": create_user("mayor", council="23"),
-        "planner": create_user("planner"),
-        "admin": create_user("admin"),
-    }
 
 
 @pytest.fixture

@@ -12,8 +12,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from app.extensions import db
 from tests.conftest import make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -26,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 SERIOUS = {"serious", "critical"}
+
+# expect() waits as long as the page's own default (the machine may be busy).
+expect.set_options(timeout=10_000)
 
 
 def pytest_collection_modifyitems(items):
@@ -73,6 +78,8 @@ def live_server(app, database_url, tmp_path, live_server_overrides) -> Iterator[
     server_app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, **live_server_overrides)
     with LiveServer(server_app) as server:
         yield server
+    with server_app.app_context():
+        db.engine.dispose()  # close the server's connections before the tables are emptied
 
 
 @pytest.fixture

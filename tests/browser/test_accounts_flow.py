@@ -23,9 +23,11 @@ def test_register_confirm_and_log_in(page, live_server, districts):
     page.get_by_role("button", name="Konto anlegen").click()
     # Refused with a clear message; what was typed stays.
     summary = page.locator(".error-summary")
-    assert "Das Passwort muss mindestens 10 Zeichen haben." in summary.inner_text()
-    assert page.get_by_label("E-Mail-Adresse").input_value() == "neu@example.org"
-    assert page.get_by_label("Anzeigename").input_value() == "Nachbar"
+    expect(summary).to_contain_text(
+        "Das Passwort muss mindestens 10 Zeichen haben.", use_inner_text=True
+    )
+    expect(page.get_by_label("E-Mail-Adresse")).to_have_value("neu@example.org")
+    expect(page.get_by_label("Anzeigename")).to_have_value("Nachbar")
     assert_no_serious_axe_violations(page)
 
     page.get_by_label("Passwort", exact=True).fill("lange-genug-1")

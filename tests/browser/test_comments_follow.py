@@ -5,6 +5,7 @@ notifications and "my contributions" pages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.barriers import services
 from app.extensions import db
@@ -48,6 +49,8 @@ def report(districts, create_user):
 
 def _logout(page):
     page.get_by_role("button", name="Abmelden").click()
+    # Wait for the answer (its cookie) before the next page is opened.
+    expect(page.locator("body")).to_contain_text("Sie sind abgemeldet.")
 
 
 def test_follow_comment_reply_and_notification(page, live_server, report, create_user):
@@ -59,7 +62,7 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     page.goto(url)
     page.get_by_role("button", name="Folgen").click()
     page.wait_for_url(f"**{url}")
-    assert page.locator(".follow-form button[aria-pressed=true]").is_visible()
+    expect(page.locator(".follow-form button[aria-pressed=true]")).to_be_visible()
     _logout(page)
 
     # 2. Someone else comments.
@@ -68,20 +71,20 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     page.get_by_label("Ihr Kommentar").fill("Bei mir ist es genauso.")
     page.get_by_role("button", name="Kommentar veröffentlichen").click()
     page.wait_for_url(f"**{url}#comment-*")
-    assert page.get_by_text("Bei mir ist es genauso.").is_visible()
+    expect(page.get_by_text("Bei mir ist es genauso.")).to_be_visible()
     _logout(page)
 
     # 3. The follower sees the unread count, the notification, and replies.
     login_in_browser(page, follower.email, PASSWORD)
     nav_link = page.locator("nav a[href='/benachrichtigungen']")
-    assert "1" in nav_link.inner_text()
+    expect(nav_link).to_contain_text("1", use_inner_text=True)
     nav_link.click()
     page.wait_for_url("**/benachrichtigungen")
-    assert page.get_by_text("Neuer Kommentar").is_visible()
+    expect(page.get_by_text("Neuer Kommentar")).to_be_visible()
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Alle als gelesen markieren").click()
     page.wait_for_url("**/benachrichtigungen")
-    assert "1" not in page.locator("nav a[href='/benachrichtigungen']").inner_text()
+    expect(nav_link).not_to_contain_text("1", use_inner_text=True)
     page.locator("ul.notifications a").first.click()
     page.wait_for_url(f"**{url}")
     page.locator(".reply-form summary").first.click()
@@ -89,16 +92,17 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     page.get_by_role("button", name="Antwort senden").click()
     page.wait_for_url(f"**{url}#comment-*")
     reply = page.locator("article.comment.reply")
-    assert reply.count() == 1 and "Danke, das hilft." in reply.inner_text()
+    expect(reply).to_have_count(1)
+    expect(reply).to_contain_text("Danke, das hilft.", use_inner_text=True)
     assert_no_serious_axe_violations(page)
 
     # 4. My contributions lists the reply.
     page.goto("/meine-beitraege")
-    assert page.get_by_text("Danke, das hilft.").is_visible()
+    expect(page.get_by_text("Danke, das hilft.")).to_be_visible()
     assert_no_serious_axe_violations(page)
     _logout(page)
 
     # 5. The commenter is told about the reply.
     login_in_browser(page, commenter.email, PASSWORD)
     page.goto("/benachrichtigungen")
-    assert page.get_by_text("Antwort auf Ihren Kommentar").is_visible()
+    expect(page.get_by_text("Antwort auf Ihren Kommentar")).to_be_visible()

@@ -5,7 +5,10 @@ need pages, the queue and the dashboard."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.comments import services as comments
@@ -56,6 +59,8 @@ def setting(districts, create_user):
 def _logout(page):
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url("**/")
+    # The URL may already end in "/": wait for the answer (its cookie) before the next page.
+    expect(page.locator("body")).to_contain_text("Sie sind abgemeldet.")
 
 
 def test_mayor_posts_a_need_with_a_place(page, live_server, setting):
@@ -70,15 +75,15 @@ def test_mayor_posts_a_need_with_a_place(page, live_server, setting):
     page.locator("#lat").fill(f"{district.label_lat:.6f}")
     page.locator("#lon").fill(f"{district.label_lon:.6f}")
     page.locator("form.need-form button[type=submit]").click()
-    page.wait_for_url("**/bedarfe/*")
-    assert "Treffpunkt für Jugendliche" in page.locator("h1").inner_text()
-    assert "Ortsteilrat Moskauer Platz" in page.locator("main").inner_text()
+    page.wait_for_url(re.compile(r"/bedarfe/\d+$"))  # not /bedarfe/neu
+    expect(page.locator("h1")).to_contain_text("Treffpunkt für Jugendliche", use_inner_text=True)
+    expect(page.locator("main")).to_contain_text("Ortsteilrat Moskauer Platz", use_inner_text=True)
     need = db.session.scalar(select(Need))
     assert need.place_from_map is True and need.district_id == district.id
     assert need.priority == "high"
     assert_no_serious_axe_violations(page)
     page.goto("/bedarfe/")
-    assert "Treffpunkt für Jugendliche" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Treffpunkt für Jugendliche", use_inner_text=True)
     assert_no_serious_axe_violations(page)
 
 
@@ -104,7 +109,7 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     item.locator(f"#note-comment-{comment_id}").fill("Bitte sachlich bleiben.")
     item.locator("form.form button[type=submit]").click()
     page.wait_for_url("**/moderation/*")
-    assert page.locator(f"#item-comment-{comment_id}").count() == 0
+    expect(page.locator(f"#item-comment-{comment_id}")).to_have_count(0)
 
     # the mayor publishes an official response on the proposal
     page.goto(f"/vorschlaege/{proposal_id}")
@@ -115,8 +120,8 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     page.get_by_role("button", name="Amtliche Antwort veröffentlichen").click()
     page.wait_for_url(f"**/vorschlaege/{proposal_id}*")
     official = page.locator("section[aria-labelledby=official-title]")
-    assert "Ortsteilrat Moskauer Platz" in official.inner_text()
-    assert "nächste Sitzung" in official.inner_text()
+    expect(official).to_contain_text("Ortsteilrat Moskauer Platz", use_inner_text=True)
+    expect(official).to_contain_text("nächste Sitzung", use_inner_text=True)
     page.goto("/ortsteilrat/")
     page.wait_for_url("**/ortsteilrat/*/")
     assert_no_serious_axe_violations(page)
@@ -126,15 +131,15 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     login_in_browser(page, setting["commenter"].email, PASSWORD)
     page.goto(f"/vorschlaege/{proposal_id}")
     own = page.locator(f"#comment-{comment_id}")
-    assert "Beleidigung" in own.inner_text()
-    assert "Bitte sachlich bleiben." in own.inner_text()
+    expect(own).to_contain_text("Beleidigung", use_inner_text=True)
+    expect(own).to_contain_text("Bitte sachlich bleiben.", use_inner_text=True)
     _logout(page)
 
     # the proposal's author is notified of the official response
     login_in_browser(page, setting["author"].email, PASSWORD)
     page.goto("/benachrichtigungen")
-    assert "Amtliche Antwort" in page.locator("main").inner_text()
-    assert "Bänke am Moskauer Platz" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Amtliche Antwort", use_inner_text=True)
+    expect(page.locator("main")).to_contain_text("Bänke am Moskauer Platz", use_inner_text=True)
 
     # and the audit log holds each action
     db.session.expire_all()

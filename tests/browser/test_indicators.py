@@ -3,10 +3,13 @@ and the map; axe checks the public indicator pages."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
-from app.indicators import services
+from app.indicators.demo import load_demo_data
 from tests.conftest import PASSWORD
 
 from .conftest import assert_no_serious_axe_violations, login_in_browser
@@ -17,7 +20,7 @@ FIXED = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\n06;sgb2_rate;202
 
 @pytest.fixture
 def demo(districts):
-    services.load_demo_data()
+    load_demo_data()
     db.session.commit()
     return districts
 
@@ -39,30 +42,31 @@ def test_planner_imports_fixes_and_sees_the_figures(page, demo, create_user):
 
     upload_file(page, BAD)
     problems = page.locator(".error-summary")
-    assert "Atlantis" in problems.inner_text()
-    assert problems.locator("tbody th").first.inner_text() == "3"  # the row number
-    assert "Neue Werte: 1" in page.content()
+    expect(problems).to_contain_text("Atlantis", use_inner_text=True)
+    expect(problems.locator("tbody th").first).to_have_text("3", use_inner_text=True)  # row number
+    expect(page.locator("body")).to_contain_text("Neue Werte: 1")
     assert_no_serious_axe_violations(page)
 
     # Fix the file instead of skipping the bad row.
     page.get_by_role("link", name="Korrigierte Datei hochladen").click()
     upload_file(page, FIXED)
-    assert page.locator(".error-summary").count() == 0
-    assert "Neue Werte: 2" in page.content()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.locator("body")).to_contain_text("Neue Werte: 2")
     page.get_by_role("button", name="Zahlen speichern").click()
     page.wait_for_url("**/indikatoren/importe")
-    assert "Import Nr." in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("Import Nr.", use_inner_text=True)
 
     page.goto("/ortsteile/05/zahlen")
     section = page.locator("section", has=page.locator("#ind-sgb2_rate"))
-    assert "31,5 %" in section.locator(".indicator-latest").inner_text()
-    assert "(2025)" in section.locator(".indicator-latest").inner_text()
+    latest = section.locator(".indicator-latest")
+    expect(latest).to_contain_text("31,5 %", use_inner_text=True)
+    expect(latest).to_contain_text("(2025)", use_inner_text=True)
 
     page.goto("/indikatoren/karte?indicator=sgb2_rate&year=2025")
     page.wait_for_selector("#indicator-map[data-loaded=true]")
-    assert page.locator("#indicator-map path.leaflet-interactive").count() == 53
+    expect(page.locator("#indicator-map path.leaflet-interactive")).to_have_count(53)
     row = page.locator("#indicator-table tbody tr", has_text="06 Rieth")
-    assert "28,3 %" in row.inner_text() or "28,2 %" in row.inner_text()
+    expect(row).to_contain_text(re.compile("28,3 %|28,2 %"), use_inner_text=True)
 
 
 @pytest.mark.parametrize(
@@ -89,6 +93,8 @@ def test_map_table_sorts_by_keyboard(page, demo):
     button.focus()
     page.keyboard.press("Enter")
     first = page.locator("#indicator-table tbody tr").first.locator("td").first
+    header = page.locator("#indicator-table thead th").nth(1)
+    expect(header).to_have_attribute("aria-sort", "ascending")  # sorted: now read the values
     values = [
         float(v)
         for v in page.locator("#indicator-table tbody td:nth-child(2)").evaluate_all(
@@ -97,9 +103,8 @@ def test_map_table_sorts_by_keyboard(page, demo):
     ]
     assert values == sorted(values)
     page.keyboard.press("Enter")
-    assert first.is_visible()
-    header = page.locator("#indicator-table thead th").nth(1)
-    assert header.get_attribute("aria-sort") == "descending"
+    expect(first).to_be_visible()
+    expect(header).to_have_attribute("aria-sort", "descending")
 
 
 def test_map_shape_opens_profile_by_keyboard(page, demo):

@@ -3,7 +3,10 @@ hint, support; axe on the form and the proposal page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -32,11 +35,11 @@ def test_submit_by_clicking_the_map(page, live_server, categories, create_user):
     assert_no_serious_axe_violations(page)
     _fill_basics(page)
     page.locator("#proposal-map").click()  # the map's centre is in Erfurt
-    assert page.locator("#lat").input_value() != ""
-    assert page.locator("#lon").input_value() != ""
+    expect(page.locator("#lat")).not_to_have_value("")
+    expect(page.locator("#lon")).not_to_have_value("")
     page.locator("form.proposal-form button[type=submit]").click()
-    page.wait_for_url("**/vorschlaege/*")
-    assert "Bänke am Anger" in page.locator("h1").inner_text()
+    page.wait_for_url(re.compile(r"/vorschlaege/\d+$"))  # not /vorschlaege/neu
+    expect(page.locator("h1")).to_contain_text("Bänke am Anger", use_inner_text=True)
     proposal = db.session.scalar(select(Proposal))
     assert proposal.place_from_map is True
     assert_no_serious_axe_violations(page)
@@ -47,12 +50,12 @@ def test_submit_without_the_map(page, live_server, categories, create_user, dist
     page.goto("/vorschlaege/neu")
     _fill_basics(page, "Spielplatz erneuern")
     page.locator("form.proposal-form button[type=submit]").click()
-    page.locator(".error-summary").wait_for()  # the 400 page has replaced the form
-    assert page.locator("#title").input_value() == "Spielplatz erneuern"
+    expect(page.locator(".error-summary")).to_be_visible()  # the 400 page has replaced the form
+    expect(page.locator("#title")).to_have_value("Spielplatz erneuern")
     page.locator("#district").select_option("23")
     page.locator("#address").fill("Am Spielplatz")
     page.locator("form.proposal-form button[type=submit]").click()
-    page.wait_for_url("**/vorschlaege/*")
+    page.wait_for_url(re.compile(r"/vorschlaege/\d+$"))  # not /vorschlaege/neu
     proposal = db.session.scalar(select(Proposal))
     assert proposal.place_from_map is False
     assert proposal.district_id == districts["23"].id
@@ -74,11 +77,13 @@ def test_duplicate_hint_and_support(page, live_server, categories, create_user, 
     page.locator("#lat").fill("50.9786")
     page.locator("#lon").fill("11.0266")
     page.locator("form.proposal-form button[type=submit]").click()
-    page.get_by_role("heading", name="Ähnliche Vorschläge in der Nähe").wait_for()
+    expect(page.get_by_role("heading", name="Ähnliche Vorschläge in der Nähe")).to_be_visible()
     assert_no_serious_axe_violations(page)
     page.get_by_role("button", name="Diesen Vorschlag unterstützen").first.click()
     page.wait_for_url(f"**/vorschlaege/{existing.id}")
-    assert "1 Person unterstützt diesen Vorschlag." in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(
+        "1 Person unterstützt diesen Vorschlag.", use_inner_text=True
+    )
     assert services.support_count(existing.id) == 1
     assert db.session.scalar(select(db.func.count(Proposal.id))) == 1
     assert_no_serious_axe_violations(page)

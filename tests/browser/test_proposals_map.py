@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.barriers import services as barrier_services
 from app.extensions import db
@@ -32,14 +33,15 @@ def data(districts, create_user):
 def test_map_shows_the_proposals_and_works_by_keyboard(page, live_server, data):
     page.goto("/karte")
     page.wait_for_selector("#proposal-map[data-loaded]")
-    assert page.locator("#proposal-map").get_attribute("data-loaded") == str(len(data["all"]))
+    expect(page.locator("#proposal-map")).to_have_attribute("data-loaded", str(len(data["all"])))
     # Every list row is on the map (as a marker or inside a cluster).
-    assert page.locator("#proposal-list tbody tr").count() == len(data["all"])
+    expect(page.locator("#proposal-list tbody tr")).to_have_count(len(data["all"]))
     # Markers and clusters are focusable and have accessible names.
     icons = page.locator("#proposal-map .leaflet-marker-icon")
-    assert icons.count() >= 1
+    expect(icons).not_to_have_count(0)
     first = icons.first
-    assert first.get_attribute("tabindex") == "0"
+    expect(first).to_have_attribute("tabindex", "0")
+    # The marker is drawn (waited for above): read its name.
     name = first.get_attribute("aria-label") or first.get_attribute("title") or first.inner_text()
     assert name.strip()
     # A single proposal marker: Enter opens its popup with a link to the proposal.
@@ -52,9 +54,9 @@ def test_map_shows_the_proposals_and_works_by_keyboard(page, live_server, data):
     marker.focus()
     page.keyboard.press("Enter")
     link = page.locator(".leaflet-popup-content a")
-    link.wait_for()
-    assert link.inner_text() == data["all"][2].title
-    assert page.locator("#proposal-list tbody tr").count() == 1
+    expect(link).to_be_visible()
+    expect(link).to_have_text(data["all"][2].title, use_inner_text=True)
+    expect(page.locator("#proposal-list tbody tr")).to_have_count(1)
     assert_no_serious_axe_violations(page)
 
 

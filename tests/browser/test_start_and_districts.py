@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import assert_no_serious_axe_violations
 
 
 def test_start_page_shows_the_map_and_the_list(page, districts):
     page.goto("/")
-    assert page.locator("html").get_attribute("lang") == "de"
+    expect(page.locator("html")).to_have_attribute("lang", "de")
     page.wait_for_selector("#district-map[data-loaded=true]")
-    assert page.locator("#district-map path.leaflet-interactive").count() == 53
-    assert page.locator(".district-list li").count() == 53
-    assert "Landeshauptstadt Erfurt" in page.locator(".leaflet-control-attribution").inner_text()
+    expect(page.locator("#district-map path.leaflet-interactive")).to_have_count(53)
+    expect(page.locator(".district-list li")).to_have_count(53)
+    expect(page.locator(".leaflet-control-attribution")).to_contain_text(
+        "Landeshauptstadt Erfurt", use_inner_text=True
+    )
 
 
 def test_open_a_district_by_clicking_the_map(page, districts):
@@ -45,13 +50,13 @@ def test_open_a_district_by_clicking_the_map(page, districts):
     )
     page.mouse.click(x, y)
     page.wait_for_url("**/ortsteile/23")
-    assert "Moskauer Platz" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Moskauer Platz", use_inner_text=True)
 
 
 def test_open_a_district_by_keyboard_through_the_list(page, districts):
     page.goto("/")
     page.keyboard.press("Tab")  # skip link
-    assert page.evaluate("document.activeElement.textContent") == "Zum Inhalt springen"
+    expect(page.locator(":focus")).to_have_text("Zum Inhalt springen")
     page.wait_for_selector("#district-map[data-loaded=true]")
     # Tab to "Skip the map", use it, then tab through the list to Moskauer Platz.
     for _ in range(15):
@@ -67,15 +72,15 @@ def test_open_a_district_by_keyboard_through_the_list(page, districts):
         pytest.fail("Moskauer Platz is not reachable by Tab after skipping the map")
     page.keyboard.press("Enter")
     page.wait_for_url("**/ortsteile/23")
-    assert "Moskauer Platz" in page.locator("h1").inner_text()
-    assert "Ortsteilrat Moskauer Platz" in page.content()
+    expect(page.locator("h1")).to_contain_text("Moskauer Platz", use_inner_text=True)
+    expect(page.locator("body")).to_contain_text("Ortsteilrat Moskauer Platz")
 
 
 def test_skip_link_moves_focus_to_main(page, districts):
     page.goto("/")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    assert page.evaluate("location.hash") == "#main"
+    expect(page).to_have_url(re.compile(r"#main$"))
 
 
 def test_map_shapes_are_reachable_by_keyboard(page, districts):
@@ -91,10 +96,10 @@ def test_english_is_one_click_away(page, districts):
     page.goto("/")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert "All 53 districts" in page.content()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("body")).to_contain_text("All 53 districts")
     page.goto("/ortsteile/23")
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_narrow_phone_screen_has_no_horizontal_scroll(browser, live_server, districts):

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from app.comments.models import Comment
 from app.core.permissions import perm as p
@@ -34,19 +33,6 @@ ON_COMMENT = {
         "deleted": set(),
     },
 }
-
-
-@pytest.fixture
-def people(districts, create_user):
-    return {
-        "anonymous": AnonymousUserMixin(),
-        "unconfirmed": create_user(confirmed=False),
-        "citizen": create_user(),
-        "author": create_user(),
-        "mayor": create_user("mayor", council="23"),
-        "planner": create_user("planner"),
-        "admin": create_user("admin"),
-    }
 
 
 @pytest.fixture

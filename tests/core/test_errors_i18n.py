@@ -6,6 +6,8 @@ import pytest
 from flask import abort
 
 from app.core.permissions import public
+from app.extensions import db
+from tests.conftest import make_app
 
 
 def switch_to_english(client) -> None:
@@ -53,8 +55,11 @@ def test_404_page_in_both_languages(client, lang, text):
     assert text in response.get_data(as_text=True)
 
 
-@pytest.fixture
-def app_with_failing_routes(app):
+@pytest.fixture(scope="module")
+def _failing_app(database_url, tmp_path_factory):
+    """An app of its own: routes cannot be added to the session's app once it has served."""
+    app = make_app(database_url, tmp_path_factory.mktemp("failing"))
+
     @app.get("/_test/<int:code>")
     @public
     def failing(code: int):
@@ -69,7 +74,15 @@ def app_with_failing_routes(app):
             raise RuntimeError("boom")
         abort(code)
 
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_with_failing_routes(app, _failing_app):
+    """The failing routes, with the test's database isolation (``app``)."""
+    return _failing_app
 
 
 @pytest.mark.parametrize(

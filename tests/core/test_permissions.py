@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from app.core.permissions import perm as p
 
@@ -43,19 +42,6 @@ GLOBAL = {
     "is_admin": {"admin"},
     "can_read_audit_log": {"council_member", "mayor", "planner", "admin"},
 }
-
-
-@pytest.fixture
-def people(districts, create_user):
-    return {
-        "anonymous": AnonymousUserMixin(),
-        "unconfirmed": create_user(confirmed=False),
-        "citizen": create_user(),
-        "council_member": create_user("council_member", council=OWN),
-        "mayor": create_user("mayor", council=OWN),
-        "planner": create_user("planner", office="social-planning"),
-        "admin": create_user("admin"),
-    }
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -20,13 +20,6 @@ URL = "/ortsteilrat/moskauer-platz/"
 
 
 @pytest.fixture
-def categories(app):
-    proposals.load_categories()
-    db.session.commit()
-    return {c.slug: c for c in proposals.categories()}
-
-
-@pytest.fixture
 def people(districts, create_user):
     return {
         "anonymous": None,
@@ -143,18 +136,3 @@ def make_flag(districts):
         return flag
 
     return factory
-
-
-@pytest.fixture
-def english(client):
-    client.post("/sprache", data={"lang": "en"})
-
-
-@pytest.fixture
-def login_as(client, login):
-    def switch(user) -> None:
-        client.post("/abmelden")
-        if user is not None:
-            login(user)
-
-    return switch

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from sqlalchemy import select
 
 from app.core.audit import AuditEntry
 from app.districts.models import Council, District
+from app.districts.services import DEFAULT_DATA_DIR, load_districts
 from app.extensions import db
 
 
@@ -88,3 +91,15 @@ def test_only_admins(client, create_user, login, districts, role):
     assert client.get("/admin/ortsteilraete/").status_code == 403
     assert client.post("/admin/ortsteilraete/neu", data={"name": "X"}).status_code == 403
     assert client.post("/admin/ortsteilraete/ortsteil/23", data={}).status_code == 403
+
+
+def test_councils_export_is_the_data_file_format(client, admin, districts, tmp_path):
+    """The export (the one CSV writer, comma dialect) loads back as councils.csv unchanged."""
+    raw = client.get("/admin/ortsteilraete/councils.csv").data
+    assert raw.startswith(b"\xef\xbb\xbfslug,name,districts\r\n")
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    data_dir = tmp_path / "erfurt"
+    shutil.copytree(DEFAULT_DATA_DIR, data_dir)
+    (data_dir / "councils.csv").write_bytes(raw)
+    report = load_districts(data_dir)
+    assert (report.councils_created, report.councils_updated, report.councils_removed) == (0, 0, 0)

@@ -123,7 +123,7 @@ def test_inconsistent_council_file_is_refused(app, data_copy, change, message):
         load_districts(data_copy)
 
 
-def test_cli_load_is_idempotent(app, runner):
+def test_cli_load_is_idempotent(empty_database, app, runner):
     first = runner.invoke(args=["districts", "load"])
     assert first.exit_code == 0, first.output
     assert "53 created" in first.output

@@ -7,13 +7,14 @@ import io
 import pytest
 
 from app.extensions import db
-from app.indicators import registry, services
+from app.indicators import registry
+from app.indicators.demo import load_demo_data
 
 
 @pytest.fixture
 def demo(districts):
     """The demo catalogue, the SYNTHETIC series and the default index definition."""
-    services.load_demo_data()
+    load_demo_data()
     db.session.commit()
     return districts
 

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app.core.audit import AuditEntry
 from app.extensions import db
-from app.indicators import services
+from app.indicators import catalogue, district_index
+from app.indicators.demo import DEFAULT_INDEX_NAME
 
 NEW = {
     "code": "child_poverty",
@@ -24,15 +25,15 @@ NEW = {
 def test_planner_adds_and_edits_an_indicator(client, demo, planner, login):
     login(planner)
     assert client.post("/indikatoren/verwaltung/neu", data=NEW).status_code == 302
-    indicator = services.get_indicator("child_poverty")
+    indicator = catalogue.get_indicator("child_poverty")
     assert (indicator.unit, indicator.direction, indicator.synthetic) == ("percent", 1, False)
     assert "Kinderarmut" in client.get("/indikatoren/").get_data(as_text=True)
     changed = dict(NEW, name_de="Kinderarmut (neu)", code="hacked")
     assert client.post("/indikatoren/verwaltung/child_poverty", data=changed).status_code == 302
     db.session.expire_all()
-    indicator = services.get_indicator("child_poverty")
+    indicator = catalogue.get_indicator("child_poverty")
     assert indicator.name_de == "Kinderarmut (neu)"
-    assert services.get_indicator("hacked") is None
+    assert catalogue.get_indicator("hacked") is None
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"indicator.created", "indicator.updated"} <= actions
 
@@ -59,7 +60,7 @@ def test_planner_edits_the_index_definition(client, demo, planner, login):
     }
     assert client.post("/indikatoren/sozialindex/definition", data=data).status_code == 302
     db.session.expire_all()
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     assert definition.status_codes == ["sgb2_rate", "grammar_school"]
     assert (definition.change_years, definition.min_population) == (3, 500)
     assert definition.excluded == ["09", "45"]
@@ -95,4 +96,4 @@ def test_bad_definition_input(client, demo, planner, login):
         },
     )
     assert response.status_code == 400
-    assert services.active_definition().name == services.DEFAULT_INDEX_NAME
+    assert district_index.active_definition().name == DEFAULT_INDEX_NAME

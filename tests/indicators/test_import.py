@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core.audit import AuditEntry
 from app.districts.models import District
 from app.extensions import db
+from app.indicators import catalogue, imports
 from app.indicators.models import ImportBatch, Indicator, IndicatorValue
 
 from .conftest import upload
@@ -129,12 +130,11 @@ def test_report_as_csv(client, as_planner):
     assert "<" not in text
 
 
+@pytest.mark.committing  # the first confirmation comes from another connection
 def test_a_second_confirmation_of_the_same_upload_is_refused(client, as_planner):
     """Two confirmations at the same time: the second finds the batch claimed, even though
     the object it loaded still says "pending"."""
     from sqlalchemy import update as sql_update
-
-    from app.indicators import services
 
     upload(client, GOOD_LONG)
     batch = last_batch()
@@ -143,8 +143,8 @@ def test_a_second_confirmation_of_the_same_upload_is_refused(client, as_planner)
         other.execute(
             sql_update(ImportBatch).where(ImportBatch.id == batch.id).values(status="applied")
         )
-    with pytest.raises(services.IndicatorError):
-        services.apply_batch(as_planner, batch)
+    with pytest.raises(catalogue.IndicatorError):
+        imports.apply_batch(as_planner, batch)
     db.session.rollback()
 
 
@@ -360,11 +360,9 @@ def test_the_demo_import_can_be_rolled_back_as_a_whole(client, as_planner):
 
 
 def test_batches_page_needs_no_query_per_batch(client, as_planner, create_user, count_queries):
-    from app.indicators import services
-
     def add_batches(n: int) -> None:
         for _ in range(n):
-            services.create_pending_batch(create_user("planner"), "f.csv", GOOD_LONG.encode(), "x")
+            imports.create_pending_batch(create_user("planner"), "f.csv", GOOD_LONG.encode(), "x")
         db.session.commit()
 
     add_batches(2)

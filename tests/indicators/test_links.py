@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.core.audit import AuditEntry
 from app.extensions import db
-from app.indicators import registry, services
+from app.indicators import catalogue, links, profile, registry
 from app.indicators.models import IndicatorLink
 
 
@@ -26,8 +26,8 @@ def test_registry_refuses_bad_kind():
 
 def test_participation_per_1000_for_registered_types_only(client, fake_inputs, demo):
     district = demo["05"]
-    population = services.latest_population(district)
-    figures = {p.kind: p for p in services.participation(district, population)}
+    population = profile.latest_population(district)
+    figures = {p.kind: p for p in profile.participation(district, population)}
     # proposals and needs are registered input types; none of either in this data
     assert figures["need"].available is True and figures["need"].count == 0
     # proposals are a registered input type (app.proposals.integration); none in this data
@@ -96,9 +96,9 @@ def test_citizen_cannot_link(client, fake_inputs, demo, create_user, login):
 
 
 def test_profile_links_need_no_query_per_link(client, fake_inputs, demo, planner, count_queries):
-    indicator = services.get_indicator("sgb2_rate")
+    indicator = catalogue.get_indicator("sgb2_rate")
     for input_id in (1, 2):
-        services.create_link(planner, indicator, "note", input_id)
+        links.create_link(planner, indicator, "note", input_id)
     db.session.commit()
     client.get("/ortsteile/05/zahlen")
     with count_queries() as counter:

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from app.extensions import db
-from app.indicators import services
+from app.indicators import catalogue, choropleth, district_index
 from app.indicators.models import SYNTHETIC_SOURCE
 
 
@@ -99,16 +99,16 @@ def test_api_social_index_geojson_and_csv(client, demo):
     body = json.loads(client.get("/api/v1/social-index?format=geojson").data)
     assert len(body["features"]) == 53
     colours = {f["properties"]["colour"] for f in body["features"]}
-    assert services.STATUS_COLOURS[None] in colours  # small villages have no index
+    assert choropleth.STATUS_COLOURS[None] in colours  # small villages have no index
     assert {f["properties"]["colour_dynamic"] for f in body["features"]} <= set(
-        services.DYNAMIC_COLOURS.values()
+        choropleth.DYNAMIC_COLOURS.values()
     )
     text = client.get("/api/v1/social-index?format=csv").get_data(as_text=True)
     assert text.lstrip("\ufeff").startswith("district,name,year,status_sum")
 
 
 def test_index_definition_is_data(client, demo):
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     definition.min_population = 0
     definition.excluded = ["23"]
     definition.dynamic_codes = []
@@ -237,12 +237,12 @@ def test_dynamics_from_given_changes_equal_computed_changes(client, demo):
 
     from app.indicators.models import Indicator, IndicatorValue
 
-    definition = services.active_definition()
+    definition = district_index.active_definition()
     definition.dynamic_codes = ["sgb2_rate"]
     db.session.commit()
     computed = client.get("/api/v1/social-index?year=2024").get_json()["areas"]
 
-    level = services.get_indicator("sgb2_rate")
+    level = catalogue.get_indicator("sgb2_rate")
     change = Indicator(
         code="sgb2_change",
         name_de="Veränderung SGB II",
@@ -277,7 +277,7 @@ def test_dynamics_from_given_changes_equal_computed_changes(client, demo):
 
 
 def test_csv_exports_defuse_formulas(client, demo):
-    indicator = services.get_indicator("sgb2_rate")
+    indicator = catalogue.get_indicator("sgb2_rate")
     indicator.synthetic = False
     indicator.source = '=HYPERLINK("http://evil.example")'
     db.session.commit()
@@ -293,3 +293,28 @@ def test_english_pages(client, demo):
     assert "very low" in page and "Status classes" in page
     page = client.get("/ortsteile/23/zahlen").get_data(as_text=True)
     assert "Figures for Moskauer Platz" in page and "SGB II rate" in page
+
+
+def test_csv_downloads_come_from_the_one_writer(client, demo):
+    """UTF-8 with BOM and CRLF everywhere; the catalogue (text for people) in the Excel dialect,
+    the figures (decimal points, for programs and the import) comma-separated."""
+    raw = client.get("/indikatoren/katalog.csv").data
+    header = "code;name_de;name_en;unit;topic;direction;source;licence;synthetic\r\n"
+    assert raw.startswith(("\ufeff" + header).encode())
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    for url in (
+        "/indikatoren/karte.csv?indicator=sgb2_rate",
+        "/indikatoren/sozialindex.csv",
+        "/ortsteile/05/zahlen.csv",
+        "/ortsteile/23/zahlen-index.csv",
+        "/api/v1/indicators/sgb2_rate?format=csv",
+        "/api/v1/social-index?format=csv",
+    ):
+        response = client.get(url)
+        raw = response.data
+        assert raw.startswith(b"\xef\xbb\xbf"), url
+        assert raw.count(b"\n") == raw.count(b"\r\n"), url
+        assert b"," in raw.split(b"\r\n")[0] and b";" not in raw.split(b"\r\n")[0], url
+        assert response.headers["Content-Disposition"].startswith('attachment; filename="')
+    lines = client.get("/indikatoren/karte.csv?indicator=sgb2_rate").data.split(b"\r\n")
+    assert lines[1].startswith(b"01,Altstadt,")  # the district number keeps its zero

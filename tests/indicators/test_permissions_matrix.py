@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from flask_login import AnonymousUserMixin
 
 from app.core.permissions import perm as p
 
@@ -12,19 +11,6 @@ MATRIX = {
     "can_manage_indicators": {"planner", "admin"},
     "can_link_inputs": {"planner", "admin"},
 }
-
-
-@pytest.fixture
-def people(districts, create_user):
-    return {
-        "anonymous": AnonymousUserMixin(),
-        "unconfirmed": create_user(confirmed=False),
-        "citizen": create_user(),
-        "council_member": create_user("council_member", council="23"),
-        "mayor": create_user("mayor", council="23"),
-        "planner": create_user("planner", office="social-planning"),
-        "admin": create_user("admin"),
-    }
 
 
 @pytest.mark.parametrize("role", ROLES)

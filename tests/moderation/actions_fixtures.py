@@ -54,13 +54,6 @@ def people(districts, create_user):
 
 
 @pytest.fixture
-def categories(app):
-    proposals.load_categories()
-    db.session.commit()
-    return {c.slug: c for c in proposals.categories()}
-
-
-@pytest.fixture
 def offers(districts):
     barriers.load_offer_types()
     db.session.flush()
@@ -169,18 +162,6 @@ def set_state(item, state: str, reason: str | None = None) -> None:
     item.moderation_state = state
     item.moderation_reason = reason
     db.session.commit()
-
-
-@pytest.fixture
-def login_as(client, login):
-    """Log out whoever is logged in, then log in ``user`` (``None``: stay anonymous)."""
-
-    def switch(user) -> None:
-        client.post("/abmelden")
-        if user is not None:
-            login(user)
-
-    return switch
 
 
 def csrf_token(client) -> str:

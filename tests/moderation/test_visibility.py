@@ -48,13 +48,6 @@ def people(districts, create_user):
 
 
 @pytest.fixture
-def categories(app):
-    proposals.load_categories()
-    db.session.commit()
-    return {c.slug: c for c in proposals.categories()}
-
-
-@pytest.fixture
 def make_proposal(categories):
     def factory(author, title="Mehr Bänke am Moskauer Platz", point=MOSKAUER_PLATZ):
         proposal = proposals.create_proposal(

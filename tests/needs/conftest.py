@@ -14,13 +14,6 @@ BERLIN = (52.5200, 13.4050)  # outside Erfurt
 
 
 @pytest.fixture
-def categories(app):
-    proposal_services.load_categories()
-    db.session.commit()
-    return {c.slug: c for c in proposal_services.categories()}
-
-
-@pytest.fixture
 def mayor(create_user, districts):
     return create_user("mayor", council=MOSKAUER_PLATZ, name="Erika Muster")
 

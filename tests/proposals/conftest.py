@@ -13,13 +13,6 @@ HERRENBERG = (50.9455, 11.0660)
 
 
 @pytest.fixture
-def categories(app):
-    services.load_categories()
-    db.session.commit()
-    return {c.slug: c for c in services.categories()}
-
-
-@pytest.fixture
 def app_overrides(tmp_path):
     return {"UPLOAD_FOLDER": str(tmp_path / "uploads")}
 

@@ -1,8 +1,5 @@
 """Who may create, edit, withdraw and support a proposal."""
 
-import pytest
-from flask_login import AnonymousUserMixin
-
 from app.extensions import db
 from app.proposals import services
 from app.proposals.permissions import (
@@ -11,17 +8,6 @@ from app.proposals.permissions import (
     can_support_proposal,
     can_withdraw_proposal,
 )
-
-
-@pytest.fixture
-def people(create_user):
-    return {
-        "anonymous": AnonymousUserMixin(),
-        "unconfirmed": create_user(confirmed=False),
-        "author": create_user(),
-        "citizen": create_user(),
-        "admin": create_user("admin"),
-    }
 
 
 def test_matrix(people, make_proposal):

@@ -9,7 +9,8 @@ from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Proposal
 
-pytestmark = pytest.mark.postgres_only
+# Twenty threads, each with its own connection: their commits must be real.
+pytestmark = [pytest.mark.postgres_only, pytest.mark.committing]
 
 
 @pytest.fixture

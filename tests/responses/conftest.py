@@ -9,13 +9,6 @@ from app.proposals import services as proposals
 
 
 @pytest.fixture
-def categories(app):
-    proposals.load_categories()
-    db.session.commit()
-    return {c.slug: c for c in proposals.categories()}
-
-
-@pytest.fixture
 def make_proposal(districts, categories):
     """A proposal in district ``number`` (23 = Moskauer Platz, a council of its own)."""
 
@@ -32,8 +25,3 @@ def make_proposal(districts, categories):
         return proposal
 
     return factory
-
-
-@pytest.fixture
-def english(client):
-    client.post("/sprache", data={"lang": "en"})
