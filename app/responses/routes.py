@@ -23,8 +23,10 @@ bp = Blueprint("responses", __name__)
 
 
 def _target_or_404(target_type: str, target_id: int):
+    """The type and the object, 404 unless the person may see it (the registry's one rule:
+    an item hidden by the moderation exists only for its author and its moderators)."""
     resolved = resolve(target_type, target_id)
-    if resolved is None:
+    if resolved is None or not resolved[0].shown(resolved[1]):
         abort(404)
     return resolved
 
