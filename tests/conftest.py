@@ -28,7 +28,9 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask, has_app_context
@@ -42,9 +44,12 @@ from app import create_app
 from app.accounts import services as accounts
 from app.accounts.models import Office, User
 from app.barriers.services import load_offer_types
+from app.core.time import utcnow
 from app.districts.models import Council, District
 from app.districts.services import load_districts, reset_caches
 from app.extensions import db, limiter
+from app.proposals import services as proposal_services
+from app.proposals.models import Support
 from app.proposals.services import load_categories
 from config import database_url as normalize_database_url
 
@@ -429,6 +434,58 @@ def people(districts, create_user) -> dict:
         "planner": create_user("planner", office="social-planning"),
         "admin": create_user("admin"),
     }
+
+
+@pytest.fixture
+def proposal_factory(districts, categories) -> Callable[..., Any]:
+    """One way to make proposals through the service: at a map ``point`` (lat, lon) or in
+    district ``number`` (its label point); optionally with ``supports`` from fresh people, a
+    moderation ``state`` (set as given, whatever pre-moderation decided) and an age in
+    ``days_ago``. Domain fixtures (``make_proposal``) fix their own defaults with it."""
+
+    def factory(
+        author=None,
+        *,
+        title: str = "Mehr Bänke",
+        description: str = "Zum Ausruhen.",
+        category: str = "other",
+        point: tuple[float, float] | None = None,
+        number: str = "23",
+        address: str = "",
+        supports: int = 0,
+        state: str | None = None,
+        days_ago: int | None = None,
+        commit: bool = True,
+        **kw,
+    ):
+        place = (
+            proposal_services.place_from_point(*point)
+            if point is not None
+            else proposal_services.place_from_district(districts[number], address)
+        )
+        proposal = proposal_services.create_proposal(
+            author,
+            title=title,
+            description=description,
+            category=categories[category],
+            place=place,
+            **kw,
+        )
+        if state is not None:
+            proposal.moderation_state = state
+        if days_ago is not None:
+            proposal.created_at = utcnow() - timedelta(days=days_ago)
+        for _ in range(supports):
+            n = next(_counter)
+            supporter = accounts.register(
+                f"supporter{n}@example.org", f"Unterstützer {n}", "x" * 12
+            )
+            db.session.add(Support(user_id=supporter.id, proposal_id=proposal.id))
+        if commit:
+            db.session.commit()
+        return proposal
+
+    return factory
 
 
 def council_of(number: str) -> Council:

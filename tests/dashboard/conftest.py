@@ -6,6 +6,7 @@ District 23 has the council "Moskauer Platz" (slug moskauer-platz), district 25 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 
@@ -13,8 +14,6 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.moderation.models import Flag
 from app.needs.models import Need
-from app.proposals import services as proposals
-from app.proposals.models import Support
 
 URL = "/ortsteilrat/moskauer-platz/"
 
@@ -34,48 +33,9 @@ def people(districts, create_user):
 
 
 @pytest.fixture
-def make_proposal(districts, categories):
-    def factory(
-        author=None,
-        *,
-        number="23",
-        title="Mehr Bänke",
-        supports=0,
-        days_ago=None,
-        state="visible",
-        address="",
-        commit=True,
-        **kw,
-    ):
-        proposal = proposals.create_proposal(
-            author,
-            title=title,
-            description=kw.pop("description", "Zum Ausruhen."),
-            category=categories[kw.pop("category", "other")],
-            place=proposals.place_from_district(districts[number], address),
-            **kw,
-        )
-        proposal.moderation_state = state
-        if days_ago is not None:
-            proposal.created_at = utcnow() - timedelta(days=days_ago)
-        for _ in range(supports):
-            supporter = _anonymous_supporter()
-            db.session.add(Support(user_id=supporter.id, proposal_id=proposal.id))
-        if commit:
-            db.session.commit()
-        return proposal
-
-    return factory
-
-
-_supporters = iter(range(1, 1_000_000))
-
-
-def _anonymous_supporter():
-    from app.accounts import services as accounts
-
-    n = next(_supporters)
-    return accounts.register(f"supporter{n}@example.org", f"Unterstützer {n}", "x" * 12)
+def make_proposal(proposal_factory):
+    """``make_proposal(author=None, number="23", supports=0, days_ago=None, state=…)``."""
+    return partial(proposal_factory, state="visible")
 
 
 @pytest.fixture

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from app.extensions import db
 from app.needs import services
-from app.proposals import services as proposal_services
 
 MOSKAUER_PLATZ = "23"  # council "Moskauer Platz" (one district)
 HERRENBERG = "15"  # council "Herrenberg"
@@ -67,20 +68,14 @@ def make_need(districts, categories):
 
 
 @pytest.fixture
-def make_proposal(districts, categories):
-    def factory(author, *, number=MOSKAUER_PLATZ, title="Jugendtreff länger öffnen"):
-        district = districts[number]
-        proposal = proposal_services.create_proposal(
-            author,
-            title=title,
-            description="Bitte auch abends.",
-            category=categories["children-youth"],
-            place=proposal_services.place_from_district(district),
-        )
-        db.session.commit()
-        return proposal
-
-    return factory
+def make_proposal(proposal_factory):
+    return partial(
+        proposal_factory,
+        title="Jugendtreff länger öffnen",
+        description="Bitte auch abends.",
+        category="children-youth",
+        number=MOSKAUER_PLATZ,
+    )
 
 
 def form_data(**changes) -> dict:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from functools import partial
 
-from app.extensions import db
-from app.proposals import services
+import pytest
 
 # Places in Erfurt (lat, lon) that lie in known districts.
 ALTSTADT = (50.9785, 11.0265)
@@ -23,20 +22,14 @@ def citizen(create_user):
 
 
 @pytest.fixture
-def make_proposal(districts, categories):
-    def factory(author, *, title="Mehr Bänke am Anger", point=ALTSTADT, category="other", **kw):
-        proposal = services.create_proposal(
-            author,
-            title=title,
-            description=kw.pop("description", "Zum Ausruhen beim Einkaufen."),
-            category=categories[category],
-            place=services.place_from_point(*point),
-            **kw,
-        )
-        db.session.commit()
-        return proposal
-
-    return factory
+def make_proposal(proposal_factory):
+    """``make_proposal(author, title=…, point=ALTSTADT, category="other", …)``."""
+    return partial(
+        proposal_factory,
+        title="Mehr Bänke am Anger",
+        description="Zum Ausruhen beim Einkaufen.",
+        point=ALTSTADT,
+    )
 
 
 def form_data(categories=None, **changes):
