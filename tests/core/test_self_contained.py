@@ -55,7 +55,9 @@ def test_nothing_refers_to_a_path_outside_the_repository() -> None:
 
 def test_the_patterns_catch_the_old_reference() -> None:
     """The check would have caught what broke a fresh clone, and passes the shipped data."""
-    old = 'Path(os.environ.get("QUARTIER_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")'
+    # Built from pieces, so that this file does not itself read like such a reference.
+    env, folder = "QUARTIER_" + "SHARED_DATA", '"sha' + 'red"'
+    old = f'Path(os.environ.get("{env}") or REPO_ROOT.parent / {folder} / "data")'
     assert any(pattern.search(old) for pattern in OUTSIDE)
     for line in ('REPO_ROOT / "tests" / "data"', 'Path(__file__).parent / "data" / "erfurt"'):
         assert not any(pattern.search(line) for pattern in OUTSIDE), line
