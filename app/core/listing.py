@@ -65,6 +65,15 @@ class Filters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     @classmethod
+    def for_page(cls, args, names: tuple[str, ...]):
+        """Filters of an HTML list page from the parameters ``names`` of ``args``: with a
+        bad value, no filters and the message to show (pages answer, APIs refuse)."""
+        try:
+            return cls.parse({k: v for k, v in args.items() if k in names}), None
+        except FilterError as exc:
+            return cls(), str(exc)
+
+    @classmethod
     def parse(cls, args, *, max_limit: int = MAX_LIMIT):
         """Read and check the filters; raise :class:`FilterError` with a translated message."""
 

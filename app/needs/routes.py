@@ -95,15 +95,9 @@ def _save(form: forms.NeedForm, need: Need | None = None) -> Need | None:
 @bp.get("/bedarfe/")
 @public
 def index():
-    error = None
-    args = {
-        k: v for k, v in request.args.items() if k in ("category", "district", "priority", "status")
-    }
-    try:
-        filters = listing.parse_filters(args)
-    except listing.FilterError as exc:
-        error = str(exc)
-        filters = listing.Filters()
+    filters, error = listing.Filters.for_page(
+        request.args, ("category", "district", "priority", "status")
+    )
     number = max(request.args.get("page", 1, type=int) or 1, 1)
     rows, total = listing.page(filters, number, PAGE_SIZE)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)

@@ -58,15 +58,9 @@ def _page_url(filters: listing.Filters, cursor: int | None) -> str:
 @bp.get("/karte")
 @public
 def map_page():
-    error = None
-    args = {
-        k: v for k, v in request.args.items() if k in ("category", "district", "status", "cursor")
-    }
-    try:
-        filters = listing.parse_filters(args)
-    except listing.FilterError as exc:
-        error = str(exc)
-        filters = listing.Filters()
+    filters, error = listing.Filters.for_page(
+        request.args, ("category", "district", "status", "cursor")
+    )
     filters.limit = PAGE_SIZE
     rows, next_cursor, total = listing.find(filters)
     api_args = filters.query_args(limit=PAGE_SIZE)
