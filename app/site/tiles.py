@@ -238,7 +238,8 @@ def fetch_upstream(url: str, headers: Mapping[str, str], timeout: float) -> byte
         if parts.query:
             path += "?" + parts.query
         connection.request("GET", path, headers=dict(headers))
-        connection.sock.settimeout(remaining())
+        sock = connection.sock  # getresponse() forgets it when the server closes after this
+        sock.settimeout(remaining())
         response = connection.getresponse()
         if response.status != 200:
             raise UpstreamError(
@@ -246,7 +247,7 @@ def fetch_upstream(url: str, headers: Mapping[str, str], timeout: float) -> byte
             )
         chunks, size = [], 0
         while True:
-            connection.sock.settimeout(remaining())
+            sock.settimeout(remaining())
             chunk = response.read1(64 * 1024)
             if not chunk:
                 break
