@@ -21,6 +21,7 @@ one request tries again (it moves the breaker on first, so the others keep answe
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import http.client
 import io
 import logging
@@ -33,6 +34,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +42,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
+from PIL import Image
 
 from ..districts import services as district_services
 from ..extensions import limiter
@@ -140,8 +143,6 @@ def layer_settings(config: Mapping[str, Any]) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def placeholder_png() -> bytes:
     """A neutral light-grey 256×256 PNG (a few hundred bytes), made once per process."""
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("L", (TILE_SIZE, TILE_SIZE), 238).save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -203,8 +204,6 @@ def _clear_breaker(directory: Path) -> None:
 def user_agent(config: Mapping[str, Any]) -> str:
     if config.get("TILE_USER_AGENT"):
         return config["TILE_USER_AGENT"]
-    from importlib import metadata
-
     try:
         version = metadata.version("quartier")
     except metadata.PackageNotFoundError:
@@ -332,8 +331,6 @@ def sweep(directory: Path, max_bytes: int) -> int:
     """Keep the cache under ``max_bytes``: when it is larger, delete the least recently used
     tiles until it holds 90 % of it. One process sweeps at a time (others skip); returns the
     bytes removed."""
-    import fcntl
-
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / SWEEP_LOCK, "a") as lock:
         try:
