@@ -272,6 +272,7 @@ def account():
 
 
 @bp.post("/konto/passwort")
+@limiter.limit(_login_limit)  # it checks the current password
 @requires(can_manage_own_account)
 def change_password():
     form = forms.ChangePasswordForm()

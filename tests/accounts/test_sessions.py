@@ -216,6 +216,23 @@ def test_tokens_are_random_distinct_and_change(create_user):
     assert db.session.scalar(select(User).where(User.session_token == str(first.id))) is None
 
 
+class TestRateLimit:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "2 per minute"}
+
+    def test_guessing_the_current_password_is_limited(self, client, user):
+        log_in(client, user)
+        data = {"current_password": "geraten-123", "new_password": NEW_PASSWORD}
+        codes = [
+            client.post(
+                "/konto/passwort", data={**data, "new_password_confirm": NEW_PASSWORD}
+            ).status_code
+            for _ in range(3)
+        ]
+        assert codes == [400, 400, 429]
+
+
 class TestCsrf:
     @pytest.fixture
     def app_overrides(self):
