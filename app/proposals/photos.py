@@ -31,6 +31,11 @@ from ..core import files
 from ..extensions import db
 from .models import Proposal
 
+try:
+    from PIL import ImageCms
+except ImportError:  # Pillow built without LittleCMS: ICC profiles are dropped, not converted
+    ImageCms = None
+
 MAX_BYTES = 8 * 1024 * 1024
 MAX_SIDE = 2048
 FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -95,24 +100,20 @@ def _check_pixels(image: Image.Image) -> None:
 
 @cache
 def _srgb():
-    from PIL import ImageCms
-
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     """RGB pixels in sRGB: a photo with an ICC profile is converted (with LittleCMS, where
     Pillow has it), so that the output needs no profile; an unusable profile is dropped."""
-    if icc:
+    if icc and ImageCms is not None:
         try:
-            from PIL import ImageCms
-
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             if image.mode not in ("RGB", "CMYK", "L"):
                 image = image.convert("RGB")
             return ImageCms.profileToProfile(image, source, _srgb(), outputMode="RGB")
-        except (ImportError, OSError, ValueError, TypeError):
-            pass  # no LittleCMS, or a broken or unsuitable profile: keep the pixels as they are
+        except (OSError, ValueError, TypeError):
+            pass  # a broken or unsuitable profile: keep the pixels as they are
     return image.convert("RGB")
 
 

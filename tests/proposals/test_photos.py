@@ -10,7 +10,7 @@ import time
 import zlib
 
 import pytest
-from PIL import Image, ImageCms, ImageFile, JpegImagePlugin, PngImagePlugin
+from PIL import Image, ImageFile, JpegImagePlugin, PngImagePlugin
 from sqlalchemy import select
 
 from app.extensions import db
@@ -191,6 +191,7 @@ def test_png_text_chunks_are_not_stored(client, signed_in, categories):
 def test_icc_profile_is_converted_to_srgb_and_not_stored(
     client, signed_in, categories, monkeypatch
 ):
+    ImageCms = pytest.importorskip("PIL.ImageCms")  # Pillow's optional LittleCMS binding
     converted = []
     original = ImageCms.profileToProfile
 
