@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..core.i18n import current_language
 from ..core.mail import send_mail
+from ..core.numbers import NumberError, parse_id
 from ..core.permissions import is_anyone, is_signed_in, public, requires
 from ..core.urls import external_url, safe_next
 from ..extensions import db, limiter, login_manager
@@ -31,7 +32,11 @@ bp = Blueprint("accounts", __name__)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    try:
+        number = parse_id(user_id)
+    except NumberError:
+        return None
+    user = db.session.get(User, number) if number is not None else None
     return user if user is not None and user.is_active else None
 
 
