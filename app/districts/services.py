@@ -283,7 +283,7 @@ def create_council(actor, name: str) -> Council:
     full = slugify(name)
     if not full:
         raise CouncilError(_("Please enter a name with letters or digits."))
-    taken = dict(db.session.execute(select(Council.slug, Council.name)).tuples().all())
+    taken = dict(db.session.execute(select(Council.slug, Council.name)).all())
     if full in taken or any(slugify(other) == full for other in taken.values()):
         raise CouncilError(_("A council with this name already exists."))
     council = Council(slug=_unique_slug(full, taken), name=name)
