@@ -87,6 +87,30 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your current password."))],
+    )
+    # Not "password": the account page's delete form has a field of that name (and id).
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters."),
+        validators=[DataRequired(message=_l("Please choose a password.")), _min_password_length],
+    )
+    new_password_confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(message=_l("Please repeat the password.")),
+            EqualTo("new_password", message=_l("The two passwords are not the same.")),
+        ],
+    )
+
+
+class LogoutEverywhereForm(FlaskForm):
+    pass
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Your password"),
