@@ -153,7 +153,7 @@ def new():
     return render_template("proposals/form.html", form=form, proposal=None), status
 
 
-@bp.get("/vorschlaege/<int:proposal_id>")
+@bp.get("/vorschlaege/<id:proposal_id>")
 @public
 def show(proposal_id: int):
     proposal = _load(proposal_id)
@@ -172,7 +172,7 @@ def show(proposal_id: int):
     )
 
 
-@bp.get("/vorschlaege/<int:proposal_id>/foto")
+@bp.get("/vorschlaege/<id:proposal_id>/foto")
 @public
 def photo(proposal_id: int):
     proposal = _load(proposal_id)
@@ -184,7 +184,7 @@ def photo(proposal_id: int):
     return response
 
 
-@bp.route("/vorschlaege/<int:proposal_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/vorschlaege/<id:proposal_id>/bearbeiten", methods=["GET", "POST"])
 @requires(can_contribute)
 def edit(proposal_id: int):
     proposal = _load(proposal_id)
@@ -213,7 +213,7 @@ def edit(proposal_id: int):
     return render_template("proposals/form.html", form=form, proposal=proposal), status
 
 
-@bp.post("/vorschlaege/<int:proposal_id>/zurueckziehen")
+@bp.post("/vorschlaege/<id:proposal_id>/zurueckziehen")
 @requires(is_signed_in)
 def withdraw(proposal_id: int):
     proposal = _load(proposal_id)
@@ -227,7 +227,7 @@ def withdraw(proposal_id: int):
     return redirect(url_for("proposals.show", proposal_id=proposal.id))
 
 
-@bp.post("/vorschlaege/<int:proposal_id>/unterstuetzen")
+@bp.post("/vorschlaege/<id:proposal_id>/unterstuetzen")
 @requires(can_support_proposal)
 def support(proposal_id: int):
     proposal = _load(proposal_id)
@@ -239,7 +239,7 @@ def support(proposal_id: int):
     )
 
 
-@bp.post("/vorschlaege/<int:proposal_id>/unterstuetzung-zurueckziehen")
+@bp.post("/vorschlaege/<id:proposal_id>/unterstuetzung-zurueckziehen")
 @requires(is_signed_in)
 def unsupport(proposal_id: int):
     proposal = _load(proposal_id)
