@@ -134,6 +134,8 @@ class Config:
     TILE_CACHE_DIR = os.environ.get("TILE_CACHE_DIR", str(INSTANCE_DIR / "tile-cache"))
     # Proposal photos (re-encoded JPEGs without metadata, random names).
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Larger photos are refused from their header, before decoding (memory per upload).
+    PHOTO_MAX_PIXELS = _int("PHOTO_MAX_PIXELS", 40_000_000)
     TILE_PROXY_TIMEOUT = 5
     DISTRICT_ATTRIBUTION = (
         "Ortsteilgrenzen: &copy; Landeshauptstadt Erfurt, Geoportal, "

@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..core.numbers import IdField, IdSelectField
+
 
 def _min_password_length(form, field) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -127,9 +129,9 @@ class LanguageForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[DataRequired(message=_l("Please choose a role."))])
-    council = SelectField(_l("Council (for mayor and council member)"), validators=[Optional()])
-    office = SelectField(_l("Office (for planner)"), validators=[Optional()])
+    council = IdSelectField(_l("Council (for mayor and council member)"), validators=[Optional()])
+    office = IdSelectField(_l("Office (for planner)"), validators=[Optional()])
 
 
 class RevokeRoleForm(FlaskForm):
-    assignment_id = HiddenField(validators=[DataRequired()])
+    assignment_id = IdField(validators=[DataRequired()])
