@@ -207,6 +207,8 @@ class Config:
     TILE_USER_AGENT = os.environ.get("TILE_USER_AGENT", "")
     # Proposal photos (re-encoded JPEGs without metadata, random names).
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    # Larger photos are refused from their header, before decoding (memory per upload).
+    PHOTO_MAX_PIXELS = _int("PHOTO_MAX_PIXELS", 40_000_000)
     DISTRICT_ATTRIBUTION = (
         "Ortsteilgrenzen: &copy; Landeshauptstadt Erfurt, Geoportal, "
         '<a href="https://www.govdata.de/dl-de/by-2-0">dl-de/by-2-0</a> (vereinfacht)'
@@ -253,6 +255,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-session"
+    # __Host-: the browser accepts it only over HTTPS, for this host, for every path.
+    REMEMBER_COOKIE_NAME = "__Host-remember"
     PREFERRED_URL_SCHEME = "https"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     DEMO_CONTENT_ALLOWED = False

@@ -26,7 +26,7 @@ from . import (
     responses,
     site,
 )
-from .core import cli, errors, i18n, permissions, security
+from .core import cli, errors, i18n, numbers, permissions, security
 from .extensions import babel, csrf, db, leaflet, limiter, login_manager, migrate
 
 
@@ -50,6 +50,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    numbers.init_app(app)  # the ``<id:…>`` URL converter, before any blueprint's rules
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("PROXY_FIX"):
         # deferred: the proxy middleware is imported only where a proxy is configured

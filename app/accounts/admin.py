@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from ..core.i18n import localized
+from ..core.numbers import page_arg
 from ..core.permissions import COUNCIL_MEMBER, MAYOR, PLANNER, requires
 from ..districts.models import Council
 from ..extensions import db
@@ -40,7 +41,7 @@ def role_name(role: str) -> str:
 @requires(can_manage_roles)
 def users():
     q = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     query = select(User).where(User.deleted_at.is_(None))
     if q:
         pattern = f"%{q.lower()}%"
@@ -80,7 +81,7 @@ def _load_user(user_id: int) -> User:
     return user
 
 
-@bp.route("/nutzer/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/nutzer/<id:user_id>", methods=["GET", "POST"])
 @requires(can_manage_roles)
 def user(user_id: int):
     person = _load_user(user_id)
@@ -91,8 +92,8 @@ def user(user_id: int):
                 current_user,
                 person,
                 form.role.data,
-                council_id=int(form.council.data) if form.council.data else None,
-                office_id=int(form.office.data) if form.office.data else None,
+                council_id=form.council.data,
+                office_id=form.office.data,
             )
         except services.AccountError as exc:
             form.role.errors.append(str(exc))
@@ -106,14 +107,14 @@ def user(user_id: int):
     ), status
 
 
-@bp.post("/nutzer/<int:user_id>/entziehen")
+@bp.post("/nutzer/<id:user_id>/entziehen")
 @requires(can_manage_roles)
 def revoke(user_id: int):
     person = _load_user(user_id)
     form = forms.RevokeRoleForm()
-    if not form.validate_on_submit() or not form.assignment_id.data.isdigit():
+    if not form.validate_on_submit():
         abort(400)
-    assignment = db.session.get(RoleAssignment, int(form.assignment_id.data))
+    assignment = db.session.get(RoleAssignment, form.assignment_id.data)
     if assignment is None or assignment.user_id != person.id:
         abort(404)
     try:

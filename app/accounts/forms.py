@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from ..core.numbers import IdField, IdSelectField
+
 
 def _min_password_length(form, field) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -85,6 +87,30 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Please enter your current password."))],
+    )
+    # Not "password": the account page's delete form has a field of that name (and id).
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters."),
+        validators=[DataRequired(message=_l("Please choose a password.")), _min_password_length],
+    )
+    new_password_confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[
+            DataRequired(message=_l("Please repeat the password.")),
+            EqualTo("new_password", message=_l("The two passwords are not the same.")),
+        ],
+    )
+
+
+class LogoutEverywhereForm(FlaskForm):
+    pass
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField(
         _l("Your password"),
@@ -103,9 +129,9 @@ class LanguageForm(FlaskForm):
 
 class GrantRoleForm(FlaskForm):
     role = SelectField(_l("Role"), validators=[DataRequired(message=_l("Please choose a role."))])
-    council = SelectField(_l("Council (for mayor and council member)"), validators=[Optional()])
-    office = SelectField(_l("Office (for planner)"), validators=[Optional()])
+    council = IdSelectField(_l("Council (for mayor and council member)"), validators=[Optional()])
+    office = IdSelectField(_l("Office (for planner)"), validators=[Optional()])
 
 
 class RevokeRoleForm(FlaskForm):
-    assignment_id = HiddenField(validators=[DataRequired()])
+    assignment_id = IdField(validators=[DataRequired()])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_babel import gettext
@@ -24,6 +25,11 @@ class Office(db.Model):
     name_en: Mapped[str] = mapped_column(String(120))
 
 
+def new_session_token() -> str:
+    """A fresh random session token (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -37,6 +43,12 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What sessions and remember-me cookies carry instead of the id (Flask-Login's alternative
+    # id). A new value ends every session of the person: logout, "log out on all other
+    # devices", a password change or reset, account deletion.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, index=True, default=new_session_token
+    )
 
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user",
@@ -44,6 +56,11 @@ class User(UserMixin, db.Model):
         lazy="selectin",
         foreign_keys="RoleAssignment.user_id",
     )
+
+    def get_id(self) -> str:  # Flask-Login: stored in the session and the remember cookie
+        if self.session_token is None:  # not flushed yet
+            self.session_token = new_session_token()
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot log in

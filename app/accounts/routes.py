@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -30,9 +31,30 @@ bp = Blueprint("accounts", __name__)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+def load_user(session_token: str) -> User | None:
+    """Sessions and remember-me cookies carry the account's session token, not its id: a new
+    token (``services.end_sessions``) ends them all."""
+    return services.find_by_session_token(session_token)
+
+
+# What a new session keeps from the one before (the language choice, nothing else).
+SESSION_KEYS_KEPT = ("lang",)
+
+
+def _fresh_session() -> None:
+    """Start a new session on login and logout: nothing another person planted or left
+    behind survives (session fixation, old CSRF tokens, flashes), only the language."""
+    kept = {key: session[key] for key in SESSION_KEYS_KEPT if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def _stay_logged_in(user: User) -> None:
+    """After ``end_sessions``: this client continues with the new token (and a new
+    remember-me cookie if it had one)."""
+    remember_cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    _fresh_session()
+    login_user(user, remember=remember_cookie in request.cookies)
 
 
 login_manager.login_view = "accounts.login"
@@ -45,6 +67,25 @@ def _login_limit() -> str:
 
 def _register_limit() -> str:
     return current_app.config["RATELIMIT_REGISTER"]
+
+
+def _send_registration_notice(user: User) -> None:
+    """Someone tried to register with the address of an existing account: tell its owner
+    (the registration page itself answers as for a new address)."""
+    send_mail(
+        user.email,
+        _("Quartier: someone tried to register with your e-mail address"),
+        _(
+            "Hello %(name)s,\n\nsomeone tried to create a new Quartier account with your "
+            "e-mail address. You already have an account, so no new one was created.\n\n"
+            "If it was you, you can log in here:\n%(login)s\n\nIf you have forgotten your "
+            "password, you can choose a new one here:\n%(reset)s\n\nIf it was not you, "
+            "you can ignore this message. Your account has not been changed.",
+            name=user.display_name,
+            login=external_url("accounts.login"),
+            reset=external_url("accounts.reset_request"),
+        ),
+    )
 
 
 def _send_confirmation(user: User) -> None:
@@ -74,15 +115,33 @@ def register():
             user = services.register(
                 form.email.data, form.display_name.data, form.password.data, current_language()
             )
+        except services.EmailTaken as taken:
+            # The same answer as for a new address; the owner hears of it by mail.
+            if taken.user.email_confirmed:
+                _send_registration_notice(taken.user)
+            else:
+                _send_confirmation(taken.user)
+            return _registered()
         except services.AccountError as exc:
             getattr(form, exc.field or "email").errors.append(str(exc))
         else:
             db.session.commit()
             _send_confirmation(user)
-            login_user(user)
-            flash(_("Welcome! We have sent you an e-mail. Please confirm your address."), "success")
-            return redirect(url_for("core.index"))
+            return _registered()
     return render_template("accounts/register.html", form=form), 400 if form.errors else 200
+
+
+def _registered():
+    """The answer to a registration, whether the address was new or not: nobody is logged in
+    (that would tell the two apart); the person logs in next."""
+    flash(
+        _(
+            "Welcome! We have sent you an e-mail. Please confirm your address with the link "
+            "in it. Then log in."
+        ),
+        "success",
+    )
+    return redirect(url_for("accounts.login"))
 
 
 @bp.get("/bestaetigen/<token>")
@@ -98,7 +157,7 @@ def confirm(token: str):
     services.confirm_email(user)
     db.session.commit()
     flash(_("Thank you, your e-mail address is confirmed."), "success")
-    return redirect(url_for("core.index"))
+    return redirect(url_for("core.index" if current_user.is_authenticated else "accounts.login"))
 
 
 @bp.post("/bestaetigen/erneut")
@@ -127,6 +186,7 @@ def login():
             form.password.errors.append(_("E-mail address or password is wrong."))
         else:
             db.session.commit()
+            _fresh_session()
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data, url_for("core.index")))
@@ -138,6 +198,12 @@ def login():
 def logout():
     form = forms.LogoutForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # A new token: this session, copies of its cookie and every remember-me cookie
+            # of the person stop working (all devices are logged out).
+            services.end_sessions(current_user)
+            db.session.commit()
+        _fresh_session()
         logout_user()
         flash(_("You are logged out."), "success")
     return redirect(url_for("core.index"))
@@ -188,14 +254,55 @@ def reset_password(token: str):
     return render_template("accounts/reset_password.html", form=form), 400 if form.errors else 200
 
 
+def _account_page(status: int = 200, **given):
+    page_forms = {
+        "resend_form": forms.ResendConfirmationForm(),
+        "password_form": forms.ChangePasswordForm(formdata=None),
+        "sessions_form": forms.LogoutEverywhereForm(formdata=None),
+        "delete_form": forms.DeleteAccountForm(formdata=None),
+        **given,
+    }
+    return render_template("accounts/account.html", **page_forms), status
+
+
 @bp.get("/konto")
 @requires(can_manage_own_account)
 def account():
-    return render_template(
-        "accounts/account.html",
-        delete_form=forms.DeleteAccountForm(),
-        resend_form=forms.ResendConfirmationForm(),
-    )
+    return _account_page()
+
+
+@bp.post("/konto/passwort")
+@limiter.limit(_login_limit)  # it checks the current password
+@requires(can_manage_own_account)
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        if not services.check_password(current_user, form.current_password.data):
+            form.current_password.errors.append(_("The password is wrong."))
+        else:
+            user = current_user._get_current_object()
+            services.set_password(user, form.new_password.data)  # ends every session
+            db.session.commit()
+            _stay_logged_in(user)
+            flash(
+                _("Your password has been changed. You are logged out on all other devices."),
+                "success",
+            )
+            return redirect(url_for("accounts.account"))
+    return _account_page(400, password_form=form)
+
+
+@bp.post("/konto/ueberall-abmelden")
+@requires(can_manage_own_account)
+def logout_everywhere():
+    form = forms.LogoutEverywhereForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        services.end_sessions(user)
+        db.session.commit()
+        _stay_logged_in(user)
+        flash(_("You are logged out on all other devices."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.get("/konto/export.json")
@@ -219,14 +326,8 @@ def delete_account():
         else:
             services.delete_account(current_user)
             db.session.commit()
+            _fresh_session()
             logout_user()
             flash(_("Your account has been deleted."), "success")
             return redirect(url_for("core.index"))
-    return (
-        render_template(
-            "accounts/account.html",
-            delete_form=form,
-            resend_form=forms.ResendConfirmationForm(),
-        ),
-        400,
-    )
+    return _account_page(400, delete_form=form)

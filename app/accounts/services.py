@@ -16,7 +16,7 @@ from ..core import audit, content_types
 from ..core.permissions import ADMIN, COUNCIL_MEMBER, COUNCIL_ROLES, MAYOR, PLANNER
 from ..core.time import utcnow
 from ..extensions import db
-from .models import Office, RoleAssignment, User
+from .models import Office, RoleAssignment, User, new_session_token
 
 ROLES = (COUNCIL_MEMBER, MAYOR, PLANNER, ADMIN)
 
@@ -39,6 +39,15 @@ class AccountError(ValueError):
         self.field = field
 
 
+class EmailTaken(AccountError):
+    """Registration with an address that has an account: ``user`` is that account. The
+    registration page must not say so (it would reveal who has an account)."""
+
+    def __init__(self, user: User):
+        super().__init__(_("An account with this e-mail address already exists."), "email")
+        self.user = user
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -52,17 +61,22 @@ def find_by_email(email: str) -> User | None:
 
 
 def register(email: str, display_name: str, password: str, locale: str | None = None) -> User:
+    """A new, unconfirmed account. Raises :class:`EmailTaken` for an address that has one
+    (after the display-name check and the password hashing, so that neither the answer nor
+    its time depends on whether the address is known)."""
     email = normalize_email(email)
-    if find_by_email(email) is not None:
-        raise AccountError(_("An account with this e-mail address already exists."), "email")
     if display_name_taken(display_name):
         raise AccountError(
             _("This display name is already taken. Please choose another."), "display_name"
         )
+    password_hash = hash_password(password)
+    existing = find_by_email(email)
+    if existing is not None:
+        raise EmailTaken(existing)
     user = User(
         email=email,
         display_name=display_name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         locale=locale,
     )
     db.session.add(user)
@@ -93,7 +107,31 @@ _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password ends every session of the person (see :func:`end_sessions`)."""
     user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def check_password(user: User, password: str) -> bool:
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password)
+
+
+# --- sessions ----------------------------------------------------------------------------
+
+
+def find_by_session_token(token: str) -> User | None:
+    """The active account whose sessions carry ``token`` (Flask-Login's user loader)."""
+    if not token or len(token) > 64:
+        return None
+    user = db.session.scalar(select(User).where(User.session_token == token))
+    return user if user is not None and user.is_active else None
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie and remember-me cookie issued so far stops working: they carry
+    the old token. The caller logs the current client in again if it should stay."""
+    user.session_token = new_session_token()
+    db.session.flush()
 
 
 # --- e-mailed tokens ---------------------------------------------------------------------
@@ -175,7 +213,7 @@ def delete_account(user: User) -> None:
     user.last_login_at = None
     user.deleted_at = utcnow()
     user.roles.clear()
-    db.session.flush()
+    end_sessions(user)
 
 
 # --- roles and offices -------------------------------------------------------------------

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
 from ..api.blueprint import bp
-from ..core.api import ApiError
+from ..core.api import ApiError, int_arg
+from ..core.numbers import NumberError, parse_int
 from ..core.permissions import public
 from . import services
 
@@ -41,20 +40,12 @@ def _filters():
                 400,
                 _("The parameter “bbox” must be four numbers: minLon,minLat,maxLon,maxLat."),
             )
-    district = args.get("district")
-    if district is not None:
-        if not re.fullmatch(r"\d{1,2}", district):
-            raise ApiError(400, _("The parameter “district” must be a district number."))
-        district = f"{int(district):02d}"
-    limit = DEFAULT_LIMIT
-    raw = args.get("limit")
-    if raw is not None:
-        if not raw.isdigit() or not (1 <= int(raw) <= MAX_LIMIT):
-            raise ApiError(
-                400,
-                _("The parameter “limit” must be a whole number from 1 to %(max)d.", max=MAX_LIMIT),
-            )
-        limit = int(raw)
+    try:
+        number = parse_int(args.get("district"), low=0, high=99)
+    except NumberError:
+        raise ApiError(400, _("The parameter “district” must be a district number.")) from None
+    district = f"{number:02d}" if number is not None else None
+    limit = int_arg("limit", low=1, high=MAX_LIMIT, default=DEFAULT_LIMIT)
     return bbox, district, limit
 
 

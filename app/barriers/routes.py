@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.csv_export import csv_response
+from ..core.numbers import NumberError, page_arg, parse_id
 from ..core.permissions import authorize, public, requires
 from ..districts import services as district_services
 from ..extensions import db
@@ -36,8 +37,7 @@ PAGE_SIZE = 30
 
 
 def _page() -> int:
-    page = request.args.get("page", 1, type=int) or 1
-    return min(max(page, 1), 10_000)
+    return page_arg(last=10_000)
 
 
 # --- public -----------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def _comments_available(report: BarrierReport) -> bool:
     )
 
 
-@bp.get("/barrieren/<int:report_id>")
+@bp.get("/barrieren/<id:report_id>")
 @public
 def report(report_id: int):
     return _render_report(_load_report(report_id))
@@ -130,11 +130,15 @@ def _filtered_groups(q: str):
 def new_report():
     form = _report_form()
     if request.method == "GET":
-        chosen = request.args.get("offer", "")
-        if chosen.isdigit():
-            form.offer.data = chosen
+        try:
+            chosen = parse_id(request.args.get("offer"))
+        except NumberError:
+            chosen = None
+        if chosen is not None:
+            form.offer.data = str(chosen)
     if form.validate_on_submit():
-        offer = db.session.get(Offer, int(form.offer.data)) if form.offer.data else None
+        offer_id = parse_id(form.offer.data)  # one of the offered ids (validate_offer)
+        offer = db.session.get(Offer, offer_id) if offer_id is not None else None
         district = district_services.get_district(form.district_from.data)
         try:
             report = services.create_report(
@@ -159,7 +163,7 @@ def new_report():
     ), status
 
 
-@bp.route("/barrieren/<int:report_id>/betrifft-mich", methods=["GET", "POST"])
+@bp.route("/barrieren/<id:report_id>/betrifft-mich", methods=["GET", "POST"])
 @requires(can_report_barrier)
 def affected(report_id: int):
     report = _load_report(report_id)
@@ -190,7 +194,7 @@ def affected(report_id: int):
     ), status
 
 
-@bp.post("/barrieren/<int:report_id>/betrifft-mich/zurueckziehen")
+@bp.post("/barrieren/<id:report_id>/betrifft-mich/zurueckziehen")
 @requires(can_report_barrier)
 def withdraw_affected(report_id: int):
     report = _load_report(report_id)
@@ -259,7 +263,7 @@ def _save_offer(offer: Offer | None):
                 current_user,
                 offer,
                 name=form.name.data.strip(),
-                type_id=int(form.type.data),
+                type_id=parse_id(form.type.data),
                 address=(form.address.data or "").strip(),
                 provider=(form.provider.data or "").strip(),
                 lat=form.lat.number,
@@ -281,7 +285,7 @@ def new_offer():
     return _save_offer(None)
 
 
-@bp.route("/angebote/verwaltung/<int:offer_id>", methods=["GET", "POST"])
+@bp.route("/angebote/verwaltung/<id:offer_id>", methods=["GET", "POST"])
 @requires(can_manage_offers)
 def edit_offer(offer_id: int):
     offer = db.session.get(Offer, offer_id)
@@ -290,7 +294,7 @@ def edit_offer(offer_id: int):
     return _save_offer(offer)
 
 
-@bp.post("/angebote/verwaltung/<int:offer_id>/aktiv")
+@bp.post("/angebote/verwaltung/<id:offer_id>/aktiv")
 @requires(can_manage_offers)
 def toggle_offer(offer_id: int):
     offer = db.session.get(Offer, offer_id)

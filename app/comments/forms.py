@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..core.numbers import IdField
 from ..moderation.forms import FlagForm
 from .services import MAX_LENGTH
 
@@ -20,7 +21,9 @@ class CommentForm(FlaskForm):
             Length(max=MAX_LENGTH, message=_l("A comment may have at most 2,000 characters.")),
         ],
     )
-    parent_id = HiddenField(validators=[Optional()])
+    parent_id = IdField(
+        validators=[Optional()], message=_l("The comment you reply to does not exist.")
+    )
 
 
 # Reporting a comment is a moderation flag like any other: one form, one list of reasons.

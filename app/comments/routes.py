@@ -51,17 +51,16 @@ def comment_thread(target_type: str, target_id: int) -> dict:
     }
 
 
-@bp.post("/<target_type>/<int:target_id>")
+@bp.post("/<target_type>/<id:target_id>")
 @requires(can_comment)
 def add(target_type: str, target_id: int):
     target, obj = _target_or_404(target_type, target_id)
     authorize(target.can_comment(current_user, obj))
     form = CommentForm()
     if form.validate_on_submit():
-        parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
         try:
             comment = services.add_comment(
-                current_user, target_type, target_id, form.body.data, parent_id
+                current_user, target_type, target_id, form.body.data, form.parent_id.data
             )
         except services.CommentError as exc:
             form.body.errors.append(str(exc))
@@ -78,7 +77,7 @@ def add(target_type: str, target_id: int):
     ), 400
 
 
-@bp.route("/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/<id:comment_id>/bearbeiten", methods=["GET", "POST"])
 @requires(can_comment)
 def edit(comment_id: int):
     comment, target, obj = _comment_or_404(comment_id)
@@ -103,7 +102,7 @@ def edit(comment_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.post("/<int:comment_id>/loeschen")
+@bp.post("/<id:comment_id>/loeschen")
 @requires(can_comment)
 def delete(comment_id: int):
     comment, target, obj = _comment_or_404(comment_id)
@@ -114,7 +113,7 @@ def delete(comment_id: int):
     return redirect(f"{target.url(obj)}#comment-{comment.id}")
 
 
-@bp.route("/<int:comment_id>/melden", methods=["GET", "POST"])
+@bp.route("/<id:comment_id>/melden", methods=["GET", "POST"])
 @requires(can_comment)
 def report(comment_id: int):
     comment, target, obj = _comment_or_404(comment_id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import jsonify
 from flask_babel import gettext as _
 
+from .numbers import NumberError, arg_int
+
 
 def json_error(status: int, message: str, **details):
     body = {"error": {"status": status, "message": message, **details}}
@@ -34,6 +36,15 @@ def parse_float(args, name: str, low: float, high: float) -> float:
             ),
         )
     return value
+
+
+def int_arg(name: str, *, low: int, high: int, default: int | None = None, args=None):
+    """The whole-number query parameter ``name`` (see :func:`app.core.numbers.parse_int`):
+    ``default`` when absent or blank, :class:`ApiError` 400 with the range otherwise."""
+    try:
+        return arg_int(name, low=low, high=high, default=default, args=args)
+    except NumberError as exc:
+        raise ApiError(400, exc.message) from None
 
 
 class ApiError(Exception):

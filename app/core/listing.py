@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
+from .numbers import ID_MAX, ID_MIN, NumberError, arg_int, parse_int
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 600
@@ -98,11 +99,12 @@ class Filters:
             if not re.fullmatch(r"[a-z0-9-]{1,40}", category):
                 raise FilterError(_("The parameter “category” must be a category code."))
             filters.category = category
-        district = (args.get("district") or "").strip()
-        if district:
-            if not re.fullmatch(r"\d{1,2}", district):
-                raise FilterError(_("The parameter “district” must be a district number."))
-            filters.district = f"{int(district):02d}"
+        try:
+            district = parse_int(args.get("district"), low=0, high=99)
+        except NumberError:
+            raise FilterError(_("The parameter “district” must be a district number.")) from None
+        if district is not None:
+            filters.district = f"{district:02d}"
         for name, allowed in cls.choices.items():
             value = (args.get(name) or "").strip()
             if value:
@@ -115,21 +117,13 @@ class Filters:
                         )
                     )
                 setattr(filters, name, value)
-        raw = (args.get("limit") or "").strip()
-        if raw:
-            if not raw.isdigit() or not (1 <= int(raw) <= max_limit):
-                raise FilterError(
-                    _(
-                        "The parameter “limit” must be a whole number from 1 to %(max)d.",
-                        max=max_limit,
-                    )
-                )
-            filters.limit = int(raw)
-        raw = (args.get("cursor") or "").strip()
-        if raw:
-            if not raw.isdigit() or len(raw) > 12:
-                raise FilterError(_("The parameter “cursor” must be a whole number."))
-            filters.cursor = int(raw)
+        try:
+            filters.limit = arg_int(
+                "limit", low=1, high=max_limit, default=DEFAULT_LIMIT, args=args
+            )
+            filters.cursor = arg_int("cursor", low=ID_MIN, high=ID_MAX, args=args)
+        except NumberError as exc:
+            raise FilterError(exc.message) from None
         return filters
 
 

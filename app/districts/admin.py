@@ -13,6 +13,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..core.csv_export import DATA_DELIMITER, csv_response
+from ..core.numbers import parse_id
 from ..core.permissions import requires
 from ..extensions import db
 from . import services
@@ -99,7 +100,8 @@ def assign(number: str):
     form = _assign_form(district, _councils())
     if not form.validate_on_submit():
         abort(400)
-    council = db.session.get(Council, int(form.council.data)) if form.council.data else None
+    council_id = parse_id(form.council.data)  # one of the choices (validated)
+    council = db.session.get(Council, council_id) if council_id is not None else None
     services.assign_district(current_user, district, council)
     db.session.commit()
     flash(_("District %(name)s updated.", name=district.name), "success")

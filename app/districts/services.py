@@ -274,15 +274,29 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")
 
 
+def _unique_slug(full: str, taken) -> str:
+    """``full`` cut to the slug column's width; when two long names share the cut, the later
+    one ends in "-2", "-3", …"""
+    width = Council.__table__.c.slug.type.length
+    slug = full[:width].strip("-")
+    number = 1
+    while slug in taken:
+        number += 1
+        suffix = f"-{number}"
+        slug = full[: width - len(suffix)].strip("-") + suffix
+    return slug
+
+
 def create_council(actor, name: str) -> Council:
 
     name = name.strip()
-    slug = slugify(name)
-    if not slug:
+    full = slugify(name)
+    if not full:
         raise CouncilError(_("Please enter a name with letters or digits."))
-    if db.session.scalar(select(Council.id).where(Council.slug == slug)) is not None:
+    taken = dict(db.session.execute(select(Council.slug, Council.name)).all())
+    if full in taken or any(slugify(other) == full for other in taken.values()):
         raise CouncilError(_("A council with this name already exists."))
-    council = Council(slug=slug, name=name)
+    council = Council(slug=_unique_slug(full, taken), name=name)
     db.session.add(council)
     db.session.flush()
     audit.record(actor, "council.created", "council", council.id, after={"name": name})

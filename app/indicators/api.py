@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ..core.api import ApiError, json_error
 from ..core.csv_export import DATA_DELIMITER, csv_response
+from ..core.numbers import YEAR_MAX, YEAR_MIN, NumberError, arg_int
 from ..core.permissions import public
 from . import catalogue, choropleth, district_index
 from .models import SYNTHETIC_SOURCE, Indicator
@@ -18,12 +19,10 @@ api_bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 
 
 def _year() -> int | None:
-    raw = request.args.get("year")
-    if raw is None or raw.strip() == "":
-        return None
-    if not raw.strip().isdigit() or not 1900 <= int(raw) <= 2100:
-        raise ApiError(400, _("The parameter “%(name)s” must be a year.", name="year"))
-    return int(raw)
+    try:
+        return arg_int("year", low=YEAR_MIN, high=YEAR_MAX)
+    except NumberError:
+        raise ApiError(400, _("The parameter “%(name)s” must be a year.", name="year")) from None
 
 
 def _format() -> str:

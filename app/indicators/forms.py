@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.numbers import ID_MAX, ID_MIN, NumberError, WholeNumberField, parse_int
 from .catalogue import DIRECTIONS, TOPICS, UNITS
 
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -91,15 +91,21 @@ class DefinitionForm(FlaskForm):
     )
     status_codes = SelectMultipleField(_l("Indicators of the status index"))
     dynamic_codes = SelectMultipleField(_l("Indicators of the dynamics index"))
-    change_years = IntegerField(
+    change_years = WholeNumberField(
         _l("Change over how many years (dynamics)"),
+        low=1,
+        high=20,
+        message=_l("Please enter a number from 1 to 20."),
         validators=[
             NumberRange(min=1, max=20, message=_l("Please enter a number from 1 to 20.")),
         ],
         default=2,
     )
-    min_population = IntegerField(
+    min_population = WholeNumberField(
         _l("Minimum number of inhabitants"),
+        low=0,
+        high=1_000_000,
+        message=_l("Please enter a number of 0 or more."),
         validators=[
             NumberRange(min=0, max=1_000_000, message=_l("Please enter a number of 0 or more."))
         ],
@@ -123,19 +129,26 @@ class DefinitionForm(FlaskForm):
         for part in re.split(r"[,;\s]+", self.excluded.data or ""):
             if not part:
                 continue
-            if not part.isdigit() or f"{int(part):02d}" not in known:
+            try:
+                number = f"{parse_int(part, low=0, high=99):02d}"
+            except NumberError:
+                number = None
+            if number not in known:
                 self.excluded.errors = [*self.excluded.errors, _l("Unknown district number.")]
                 return None
-            numbers.append(f"{int(part):02d}")
+            numbers.append(number)
         return sorted(set(numbers))
 
 
 class LinkForm(FlaskForm):
     indicator = SelectField(_l("Indicator"))
     input_type = SelectField(_l("Kind of input"))
-    input_id = IntegerField(
+    input_id = WholeNumberField(
         _l("Number of the input"),
         description=_l("The number shown with the proposal, need or report."),
-        validators=[Optional(), NumberRange(min=1, message=_l("Please enter a valid number."))],
+        low=ID_MIN,
+        high=ID_MAX,
+        message=_l("Please enter a valid number."),
+        validators=[Optional()],
     )
     pick = SelectField(_l("Or choose an input of this district"), validate_choice=False)

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..core.audit import record
+from ..core.numbers import YEAR_MAX, YEAR_MIN, NumberError, parse_int
 from ..core.time import utcnow
 from ..districts.models import District
 from ..extensions import db
@@ -109,6 +110,14 @@ def _cell_text(cell: Any) -> str:
     return str(cell).strip()
 
 
+def _whole(text: str, low: int, high: int) -> int | None:
+    """The whole number in a cell's text within [low, high], else ``None`` (a row problem)."""
+    try:
+        return parse_int(text, low=low, high=high)
+    except NumberError:
+        return None
+
+
 def _number(cell: Any) -> float | None:
     """Number of a cell; None when empty; ValueError when not a number."""
     if isinstance(cell, bool):
@@ -194,14 +203,15 @@ def validate_table(table: list[list[Any]]) -> Validation:
         row_problems: list[dict] = []
         district_text = _cell_text(cell(cells, "district"))
         district = by_name.get(district_text)
-        if district is None and district_text.isdigit():
-            district = by_number.get(f"{int(district_text):02d}")
+        if district is None:
+            number = _whole(district_text, 0, 99)
+            district = by_number.get(f"{number:02d}") if number is not None else None
         if district is None:
             row_problems.append(
                 {"row": row_number, "kind": "unknown_district", "text": district_text}
             )
         year_text = _cell_text(cell(cells, "year"))
-        year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2100 else None
+        year = _whole(year_text, YEAR_MIN, YEAR_MAX)
         if year is None:
             row_problems.append({"row": row_number, "kind": "bad_year", "text": year_text})
         if long_form:

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from ..core.csv_export import DATA_DELIMITER, csv_response
 from ..core.i18n import localized
+from ..core.numbers import YEAR_MAX, YEAR_MIN, NumberError, arg_int, parse_id, parse_int
 from ..core.permissions import public, requires
 from ..districts import services as district_services
 from ..districts.models import District
@@ -41,7 +42,11 @@ bp.add_app_template_global(catalogue.format_number, "ind_number")
 
 
 def _year_arg() -> int | None:
-    return request.args.get("year", type=int)
+    """The year asked for; ``None`` (the latest year) when absent or not a year."""
+    try:
+        return arg_int("year", low=YEAR_MIN, high=YEAR_MAX)
+    except NumberError:
+        return None
 
 
 def _indicator_or_404(code: str) -> Indicator:
@@ -345,13 +350,13 @@ def _render_report(batch: ImportBatch, form: ConfirmImportForm, status: int = 20
     ), status
 
 
-@bp.get("/indikatoren/import/<int:batch_id>")
+@bp.get("/indikatoren/import/<id:batch_id>")
 @requires(can_manage_indicators)
 def report(batch_id: int):
     return _render_report(_batch_or_404(batch_id), ConfirmImportForm())
 
 
-@bp.post("/indikatoren/import/<int:batch_id>/bestaetigen")
+@bp.post("/indikatoren/import/<id:batch_id>/bestaetigen")
 @requires(can_manage_indicators)
 def confirm(batch_id: int):
     batch = _batch_or_404(batch_id)
@@ -381,7 +386,7 @@ def confirm(batch_id: int):
     return redirect(url_for("indicators.batches"))
 
 
-@bp.post("/indikatoren/import/<int:batch_id>/verwerfen")
+@bp.post("/indikatoren/import/<id:batch_id>/verwerfen")
 @requires(can_manage_indicators)
 def discard(batch_id: int):
     batch = _batch_or_404(batch_id)
@@ -405,7 +410,7 @@ def batches():
     )
 
 
-@bp.post("/indikatoren/importe/<int:batch_id>/zuruecknehmen")
+@bp.post("/indikatoren/importe/<id:batch_id>/zuruecknehmen")
 @requires(can_manage_indicators)
 def rollback(batch_id: int):
     batch = _batch_or_404(batch_id)
@@ -435,7 +440,7 @@ def _indicator_form_page(form: IndicatorForm, indicator: Indicator | None):
             "name_en": form.name_en.data.strip(),
             "unit": form.unit.data,
             "topic": form.topic.data,
-            "direction": int(form.direction.data),
+            "direction": parse_int(form.direction.data, low=-1, high=1),
             "source": (form.source.data or "").strip(),
             "licence": (form.licence.data or "").strip(),
             "description": (form.description.data or "").strip(),
@@ -535,7 +540,10 @@ def link(number: str):
         kind, input_id = form.input_type.data, form.input_id.data
         if form.pick.data and ":" in form.pick.data:
             kind, _sep, raw = form.pick.data.partition(":")
-            input_id = int(raw) if raw.isdigit() else None
+            try:
+                input_id = parse_id(raw)
+            except NumberError:
+                input_id = None
         indicator = catalogue.get_indicator(form.indicator.data)
         if input_id is None:
             form.input_id.errors = [_("Please enter the number of the input or choose one.")]
@@ -556,7 +564,7 @@ def link(number: str):
     ), status
 
 
-@bp.post("/indikatoren/verknuepfungen/<int:link_id>/loesen")
+@bp.post("/indikatoren/verknuepfungen/<id:link_id>/loesen")
 @requires(can_link_inputs)
 def unlink(link_id: int):
     link_row = db.session.get(IndicatorLink, link_id)
@@ -604,7 +612,7 @@ def profile_index_csv(number: str):
     )
 
 
-@bp.get("/indikatoren/import/<int:batch_id>/bericht.csv")
+@bp.get("/indikatoren/import/<id:batch_id>/bericht.csv")
 @requires(can_manage_indicators)
 def report_csv(batch_id: int):
     """The validation report's two tables (problems, values that would change) as CSV."""

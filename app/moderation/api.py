@@ -12,7 +12,8 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.api import ApiError
+from ..core.api import ApiError, int_arg
+from ..core.numbers import ID_MAX, ID_MIN
 from ..core.permissions import authorize, requires
 from ..extensions import db
 from . import services
@@ -55,12 +56,7 @@ def queue():
     unknown = sorted(set(request.args) - FILTERS)
     if unknown:
         raise ApiError(400, _("Unknown parameter “%(name)s”.", name=unknown[0]))
-    district_id = None
-    raw = request.args.get("district", "").strip()
-    if raw:
-        if not raw.isdigit():
-            raise ApiError(400, _("The parameter “%(name)s” must be a number.", name="district"))
-        district_id = int(raw)
+    district_id = int_arg("district", low=ID_MIN, high=ID_MAX)
     target_type = request.args.get("type") or None
     if target_type is not None and get_moderated(target_type) is None:
         raise ApiError(400, _("Unknown type “%(type)s”.", type=target_type))
@@ -115,25 +111,25 @@ def _act(target_type: str, target_id: int, action: str):
     )
 
 
-@api_bp.post("/<target_type>/<int:target_id>/hide")
+@api_bp.post("/<target_type>/<id:target_id>/hide")
 @requires(can_moderate_somewhere, login=False)
 def hide(target_type: str, target_id: int):
     return _act(target_type, target_id, "hide")
 
 
-@api_bp.post("/<target_type>/<int:target_id>/unhide")
+@api_bp.post("/<target_type>/<id:target_id>/unhide")
 @requires(can_moderate_somewhere, login=False)
 def unhide(target_type: str, target_id: int):
     return _act(target_type, target_id, "unhide")
 
 
-@api_bp.post("/<target_type>/<int:target_id>/approve")
+@api_bp.post("/<target_type>/<id:target_id>/approve")
 @requires(can_moderate_somewhere, login=False)
 def approve(target_type: str, target_id: int):
     return _act(target_type, target_id, "approve")
 
 
-@api_bp.post("/<target_type>/<int:target_id>/dismiss")
+@api_bp.post("/<target_type>/<id:target_id>/dismiss")
 @requires(can_moderate_somewhere, login=False)
 def dismiss(target_type: str, target_id: int):
     return _act(target_type, target_id, "dismiss")

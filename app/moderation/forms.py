@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.numbers import IdSelectField
 from .labels import REASON_LABELS, STATE_LABELS
 from .models import NOTE_MAX, REASONS
 
@@ -78,5 +79,5 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter form
 
-    district = SelectField(_l("District"), validators=[Optional()])
+    district = IdSelectField(_l("District"), validators=[Optional()])
     type = SelectField(_l("Type"), validators=[Optional()])

@@ -74,7 +74,7 @@ def queue():
     else:
         items = services.queue(
             current_user,
-            district_id=int(form.district.data) if form.district.data else None,
+            district_id=form.district.data,
             target_type=form.type.data or None,
         )
     return render_template(
@@ -110,7 +110,7 @@ def _render_item(entry, obj, hide_form=None, status: int = 200):
     ), status
 
 
-@bp.get("/moderation/<target_type>/<int:target_id>")
+@bp.get("/moderation/<target_type>/<id:target_id>")
 @requires(can_moderate_somewhere)
 def item(target_type: str, target_id: int):
     entry, obj = _load(target_type, target_id)
@@ -121,7 +121,7 @@ def item(target_type: str, target_id: int):
 # --- actions ---------------------------------------------------------------------------------
 
 
-@bp.post("/moderation/<target_type>/<int:target_id>/verbergen")
+@bp.post("/moderation/<target_type>/<id:target_id>/verbergen")
 @requires(can_moderate_somewhere)
 def hide(target_type: str, target_id: int):
     entry, obj = _load(target_type, target_id)
@@ -155,7 +155,7 @@ def _simple_action(target_type: str, target_id: int, action, done: str):
     return redirect(_back(form))
 
 
-@bp.post("/moderation/<target_type>/<int:target_id>/einblenden")
+@bp.post("/moderation/<target_type>/<id:target_id>/einblenden")
 @requires(can_moderate_somewhere)
 def unhide(target_type: str, target_id: int):
     return _simple_action(
@@ -163,7 +163,7 @@ def unhide(target_type: str, target_id: int):
     )
 
 
-@bp.post("/moderation/<target_type>/<int:target_id>/freigeben")
+@bp.post("/moderation/<target_type>/<id:target_id>/freigeben")
 @requires(can_moderate_somewhere)
 def approve(target_type: str, target_id: int):
     return _simple_action(
@@ -171,7 +171,7 @@ def approve(target_type: str, target_id: int):
     )
 
 
-@bp.post("/moderation/<target_type>/<int:target_id>/meldungen-erledigen")
+@bp.post("/moderation/<target_type>/<id:target_id>/meldungen-erledigen")
 @requires(can_moderate_somewhere)
 def dismiss(target_type: str, target_id: int):
     return _simple_action(
@@ -182,7 +182,7 @@ def dismiss(target_type: str, target_id: int):
 # --- citizens report content ------------------------------------------------------------------
 
 
-@bp.route("/melden/<target_type>/<int:target_id>", methods=["GET", "POST"])
+@bp.route("/melden/<target_type>/<id:target_id>", methods=["GET", "POST"])
 @requires(can_contribute)
 def flag(target_type: str, target_id: int):
     entry, obj = _load(target_type, target_id)

@@ -184,13 +184,25 @@ def hide(actor, target_type: str, obj, reason: str, note: str | None = None) -> 
     _notify_author(entry, obj, "content_hidden", actor)
 
 
-def unhide(actor, target_type: str, obj, note: str | None = None) -> None:
-    """Show a hidden item (or one hidden automatically pending review) again."""
+def _show_again(
+    actor,
+    target_type: str,
+    obj,
+    note: str | None,
+    *,
+    allowed: tuple[str, ...],
+    refusal: str,
+    action: str,
+    kind: str,
+) -> Moderated:
+    """Make a hidden or waiting item visible: reset its moderation state, settle its open
+    reports, audit ``action`` and tell the author (``kind``). Raises :class:`StateError` with
+    ``refusal`` when the item is in none of the ``allowed`` states."""
     entry = _entry(target_type)
     district_id = _check(actor, entry, obj)
     note = _note(note)
-    if obj.moderation_state not in (HIDDEN, PENDING_REVIEW):
-        raise StateError(_("This content is not hidden."))
+    if obj.moderation_state not in allowed:
+        raise StateError(refusal)
     before = _snapshot(obj)
     obj.moderation_state = VISIBLE
     obj.moderation_reason = None
@@ -200,7 +212,7 @@ def unhide(actor, target_type: str, obj, note: str | None = None) -> None:
     db.session.flush()
     record(
         actor,
-        "moderation.restored",
+        action,
         target_type,
         obj.id,
         reason=note,
@@ -208,35 +220,37 @@ def unhide(actor, target_type: str, obj, note: str | None = None) -> None:
         after={**_snapshot(obj), "flags_resolved": resolved},
         district_id=district_id,
     )
-    _notify_author(entry, obj, "content_restored", actor)
+    _notify_author(entry, obj, kind, actor)
+    return entry
+
+
+def unhide(actor, target_type: str, obj, note: str | None = None) -> None:
+    """Show a hidden item (or one hidden automatically pending review) again."""
+    _show_again(
+        actor,
+        target_type,
+        obj,
+        note,
+        allowed=(HIDDEN, PENDING_REVIEW),
+        refusal=_("This content is not hidden."),
+        action="moderation.restored",
+        kind="content_restored",
+    )
 
 
 def approve(actor, target_type: str, obj, note: str | None = None) -> None:
     """Pre-moderation: publish an item that waits for approval. The author hears of it, and
     the item's usual "new in your district" notification goes out now."""
-    entry = _entry(target_type)
-    district_id = _check(actor, entry, obj)
-    note = _note(note)
-    if obj.moderation_state != PENDING_APPROVAL:
-        raise StateError(_("This content does not wait for approval."))
-    before = _snapshot(obj)
-    obj.moderation_state = VISIBLE
-    obj.moderation_reason = None
-    obj.moderation_note = None
-    obj.moderated_at = utcnow()
-    resolved = _resolve_flags(actor, target_type, obj.id)
-    db.session.flush()
-    record(
+    entry = _show_again(
         actor,
-        "moderation.approved",
         target_type,
-        obj.id,
-        reason=note,
-        before=before,
-        after={**_snapshot(obj), "flags_resolved": resolved},
-        district_id=district_id,
+        obj,
+        note,
+        allowed=(PENDING_APPROVAL,),
+        refusal=_("This content does not wait for approval."),
+        action="moderation.approved",
+        kind="content_approved",
     )
-    _notify_author(entry, obj, "content_approved", actor)
     if entry.on_published is not None:
         entry.on_published(obj)
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.numbers import page_arg
 from ..core.permissions import authorize, is_signed_in, public, requires
 from ..core.supports import support_view, unsupport_view
 from ..districts import services as district_services
@@ -98,7 +99,7 @@ def index():
     filters, error = listing.Filters.for_page(
         request.args, ("category", "district", "priority", "status")
     )
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = page_arg()
     rows, total = listing.page(filters, number, PAGE_SIZE)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return (
@@ -137,7 +138,7 @@ def new():
     return render_template("needs/form.html", form=form, need=None), status
 
 
-@bp.get("/bedarfe/<int:need_id>")
+@bp.get("/bedarfe/<id:need_id>")
 @public
 def show(need_id: int):
     need = _load_public(need_id)
@@ -158,7 +159,7 @@ def show(need_id: int):
     )
 
 
-@bp.route("/bedarfe/<int:need_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/bedarfe/<id:need_id>/bearbeiten", methods=["GET", "POST"])
 @requires(can_post_needs)
 def edit(need_id: int):
     need = _load(need_id)
@@ -172,7 +173,7 @@ def edit(need_id: int):
     return render_template("needs/form.html", form=form, need=need), status
 
 
-@bp.post("/bedarfe/<int:need_id>/unterstuetzen")
+@bp.post("/bedarfe/<id:need_id>/unterstuetzen")
 @requires(can_support_need)
 def support(need_id: int):
     need = _load_public(need_id)
@@ -184,7 +185,7 @@ def support(need_id: int):
     )
 
 
-@bp.post("/bedarfe/<int:need_id>/unterstuetzung-zurueckziehen")
+@bp.post("/bedarfe/<id:need_id>/unterstuetzung-zurueckziehen")
 @requires(is_signed_in)
 def unsupport(need_id: int):
     need = _load_public(need_id)

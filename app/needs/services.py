@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select
 
 from ..core.audit import record
+from ..core.numbers import NumberError, parse_id
 from ..core.permissions import COUNCIL_ROLES, MAYOR
 from ..core.places import Place, place_at_point, place_in_district
 from ..core.supports import Supports
@@ -116,13 +117,12 @@ def parse_proposal_ids(values: Iterable) -> list[int]:
     """Proposal numbers from the form (``"12"``); :class:`NeedError` for anything else."""
     ids: list[int] = []
     for value in values or ():
-        raw = str(value).strip()
-        if not raw:
-            continue
-        if not raw.isdigit() or len(raw) > 12:
-            raise NeedError(_("Please choose proposals from the list."), "proposals")
-        if int(raw) not in ids:
-            ids.append(int(raw))
+        try:
+            number = parse_id(str(value))
+        except NumberError:
+            raise NeedError(_("Please choose proposals from the list."), "proposals") from None
+        if number is not None and number not in ids:
+            ids.append(number)
     if len(ids) > MAX_LINKS:
         raise NeedError(_("Please link at most %(max)d proposals.", max=MAX_LINKS), "proposals")
     return ids

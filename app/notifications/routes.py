@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 
 from ..accounts.permissions import can_manage_own_account
 from ..core import content_types
+from ..core.numbers import page_arg
 from ..core.permissions import requires
 from ..core.urls import safe_next
 from ..extensions import db
@@ -40,7 +41,7 @@ def follow_state(target_type: str, target_id: int) -> dict:
 @bp.get("/benachrichtigungen")
 @requires(can_follow)
 def index():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     items, total = services.page_for(current_user, page)
     pages = max((total + services.PAGE_SIZE - 1) // services.PAGE_SIZE, 1)
     return render_template(
@@ -80,13 +81,13 @@ def _follow_change(target_type: str, target_id: int, follow: bool):
     return redirect(safe_next(request.form.get("next"), target.url(obj)))
 
 
-@bp.post("/folgen/<target_type>/<int:target_id>")
+@bp.post("/folgen/<target_type>/<id:target_id>")
 @requires(can_follow)
 def follow(target_type: str, target_id: int):
     return _follow_change(target_type, target_id, True)
 
 
-@bp.post("/nicht-mehr-folgen/<target_type>/<int:target_id>")
+@bp.post("/nicht-mehr-folgen/<target_type>/<id:target_id>")
 @requires(can_follow)
 def unfollow(target_type: str, target_id: int):
     return _follow_change(target_type, target_id, False)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.permissions import can_contribute
+from ..core import files
 from ..core.permissions import authorize, is_signed_in, public, requires
 from ..core.supports import support_view, unsupport_view
 from ..core.urls import external_url
@@ -73,22 +74,38 @@ def _place(form: forms.ProposalForm):
     return services.place_from_district(form.chosen_district, address)
 
 
-def _photo(form: forms.ProposalForm) -> tuple[bool, str | None]:
-    """(ok, photo name): a new upload, or the one kept from the previous step."""
+def _photo(form: forms.ProposalForm) -> tuple[bool, photos.CheckedPhoto | None]:
+    """(ok, a new upload checked in memory): nothing is written before the whole form is
+    valid, see :func:`_store_photo`."""
     upload = form.photo.data
     if upload and getattr(upload, "filename", ""):
         try:
-            name = photos.save_photo(upload.stream)
+            return True, photos.check_photo(upload.stream)
         except photos.PhotoError as exc:
             form.photo.errors = [*form.photo.errors, str(exc)]
             return False, None
+    return True, None
+
+
+def _store_photo(form: forms.ProposalForm, upload: photos.CheckedPhoto | None) -> str | None:
+    """The photo name for a valid form: the new upload, written now (removed again unless the
+    request commits), or the one kept from the confirmation step."""
+    if upload is not None:
+        name = photos.store(upload)
         form.photo_name.data = name
-        return True, name
+        return name
     kept = form.photo_name.data or ""
     if kept and photos.path_for(kept) is None:
         form.photo_name.data = ""
-        return True, None
-    return True, kept or None
+        return None
+    return kept or None
+
+
+def _refused(form: forms.ProposalForm, upload: photos.CheckedPhoto | None) -> None:
+    """A refused form keeps no file: ask for a good photo once more."""
+    if upload is not None:
+        again = _("Please choose the photo again: it is only saved together with the proposal.")
+        form.photo.description = f"{again} {form.photo.description}"
 
 
 @bp.route("/vorschlaege/neu", methods=["GET", "POST"])
@@ -97,11 +114,14 @@ def new():
     form = _form()
     if form.validate_on_submit():
         place = _place(form)
-        ok, photo = _photo(form)
+        ok, upload = _photo(form)
         if place is not None and ok:
+            photo = _store_photo(form, upload)
             if not form.confirm.data:
                 similar = services.similar_proposals(form.title.data, place.lat, place.lon)
                 if similar:
+                    if photo:  # kept for "Submit anyway"; `flask uploads gc` removes it if unused
+                        files.keep(photos.folder() / photo)
                     return render_template(
                         "proposals/confirm.html",
                         form=form,
@@ -128,11 +148,12 @@ def new():
                 "success",
             )
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
+        _refused(form, upload)
     status = 400 if form.errors else 200
     return render_template("proposals/form.html", form=form, proposal=None), status
 
 
-@bp.get("/vorschlaege/<int:proposal_id>")
+@bp.get("/vorschlaege/<id:proposal_id>")
 @public
 def show(proposal_id: int):
     proposal = _load(proposal_id)
@@ -151,7 +172,7 @@ def show(proposal_id: int):
     )
 
 
-@bp.get("/vorschlaege/<int:proposal_id>/foto")
+@bp.get("/vorschlaege/<id:proposal_id>/foto")
 @public
 def photo(proposal_id: int):
     proposal = _load(proposal_id)
@@ -163,7 +184,7 @@ def photo(proposal_id: int):
     return response
 
 
-@bp.route("/vorschlaege/<int:proposal_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/vorschlaege/<id:proposal_id>/bearbeiten", methods=["GET", "POST"])
 @requires(can_contribute)
 def edit(proposal_id: int):
     proposal = _load(proposal_id)
@@ -171,8 +192,9 @@ def edit(proposal_id: int):
     form = _form(proposal)
     if form.validate_on_submit():
         place = _place(form)
-        ok, photo = _photo(form)
+        ok, upload = _photo(form)
         if place is not None and ok:
+            photo = _store_photo(form, upload)
             replaced = proposal.photo if photo and photo != proposal.photo else None
             services.edit_proposal(
                 proposal,
@@ -186,11 +208,12 @@ def edit(proposal_id: int):
             photos.delete_photo(replaced)
             flash(_("Your changes have been saved."), "success")
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
+        _refused(form, upload)
     status = 400 if form.errors else 200
     return render_template("proposals/form.html", form=form, proposal=proposal), status
 
 
-@bp.post("/vorschlaege/<int:proposal_id>/zurueckziehen")
+@bp.post("/vorschlaege/<id:proposal_id>/zurueckziehen")
 @requires(is_signed_in)
 def withdraw(proposal_id: int):
     proposal = _load(proposal_id)
@@ -204,7 +227,7 @@ def withdraw(proposal_id: int):
     return redirect(url_for("proposals.show", proposal_id=proposal.id))
 
 
-@bp.post("/vorschlaege/<int:proposal_id>/unterstuetzen")
+@bp.post("/vorschlaege/<id:proposal_id>/unterstuetzen")
 @requires(can_support_proposal)
 def support(proposal_id: int):
     proposal = _load(proposal_id)
@@ -216,7 +239,7 @@ def support(proposal_id: int):
     )
 
 
-@bp.post("/vorschlaege/<int:proposal_id>/unterstuetzung-zurueckziehen")
+@bp.post("/vorschlaege/<id:proposal_id>/unterstuetzung-zurueckziehen")
 @requires(is_signed_in)
 def unsupport(proposal_id: int):
     proposal = _load(proposal_id)

@@ -56,7 +56,7 @@ def official_responses(target_type: str, target_id: int) -> dict:
     }
 
 
-@bp.post("/antworten/<target_type>/<int:target_id>")
+@bp.post("/antworten/<target_type>/<id:target_id>")
 @requires(can_give_official_responses)
 def add(target_type: str, target_id: int):
     target, obj = _target_or_404(target_type, target_id)
@@ -86,7 +86,7 @@ def add(target_type: str, target_id: int):
     ), 400
 
 
-@bp.route("/antworten/<int:response_id>/bearbeiten", methods=["GET", "POST"])
+@bp.route("/antworten/<id:response_id>/bearbeiten", methods=["GET", "POST"])
 @requires(is_signed_in)
 def edit(response_id: int):
     response = db.session.get(OfficialResponse, response_id)

@@ -16,6 +16,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from ..core.audit import ACTION_LABELS, AuditEntry, action_label
+from ..core.numbers import IdSelectField, page_arg
 from ..core.permissions import requires
 from ..districts.models import District
 from ..districts.permissions import audit_scope, can_read_audit_log
@@ -31,7 +32,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET search form
 
     action = SelectField(_l("Action"), validators=[Optional()])
-    district = SelectField(_l("District"), validators=[Optional()])
+    district = IdSelectField(_l("District"), validators=[Optional()])
     date_from = DateField(
         _l("From"), validators=[Optional()], format="%Y-%m-%d", render_kw={"type": "date"}
     )
@@ -48,8 +49,8 @@ def filtered_entries(user, form: AuditFilterForm) -> Select:
         query = query.where(AuditEntry.district_id.in_(scope))
     if form.action.data:
         query = query.where(AuditEntry.action == form.action.data)
-    if form.district.data:
-        query = query.where(AuditEntry.district_id == int(form.district.data))
+    if form.district.data is not None:
+        query = query.where(AuditEntry.district_id == form.district.data)
     if form.date_from.data:
         query = query.where(AuditEntry.created_at >= _local_to_utc(form.date_from.data, time.min))
     if form.date_to.data:
@@ -84,7 +85,7 @@ def index():
         query = filtered_entries(current_user, form)
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-        page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+        page = page_arg(last=pages)
         entries = db.session.scalars(
             query.options(joinedload(AuditEntry.actor))
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())

@@ -69,4 +69,8 @@ def test_delete_account_erases_personal_data(client, create_user, login):
             "accept_privacy": "y",
         },
     )
+    login_response = client.post(
+        "/anmelden", data={"email": "weg@example.org", "password": "lange-genug-1"}
+    )
+    assert login_response.status_code == 302
     assert client.get("/konto").status_code == 200

@@ -1,4 +1,4 @@
-"""A person registers, confirms the address, logs out and logs in again — in Chromium."""
+"""A person registers, confirms the address, logs in, out and in again — in Chromium."""
 
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ def test_register_confirm_and_log_in(page, live_server, districts):
     page.get_by_label("Passwort wiederholen").fill("lange-genug-1")
     page.get_by_label("Ich habe den Datenschutzhinweis gelesen.").check()
     page.get_by_role("button", name="Konto anlegen").click()
-    page.wait_for_url(live_server.url + "/")
+    # Not logged in yet (that would tell a new address from a known one): the login page.
+    page.wait_for_url(live_server.url + "/anmelden")
     expect(page.locator("body")).to_contain_text("Willkommen!")
 
     # The confirmation link from the e-mail (kept in memory by the test mail backend).
@@ -45,6 +46,8 @@ def test_register_confirm_and_log_in(page, live_server, districts):
     user = db.session.scalar(select(User).where(User.email == "neu@example.org"))
     assert user.email_confirmed
 
+    login_in_browser(page, "neu@example.org", "lange-genug-1")
+    expect(page.locator("body")).to_contain_text("Sie sind angemeldet.")
     page.get_by_role("button", name="Abmelden").click()
     expect(page.locator("body")).to_contain_text("Sie sind abgemeldet.")
     login_in_browser(page, "neu@example.org", "lange-genug-1")

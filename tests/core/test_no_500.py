@@ -22,7 +22,7 @@ def _urls(app):
         values = {}
         for arg in rule.arguments:
             converter = rule._converters[arg].__class__.__name__
-            values[arg] = 1 if "Integer" in converter else "23"
+            values[arg] = 1 if converter in ("IntegerConverter", "IdConverter") else "23"
         path = rule.build(values, append_unknown=False)[1]
         yield rule, path
 

@@ -96,6 +96,12 @@ def test_confirm_writes_with_provenance(client, as_planner):
         ("05;sgb2_rate;2025;-1", "out_of_range"),
         ("05;inhabitants;2025;-3", "out_of_range"),
         ("05;sgb2_rate;20x5;5", "bad_year"),
+        # Only ASCII digits: "²" passes str.isdigit() but not int(); "١٢" passes both.
+        ("0²;sgb2_rate;2025;5", "unknown_district"),
+        ("١٢;sgb2_rate;2025;5", "unknown_district"),
+        ("05;sgb2_rate;202²;5", "bad_year"),
+        ("05;sgb2_rate;٢٠٢٥;5", "bad_year"),
+        ("05;sgb2_rate;99999999999;5", "bad_year"),
     ],
 )
 def test_each_kind_of_problem_is_reported_with_its_row(client, as_planner, row, kind):

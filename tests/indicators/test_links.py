@@ -104,3 +104,23 @@ def test_profile_links_need_no_query_per_link(client, fake_inputs, demo, planner
     with count_queries() as counter:
         client.get("/ortsteile/05/zahlen")
     assert counter.count <= 14  # one counting query per registered input type
+
+
+def test_link_form_reads_input_numbers_through_the_one_parser(client, demo, planner, login):
+    """ASCII digits within the id range only: "١٢" and "1_0" (which int() accepts) and 2³¹
+    (which PostgreSQL refuses) are refused with the field's message, never a 500."""
+
+    login(planner)
+    for raw in ("١٢", "1_0", str(2**31), "²"):
+        response = client.post(
+            "/ortsteile/05/zahlen/verknuepfen",
+            data={"indicator": "children_sgb2", "input_type": "proposal", "input_id": raw},
+        )
+        assert response.status_code == 400, raw
+        assert "Bitte geben Sie eine gültige Nummer ein." in response.get_data(as_text=True), raw
+    for pick in ("proposal:²", f"proposal:{2**31}"):
+        response = client.post(
+            "/ortsteile/05/zahlen/verknuepfen",
+            data={"indicator": "children_sgb2", "input_type": "proposal", "pick": pick},
+        )
+        assert response.status_code == 400, pick
