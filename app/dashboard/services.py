@@ -29,11 +29,11 @@ from ..districts.models import Council, District
 from ..extensions import db
 from ..moderation.models import PENDING_APPROVAL, Flag
 from ..needs.models import PRIORITIES, Need, NeedSupport
-from ..needs.models import STATUSES as NEED_STATUSES
-from ..proposals.models import STATUS_WITHDRAWN, Proposal, Support
-from ..proposals.services import STATUS_LABELS
+from ..proposals.models import Proposal, Support
+from ..proposals.services import status_label
 from ..responses.models import OfficialResponse
 from ..responses.services import responses_for_many
+from ..workflow import services as workflow
 from .models import DashboardVisit
 
 VISIT_GAP = timedelta(minutes=30)  # a new visit starts after this much quiet
@@ -43,18 +43,11 @@ TOP_LIMIT = 10
 NEEDS_LIMIT = 100
 PRINT_EXCERPT = 300  # characters of an official response in the print view
 
-NEED_STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "met": _l("Met"),
-    "closed": _l("Closed"),
-}
 PRIORITY_LABELS = {
     "high": _l("High priority"),
     "medium": _l("Medium priority"),
     "low": _l("Low priority"),
 }
-assert set(NEED_STATUS_LABELS) == set(NEED_STATUSES)
 assert set(PRIORITY_LABELS) == set(PRIORITIES)
 
 
@@ -332,7 +325,7 @@ def top_proposals(
         .where(
             Proposal.visible(),
             Proposal.district_id.in_(district_ids),
-            Proposal.status != STATUS_WITHDRAWN,
+            Proposal.withdrawn_at.is_(None),
         )
         .order_by(n.desc(), Proposal.created_at.desc(), Proposal.id.desc())
         .limit(limit)
@@ -348,7 +341,7 @@ def council_needs(council: Council, limit: int = NEEDS_LIMIT) -> list[tuple[Need
         .group_by(NeedSupport.need_id)
         .subquery()
     )
-    status_order = case({s: i for i, s in enumerate(NEED_STATUSES)}, value=Need.status, else_=99)
+    status_order = workflow.status_order("need", Need.id)
     priority_order = case({p: i for i, p in enumerate(PRIORITIES)}, value=Need.priority, else_=99)
     n = func.coalesce(supports.c.n, 0)
     rows = db.session.execute(
@@ -362,7 +355,7 @@ def council_needs(council: Council, limit: int = NEEDS_LIMIT) -> list[tuple[Need
 
 
 def need_status_label(status: str) -> str:
-    return str(NEED_STATUS_LABELS.get(status, status))
+    return workflow.status_label(status)
 
 
 def priority_label(priority: str) -> str:
@@ -482,7 +475,7 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
                 title=p.title,
                 district=p.district,
                 category=localized(p.category, "name"),
-                status=str(STATUS_LABELS.get(p.status, p.status)),
+                status=status_label(p.public_status),
                 place=_place(p),
                 supports=int(n),
                 comments=0,

@@ -19,12 +19,13 @@ from ..core.content_types import (
     Contributions,
     IndicatorInput,
     PersonalData,
+    Tracked,
 )
 from ..extensions import db
 from . import services
 from .models import Need, NeedSupport
 from .notify import follow_own, notify_new, notify_status
-from .services import STATUS_LABELS, council_label
+from .services import council_label, status_label
 
 __all__ = ["follow_own", "notify_new", "notify_status", "register"]
 
@@ -87,7 +88,7 @@ def _contributions(user) -> list:
             note=_(
                 "Posted for %(council)s. Status: %(status)s.",
                 council=council_label(n.council),
-                status=STATUS_LABELS.get(n.status, n.status),
+                status=status_label(n.status),
             ),
         )
         for n in needs
@@ -148,6 +149,7 @@ def register() -> None:
             # the account is deleted, like proposals; supports are counted anonymously.
             # Export only.
             personal_data=PersonalData("needs", export=export_own),
+            tracked=Tracked(category_id=lambda need: need.category_id),
         )
     )
 
@@ -158,7 +160,7 @@ def template_helpers() -> dict:
         "district_needs": lambda district: services.for_district(district.id),
         "proposal_needs": lambda proposal: services.needs_for_proposal(proposal.id),
         "need_priority_label": lambda p: services.PRIORITY_LABELS.get(p, p),
-        "need_status_label": lambda s: services.STATUS_LABELS.get(s, s),
+        "need_status_label": services.status_label,
         "need_council_label": services.council_label,
         "need_role_label": services.role_label,
     }
