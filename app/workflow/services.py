@@ -266,6 +266,24 @@ def due_date(
     return created.date() + timedelta(days=days)
 
 
+def categories_for_choice() -> list[Any]:
+    """The input categories (the proposals' table, read by name: no import upwards)."""
+    from_table = db.metadata.tables["proposal_categories"]
+    rows = db.session.execute(
+        select(from_table.c.id, from_table.c.name_de, from_table.c.name_en).order_by(
+            from_table.c.sort, from_table.c.id
+        )
+    ).all()
+    return [_Named(id=r.id, name_de=r.name_de, name_en=r.name_en) for r in rows]
+
+
+@dataclass(frozen=True)
+class _Named:
+    id: int
+    name_de: str
+    name_en: str
+
+
 def rules() -> list[RoutingRule]:
     return list(db.session.scalars(select(RoutingRule).order_by(RoutingRule.id)))
 

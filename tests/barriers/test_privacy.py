@@ -93,6 +93,8 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "need_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
+        "status_id": [1],
+        "rule_id": [1],
     }
 
 
