@@ -19,6 +19,7 @@ from ..core.content_types import (
     Contributions,
     IndicatorInput,
     PersonalData,
+    Respondable,
     Tracked,
 )
 from ..extensions import db
@@ -134,6 +135,9 @@ def register() -> None:
             public=lambda: (Need.visible(),),
             can_comment=lambda user, need: need.is_visible and can_contribute(user),
             moderated=True,
+            # answered officially (planners; the council's mayor): a closed workflow status
+            # needs a public answer
+            respondable=Respondable(district=lambda n: n.district, is_open=lambda n: n.is_visible),
             indicator=IndicatorInput(
                 "need",
                 _l("Needs of the district councils"),

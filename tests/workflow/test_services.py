@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core.audit import AuditEntry
 from app.core.time import as_utc
 from app.extensions import db
+from app.needs import services as needs
 from app.responses import services as responses
 from app.responses.targets import get_respondable
 from app.workflow import services as workflow
@@ -273,3 +274,23 @@ def test_timeline_has_time_and_public_name_only(app, people, proposal_factory):
         entries = workflow.timeline("proposal", proposal.id)
     assert [e.status for e in entries] == ["Neu", "In Prüfung"]
     assert set(vars(entries[0])) == {"at", "status", "key"}
+
+
+def test_council_closes_a_need_after_answering_it(app, client, login, create_user, make_need):
+    mayor = create_user("mayor", council="23")
+    need = make_need(mayor)
+    item = workflow.item_for("need", need.id)
+    with pytest.raises(needs.NeedError):  # no public answer yet
+        needs.set_status(mayor, need, "done")
+    assert item.status.key == "new" and len(_history(item)) == 1
+    with app.test_request_context():
+        answer = responses.respond(mayor, get_respondable("need"), need, "Der Raum ist da.")
+    db.session.commit()
+    needs.set_status(mayor, need, "done")
+    db.session.commit()
+    last = db.session.scalars(
+        select(StatusChange)
+        .where(StatusChange.work_item_id == item.id)
+        .order_by(StatusChange.id.desc())
+    ).first()
+    assert last.response_id == answer.id and need.status == "done"
