@@ -343,19 +343,19 @@ def reindex(type_keys: Iterable[str] | None = None) -> dict[str, int]:
         connection.exec_driver_sql(create_fts_sql(entry.fts_name))
         connection.execute(delete(entry.fts))
         counts[key] = 0
-        query = select(entry.id, *(getattr(entry.model, c) for c in entry.columns)).order_by(
-            entry.id
-        )
-        batch: dict[int, str | None] = {}
-        for row in db.session.execute(query).yield_per(REINDEX_BATCH):
-            batch[row[0]] = " ".join(lexemes(" ".join(v or "" for v in row[1:])))
-            if len(batch) >= REINDEX_BATCH:
-                _write(connection, entry, batch)
-                counts[key] += len(batch)
-                batch = {}
-        if batch:
+        columns = [getattr(entry.model, c) for c in entry.columns]
+        last = None
+        while True:  # keyset batches: no open cursor while writing
+            query = select(entry.id, *columns).order_by(entry.id).limit(REINDEX_BATCH)
+            if last is not None:
+                query = query.where(entry.id > last)
+            rows = db.session.execute(query).all()
+            if not rows:
+                break
+            batch = {row[0]: " ".join(lexemes(" ".join(v or "" for v in row[1:]))) for row in rows}
             _write(connection, entry, batch)
-            counts[key] += len(batch)
+            counts[key] += len(rows)
+            last = rows[-1][0]
     return counts
 
 
