@@ -52,6 +52,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import snowballstemmer
 from sqlalchemy import (
     DDL,
     Float,
@@ -179,8 +180,6 @@ def include_name(name, type_, parent_names) -> bool:
 
 @lru_cache(maxsize=1)
 def _stemmer():
-    import snowballstemmer  # deferred: only the SQLite path stems in Python
-
     return snowballstemmer.stemmer("german")
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.dialects import postgresql
 
 from app.core import search
+from app.demo.loader import load_demo
 from app.extensions import db
 from app.proposals import listing
 from app.proposals.models import Proposal
@@ -250,8 +251,6 @@ def test_reindex_drops_rows_of_deleted_items(make):
 
 
 def test_demo_content_is_searchable(app, districts):
-    from app.demo.loader import load_demo
-
     load_demo()
     db.session.commit()
     like = set(
@@ -355,8 +354,9 @@ def test_postgres_uses_the_gin_index(app, key):
 
 WORDS = (
     "Spielplätze Spielplatz Spielplatzes Bänke Bank Bänken Schulwege Schulweg Bushaltestellen "
-    "Bushaltestelle Kitas Kita ThINKA Straße Strasse Grünflächen Gruenflaeche Bäume Radwege Gehwegen "
-    "Barrierefreiheit Rollstuhl Treppen Aufzug Jugendlichen Seniorinnen B7 2024 und die über"
+    "Bushaltestelle Kitas Kita ThINKA Straße Strasse Grünflächen Gruenflaeche Bäume Radwege "
+    "Gehwegen Barrierefreiheit Rollstuhl Treppen Aufzug Jugendlichen Seniorinnen "
+    "B7 2024 und die über"
 )
 
 
