@@ -7,6 +7,7 @@ Pick one with ``QUARTIER_CONFIG`` (``development`` | ``testing`` | ``production`
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,6 +27,57 @@ def _bool(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """``TILE_BBOX``: "west,south,east,north" in degrees (WGS 84), or ``None`` when empty.
+    Raises ``ValueError`` for anything else."""
+    if not (value or "").strip():
+        return None
+    parts = [float(part) for part in value.split(",")]
+    if len(parts) != 4:
+        raise ValueError("TILE_BBOX needs four numbers: west,south,east,north")
+    west, south, east, north = parts
+    if not (-180 <= west < east <= 180 and -85.06 <= south < north <= 85.06):
+        raise ValueError("TILE_BBOX must be west,south,east,north with west < east, south < north")
+    return west, south, east, north
+
+
+def rate_limit_storage(environ: Mapping[str, str]) -> str:
+    """Where Flask-Limiter counts: ``RATELIMIT_STORAGE_URI`` when set, else ``REDIS_URL``
+    when set, else ``memory://`` (each process counts on its own)."""
+    return (
+        environ.get("RATELIMIT_STORAGE_URI", "").strip()
+        or environ.get("REDIS_URL", "").strip()
+        or "memory://"
+    )
+
+
+def worker_count(environ: Mapping[str, str]) -> int:
+    """The number of server processes the app is told about: ``WEB_CONCURRENCY`` (gunicorn's
+    own default for ``--workers``; our ``gunicorn.conf.py`` sets it to the real count)."""
+    value = environ.get("WEB_CONCURRENCY", "").strip()
+    try:
+        return max(int(value), 1) if value else 1
+    except ValueError:
+        raise RuntimeError(f"WEB_CONCURRENCY must be a number of workers, not {value!r}") from None
+
+
+def check_rate_limit_storage(storage: str, workers: int) -> None:
+    """Refuse per-process rate-limit counters when several processes serve the app: each
+    would count on its own and let through a multiple of every limit."""
+    if storage.startswith("memory://") and workers > 1:
+        raise RuntimeError(
+            f"Production with {workers} worker processes needs a shared rate-limit storage: "
+            "with memory:// each worker counts on its own and lets through a multiple of every "
+            "limit. Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) or RATELIMIT_STORAGE_URI, "
+            "or run a single worker."
+        )
 
 
 def parse_base_url(value: str | None) -> str:
@@ -114,9 +166,10 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
 
-    # Rate limiting (Flask-Limiter): memory by default, Redis when configured.
+    # Rate limiting (Flask-Limiter): RATELIMIT_STORAGE_URI, else REDIS_URL, else memory://
+    # (per process: production refuses it with more than one worker, see worker_count).
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = rate_limit_storage(os.environ)
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute; 50 per hour")
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute; 20 per hour")
@@ -132,11 +185,30 @@ class Config:
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende',
     )
     TILE_CACHE_DIR = os.environ.get("TILE_CACHE_DIR", str(INSTANCE_DIR / "tile-cache"))
+    # The built-in proxy (app/site/tiles.py) is bounded: zoom levels the maps offer (the maps
+    # read the same pair), tiles covering the districts' bounding box (or TILE_BBOX,
+    # "west,south,east,north") plus a margin in degrees, a per-client limit on upstream
+    # fetches, and a cache of at most TILE_CACHE_MAX_BYTES (least recently used tiles go).
+    TILE_MIN_ZOOM = _int("TILE_MIN_ZOOM", 10)
+    TILE_MAX_ZOOM = _int("TILE_MAX_ZOOM", 18)
+    TILE_BBOX = parse_bbox(os.environ.get("TILE_BBOX"))
+    TILE_BBOX_MARGIN = _float("TILE_BBOX_MARGIN", 0.1)
+    TILE_RATELIMIT = os.environ.get("TILE_RATELIMIT", "120 per minute")
+    TILE_CACHE_MAX_BYTES = _int("TILE_CACHE_MAX_BYTES", 200 * 1024 * 1024)
+    TILE_CACHE_SWEEP_EVERY = 50  # writes per process between two size checks of the cache
+    # Never block the app: the whole upstream request (connect and read) ends after
+    # TILE_PROXY_TIMEOUT seconds; a failed tile is not asked for again for TILE_FAILURE_TTL
+    # seconds, and after an upstream failure every process answers a placeholder tile at once
+    # for TILE_UPSTREAM_RETRY seconds (a file in TILE_CACHE_DIR) before one request tries again.
+    TILE_PROXY_TIMEOUT = _float("TILE_PROXY_TIMEOUT", 1.5)
+    TILE_FAILURE_TTL = _int("TILE_FAILURE_TTL", 60)
+    TILE_UPSTREAM_RETRY = _int("TILE_UPSTREAM_RETRY", 30)
+    # Sent upstream as the OSM tile usage policy asks; by default "Quartier/<version> (+BASE_URL)".
+    TILE_USER_AGENT = os.environ.get("TILE_USER_AGENT", "")
     # Proposal photos (re-encoded JPEGs without metadata, random names).
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # Larger photos are refused from their header, before decoding (memory per upload).
     PHOTO_MAX_PIXELS = _int("PHOTO_MAX_PIXELS", 40_000_000)
-    TILE_PROXY_TIMEOUT = 5
     DISTRICT_ATTRIBUTION = (
         "Ortsteilgrenzen: &copy; Landeshauptstadt Erfurt, Geoportal, "
         '<a href="https://www.govdata.de/dl-de/by-2-0">dl-de/by-2-0</a> (vereinfacht)'
@@ -170,6 +242,7 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
     RATELIMIT_ENABLED = False  # tests that check rate limits switch it back on
     MAIL_BACKEND = "memory"
+    RATELIMIT_STORAGE_URI = "memory://"  # whatever REDIS_URL says; the Redis test sets its own
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - the same scheme, cheap enough for tests
     TILE_URL = ""  # no base map in tests: the suite must not touch the network
     BASE_URL = "http://localhost"  # what the test client sends as Host
@@ -207,6 +280,11 @@ class ProductionConfig(Config):
                 "prefix; links in e-mails are built from it)"
             ) from None
         cls.BASE_URL = base_url
+
+        storage = rate_limit_storage(os.environ)
+        check_rate_limit_storage(storage, worker_count(os.environ))
+        cls.RATELIMIT_STORAGE_URI = storage
+
         cls.TRUSTED_HOSTS = host_list(os.environ.get("TRUSTED_HOSTS")) or [
             urlsplit(base_url).hostname
         ]

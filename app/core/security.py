@@ -55,10 +55,13 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def refuse_nul_characters():
-        """NUL characters have no place in text input (PostgreSQL refuses them): 400."""
+        """NUL characters have no place in a path or text input (PostgreSQL refuses them):
+        400, for every value of a repeated parameter and for parameter names too."""
+        if "\x00" in request.path:
+            abort(400)
         for values in (request.args, request.form):
-            for value in values.values():
-                if "\x00" in value:
+            for name, items in values.lists():
+                if "\x00" in name or any("\x00" in value for value in items):
                     abort(400)
 
     @app.after_request

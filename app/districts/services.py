@@ -209,6 +209,16 @@ def locate(lat: float, lon: float) -> Area:
         raise OutsideCity(str(exc)) from exc
 
 
+def city_bounds() -> tuple[float, float, float, float] | None:
+    """The bounding box of all districts as (west, south, east, north) in degrees, from the
+    prepared shapes (no query once they are loaded); ``None`` without districts."""
+    boundary = get_locator().boundary
+    if boundary is None or boundary.is_empty:
+        return None
+    west, south, east, north = boundary.bounds
+    return west, south, east, north
+
+
 def district_at(lat: float, lon: float) -> District:
     """The district (a row) containing the point; raises :class:`OutsideCity` outside Erfurt."""
     return db.session.get(District, locate(lat, lon).id)

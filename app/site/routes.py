@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import urllib.request
-from pathlib import Path
-
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -24,6 +20,7 @@ from ..core.permissions import is_anyone, public, requires
 from ..core.urls import safe_next
 from ..districts import services as district_services
 from ..extensions import db
+from . import tiles
 
 bp = Blueprint("core", __name__)
 
@@ -53,34 +50,26 @@ def set_language():
     return redirect(safe_next(form.next.data, url_for("core.index")))
 
 
-MAX_TILE_ZOOM = 19
-
-
 @bp.get("/tiles/<int:z>/<int:x>/<int:y>.png")
 @public
 def tile(z: int, x: int, y: int):
-    """Serve base-map tiles from our origin, fetched once from the upstream and cached, so
-    that visitors' browsers never contact the tile server (no IP addresses leak)."""
-    if not (0 <= z <= MAX_TILE_ZOOM and 0 <= x < 2**z and 0 <= y < 2**z):
+    """Base-map tiles from our origin, so that visitors' browsers never contact the tile
+    server (no IP addresses leak); bounded and never blocking, see :mod:`app.site.tiles`."""
+    try:
+        found = tiles.get_tile(z, x, y)
+    except tiles.TileUnavailable:
+        return _placeholder(200, "public, max-age=60")
+    except tiles.TileRateLimited as exc:
+        response = _placeholder(429, "no-store")
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if found is None:
         abort(404)
-    cache = Path(current_app.config["TILE_CACHE_DIR"]) / str(z) / str(x) / f"{y}.png"
-    if not cache.exists():
-        upstream = current_app.config["TILE_UPSTREAM_URL"].format(z=z, x=x, y=y)
-        if not upstream.startswith(("https://", "http://")):
-            abort(404)
-        request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
-            upstream, headers={"User-Agent": "Quartier tile cache (civic participation platform)"}
-        )
-        try:
-            with urllib.request.urlopen(  # noqa: S310
-                request, timeout=current_app.config["TILE_PROXY_TIMEOUT"]
-            ) as response:
-                data = response.read()
-        except OSError:
-            abort(404)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{secrets.token_hex(4)}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, cache)
-    response = send_file(cache, mimetype="image/png", max_age=7 * 24 * 3600)
+    return send_file(found.path, mimetype="image/png", max_age=7 * 24 * 3600)
+
+
+def _placeholder(status: int, cache_control: str) -> Response:
+    """The neutral grey tile, never cached as the real one."""
+    response = Response(tiles.placeholder_png(), status=status, mimetype="image/png")
+    response.headers["Cache-Control"] = cache_control
     return response

@@ -19,11 +19,15 @@
   function init() {
     var data = el.dataset;
     var center = data.center.split(",").map(Number);
-    var map = L.map(el, { scrollWheelZoom: false }).setView(center, Number(data.zoom));
+    // The zoom range and bounds of the tiles the server offers (the tile proxy serves no others).
+    var minZoom = Number(data.tileMinZoom) || 0, maxZoom = Number(data.tileMaxZoom) || 19;
+    var tileBounds = (data.tileBounds || "").split(",").map(Number);
+    tileBounds = tileBounds.length === 4 ? [[tileBounds[0], tileBounds[1]], [tileBounds[2], tileBounds[3]]] : undefined;
+    var map = L.map(el, { scrollWheelZoom: false, minZoom: minZoom, maxZoom: maxZoom }).setView(center, Number(data.zoom));
     el.quartierMap = map;
     map.attributionControl.setPrefix(false);
     if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution }).addTo(map);
+      L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution }).addTo(map);
     }
     var select = data.select ? document.getElementById(data.select) : null;
     var status = data.status ? document.getElementById(data.status) : null;

@@ -49,11 +49,15 @@
   var data = el.dataset;
   var lang = document.documentElement.lang || "de";
   var center = data.center.split(",").map(Number);
-  var map = L.map(el, { scrollWheelZoom: false }).setView(center, Number(data.zoom));
+  // The zoom range and bounds of the tiles the server offers (the tile proxy serves no others).
+  var minZoom = Number(data.tileMinZoom) || 0, maxZoom = Number(data.tileMaxZoom) || 19;
+  var tileBounds = (data.tileBounds || "").split(",").map(Number);
+  tileBounds = tileBounds.length === 4 ? [[tileBounds[0], tileBounds[1]], [tileBounds[2], tileBounds[3]]] : undefined;
+  var map = L.map(el, { scrollWheelZoom: false, minZoom: minZoom, maxZoom: maxZoom }).setView(center, Number(data.zoom));
   el.quartierMap = map;
   map.attributionControl.setPrefix(false);
   if (data.tileUrl) {
-    L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.tileAttribution, opacity: 0.5 }).addTo(map);
+    L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution, opacity: 0.5 }).addTo(map);
   }
   map.attributionControl.addAttribution(data.districtAttribution);
   var classLabels = (data.classLabels || "").split("|");

@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from werkzeug.datastructures import MultiDict
 from werkzeug.test import Client
 from werkzeug.wrappers import Request, Response
 
@@ -97,6 +98,24 @@ class TestCsrf:
 def test_nul_characters_are_refused(client):
     assert client.get("/?q=a%00b").status_code == 400
     assert client.post("/anmelden", data={"email": "a\x00b@example.org"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/ortsteile/2%003/",  # in a path value (PostgreSQL answered 500 for it)
+        "/ortsteile/23/zahlen/verknuepfen%00",
+        "/?q=a&q=b%00",  # in the second value of a repeated parameter
+        "/?q%00=a",  # in a parameter name
+    ],
+)
+def test_nul_characters_are_refused_everywhere(client, url):
+    assert client.get(url).status_code == 400
+
+
+def test_nul_in_a_repeated_form_value_is_refused(client):
+    data = MultiDict([("email", "a@example.org"), ("email", "b\x00@example.org")])
+    assert client.post("/anmelden", data=data).status_code == 400
 
 
 # --- BASE_URL, TRUSTED_HOSTS, ProxyFix ----------------------------------------------------------
