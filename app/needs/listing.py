@@ -27,6 +27,7 @@ from .services import PRIORITY_ORDER, supports
 
 @dataclass
 class Filters(listing.Filters):
+    search_type: ClassVar[str | None] = "need"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"priority": PRIORITIES, "status": STATUS_KEYS}
 
     priority: str | None = None

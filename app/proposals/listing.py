@@ -26,6 +26,7 @@ from .services import PUBLIC_STATUSES, supports
 
 @dataclass
 class Filters(listing.Filters):
+    search_type: ClassVar[str | None] = "proposal"
     # the workflow's status keys and the author's "withdrawn"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"status": PUBLIC_STATUSES}
 

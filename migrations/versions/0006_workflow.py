@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'  # TEMP
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
