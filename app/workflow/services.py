@@ -125,14 +125,14 @@ def update_status(
 ) -> bool:
     """Change a status' names, colour, order and whether it is offered (its key and the
     closed flag stay). Audited; returns whether anything changed."""
+    if not active and status.key == NEW:
+        raise WorkflowError(_("The status “new” is needed for new inputs."), "active")
     before = _status_snapshot(status)
     status.name_de = name_de.strip()
     status.name_en = name_en.strip()
     status.colour = colour.lower()
     status.position = position
     status.active = active
-    if not status.active and status.key == NEW:
-        raise WorkflowError(_("The status “new” is needed for new inputs."), "active")
     after = _status_snapshot(status)
     changed = sorted(k for k in after if after[k] != before[k])
     db.session.flush()
