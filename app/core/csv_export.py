@@ -135,13 +135,12 @@ def csv_text(
     return "".join(iter_csv(header, rows, delimiter=delimiter, bom=bom))
 
 
-def content_disposition(filename: str, fallback: str = "export.csv") -> str:
+def content_disposition(filename: str) -> str:
     """``attachment`` with the file name quoted; a name beyond ASCII also as ``filename*``
-    (RFC 6266), with an ASCII fallback for old clients (``fallback`` when nothing of the name
-    is ASCII)."""
+    (RFC 6266), with an ASCII fallback for old clients."""
     simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
     simple = "".join(c if c.isprintable() and c not in '"\\/' else "_" for c in simple)
-    value = f'attachment; filename="{simple or fallback}"'
+    value = f'attachment; filename="{simple or "export.csv"}"'
     if simple != filename:
         value += "; filename*=UTF-8''" + quote(filename, safe="")
     return value

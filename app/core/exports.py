@@ -26,6 +26,7 @@ This module knows no domain; the domains build the columns and the rows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -109,7 +110,8 @@ def _day(value: Any) -> date | None:
         return _utc(value).date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value))
+    text = str(value)
+    return _utc(datetime.fromisoformat(text)).date() if len(text) > 10 else date.fromisoformat(text)
 
 
 def _moment(value: Any) -> datetime | None:
@@ -161,9 +163,7 @@ def headers(columns: Sequence[Column]) -> list[str]:
 
 
 def _finish(response: Response, filename: str, no_store: bool) -> Response:
-    response.headers["Content-Disposition"] = content_disposition(
-        filename, fallback="export" + os.path.splitext(filename)[1]
-    )
+    response.headers["Content-Disposition"] = content_disposition(filename)
     if no_store:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -223,6 +223,7 @@ def write_xlsx(
 
     formats = {"date": XLSX_DATE_FORMAT, "datetime": XLSX_DATETIME_FORMAT}
     count = 0
+    saved = False
     try:
         for row in rows:
             cells: list[Any] = []
@@ -244,13 +245,21 @@ def write_xlsx(
             count += 1
         last = get_column_letter(max(len(columns), 1))
         sheet.auto_filter.ref = f"A1:{last}{count + 1}"  # written after the rows: known now
-        workbook.save(handle)
+        workbook.save(handle)  # removes openpyxl's temporary sheet file
+        saved = True
     finally:
-        writer = getattr(sheet, "_writer", None)  # openpyxl's temporary sheet file
-        path = getattr(writer, "out", None)
-        if isinstance(path, str) and os.path.exists(path):
-            os.remove(path)
+        if not saved:
+            _discard(sheet)
     return count
+
+
+def _discard(sheet: Any) -> None:
+    """After a failed row: end openpyxl's sheet file cleanly and remove it."""
+    with contextlib.suppress(Exception):
+        sheet.close()
+    path = getattr(getattr(sheet, "_writer", None), "out", None)
+    if isinstance(path, str) and os.path.exists(path):
+        os.remove(path)
 
 
 def _xlsx_chunks(
