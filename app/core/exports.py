@@ -13,10 +13,11 @@ one row at a time while the file is being sent (:func:`flask.stream_with_context
 * :func:`xlsx_download` – openpyxl in write-only mode: typed cells (numbers as numbers, dates
   as dates with an ISO number format, text kinds – ids, district numbers – as text cells),
   a bold header row, frozen below the header, an autofilter over the used range. The text
-  is formula-safe like the CSV. An XLSX file is a ZIP archive whose directory comes last, so
-  the rows go to openpyxl's temporary sheet file on disk and the finished archive to a
-  :class:`tempfile.SpooledTemporaryFile` (memory up to 1 MB, then disk), which is sent in
-  64 KB chunks: memory stays flat; the first byte leaves when the last row is written.
+  is formula-safe like the CSV. An XLSX file is a ZIP archive: the sheet is written straight
+  into its ZIP entry, which is sent in 64 KB chunks as it grows (no temporary file, memory
+  flat, the first bytes leave with the first rows); the autofilter range is written after the
+  rows, in the sheet's tail; the small parts that need the finished sheet (the styles its
+  cells use, the workbook, the content types) and the ZIP directory follow it.
 * :func:`geojson_download` – an RFC 7946 FeatureCollection (WGS84, ``[lon, lat]``, no
   ``crs`` member), one ``json.dumps`` per feature; the properties are the columns by name;
   a row without a point gets ``"geometry": null``. ``application/geo+json``.
@@ -27,11 +28,11 @@ This module knows no domain; the domains build the columns and the rows.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
-import os
 import re
-import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -49,7 +50,6 @@ XLSX_DATE_FORMAT = "yyyy-mm-dd"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_MAX_TEXT = 32767  # the most characters an Excel cell holds
 COORDINATE_DIGITS = 6  # about 0.1 m; RFC 7946 section 11.2
-SPOOL_SIZE = 1024 * 1024
 # Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -196,23 +196,76 @@ def xlsx_text(value: str) -> str:
     return csv_safe(_ILLEGAL_XML.sub("", value))[:XLSX_MAX_TEXT]
 
 
-def write_xlsx(
-    handle: Any, columns: Sequence[Column], rows: Iterable[Any], *, title: str = "Export"
-) -> int:
-    """Write the workbook to the binary file ``handle``; returns the number of rows."""
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable file that keeps what was written until it is taken: the ZIP
+    archive is written into it and sent in pieces (zipfile then uses data descriptors)."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        self.data += b
+        return len(b)
+
+    def take(self, size: int) -> bytes:
+        """Up to ``size`` bytes from the start of what was written."""
+        out = bytes(self.data[:size])
+        del self.data[:size]
+        return out
+
+
+def iter_xlsx(
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    *,
+    title: str = "Export",
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[bytes]:
+    """The XLSX file in pieces of about ``chunk_size`` bytes, written while ``rows`` is read.
+
+    openpyxl in write-only mode writes the sheet straight into its entry of a ZIP archive
+    that goes out as it grows (no temporary file); the other parts of the workbook (styles,
+    workbook, content types), which need the finished sheet (the styles its cells use),
+    follow it. This uses openpyxl's writer classes (``WorksheetWriter``, ``ExcelWriter``) the way
+    ``Workbook.save`` does, only in this order; ``tests/core/test_exports.py`` reads the
+    result back with openpyxl."""
     # Imported here: openpyxl takes a noticeable time to import and few requests need it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.writer.excel import ExcelWriter
+
+    class SheetAlreadyWritten(ExcelWriter):
+        """Writes every part but the sheet, which is already in the archive."""
+
+        def write_worksheet(self, ws: Any) -> None:
+            ws._drawing = SpreadsheetDrawing()
+            ws._drawing.charts = ws._charts
+            ws._drawing.images = ws._images
+            ws._rels = ws._writer._rels
+            self.manifest.append(ws)
 
     workbook = Workbook(write_only=True)
     title = _NOT_IN_SHEET_TITLES.sub("", title).strip("' ")[:31]  # Excel's rules
     sheet = workbook.create_sheet(title=title or "Export")
+    sheet._id = 1  # its part is xl/worksheets/sheet1.xml
     sheet.freeze_panes = "A2"  # before the first row: the view is written first
     for index, column in enumerate(columns, 1):
         width = max(len(str(column.label)) + 2, 12 if column.kind != "text" else 16)
         sheet.column_dimensions[get_column_letter(index)].width = min(width, 60)
+
+    sink = _Sink()
+    archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED)
+    entry = archive.open(sheet.path[1:], "w")
+    sheet._writer = WorksheetWriter(sheet, out=entry)
+    sheet._writer.write_top()
+
     bold = Font(bold=True)
     header = []
     for label in headers(columns):
@@ -223,7 +276,7 @@ def write_xlsx(
 
     formats = {"date": XLSX_DATE_FORMAT, "datetime": XLSX_DATETIME_FORMAT}
     count = 0
-    saved = False
+    done = False
     try:
         for row in rows:
             cells: list[Any] = []
@@ -243,33 +296,33 @@ def write_xlsx(
                     cells.append(value)
             sheet.append(cells)
             count += 1
+            while len(sink.data) >= chunk_size:
+                yield sink.take(chunk_size)
         last = get_column_letter(max(len(columns), 1))
         sheet.auto_filter.ref = f"A1:{last}{count + 1}"  # written after the rows: known now
-        workbook.save(handle)  # removes openpyxl's temporary sheet file
-        saved = True
+        sheet.close()  # the end of the sheet's XML
+        entry.close()
+        workbook.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+        SheetAlreadyWritten(workbook, archive).save()  # the other parts, the ZIP directory
+        done = True
     finally:
-        if not saved:
-            _discard(sheet)
-    return count
+        if not done:  # a row failed or the client left: end quietly, send nothing more
+            with contextlib.suppress(Exception):
+                sheet.close()
+            with contextlib.suppress(Exception):
+                entry.close()
+            with contextlib.suppress(Exception):
+                archive.close()
+    while sink.data:
+        yield sink.take(chunk_size)
 
 
-def _discard(sheet: Any) -> None:
-    """After a failed row: end openpyxl's sheet file cleanly and remove it."""
-    with contextlib.suppress(Exception):
-        sheet.close()
-    path = getattr(getattr(sheet, "_writer", None), "out", None)
-    if isinstance(path, str) and os.path.exists(path):
-        os.remove(path)
-
-
-def _xlsx_chunks(
-    columns: Sequence[Column], rows: Iterable[Any], title: str, chunk_size: int
-) -> Iterator[bytes]:
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_SIZE) as spool:
-        write_xlsx(spool, columns, rows, title=title)
-        spool.seek(0)
-        while chunk := spool.read(chunk_size):
-            yield chunk
+def write_xlsx(
+    handle: Any, columns: Sequence[Column], rows: Iterable[Any], *, title: str = "Export"
+) -> None:
+    """Write the workbook of :func:`iter_xlsx` to the binary file ``handle``."""
+    for chunk in iter_xlsx(columns, rows, title=title):
+        handle.write(chunk)
 
 
 def xlsx_download(
@@ -281,7 +334,7 @@ def xlsx_download(
     no_store: bool = False,
 ) -> Response:
     """A streamed XLSX download (see the module docstring)."""
-    body = _xlsx_chunks(columns, rows, title, CHUNK_SIZE)
+    body = iter_xlsx(columns, rows, title=title)
     return _finish(Response(stream_with_context(body), mimetype=XLSX_MIMETYPE), filename, no_store)
 
 

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import tempfile
+import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -212,7 +213,7 @@ def test_xlsx_drops_characters_xml_cannot_hold_and_caps_long_text(app):
     assert len(sheet["A3"].value) == 32767
 
 
-def test_xlsx_reads_rows_only_while_it_is_sent_and_leaves_no_temporary_file(
+def test_xlsx_is_streamed_reads_rows_lazily_and_writes_no_temporary_file(
     app, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -220,14 +221,25 @@ def test_xlsx_reads_rows_only_while_it_is_sent_and_leaves_no_temporary_file(
     with app.test_request_context():
         response = exports.xlsx_download("x.xlsx", COLUMNS, rows)
         assert response.is_streamed and rows.count == 0
-        chunks = list(response.response)
+        chunks = iter(response.response)
+        first = next(chunks)
+        assert first.startswith(b"PK\x03\x04")  # the ZIP archive begins
+        assert 0 < rows.count < 3000  # sent while the rows are read, not after
+        assert list(tmp_path.iterdir()) == []  # no temporary file, not even meanwhile
+        rest = list(chunks)
     assert rows.count == 3000
-    assert all(len(chunk) <= 64 * 1024 for chunk in chunks) and len(chunks) > 1
-    assert load(b"".join(chunks)).max_row == 3001
+    assert all(len(chunk) <= 64 * 1024 for chunk in [first, *rest])
+    data = first + b"".join(rest)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        assert "[Content_Types].xml" in archive.namelist()
+    sheet = load(data)
+    assert sheet.max_row == 3001 and sheet.auto_filter.ref == "A1:H3001"
+    assert sheet["C3001"].value == "Vorschlag Nummer 2999"
     assert list(tmp_path.iterdir()) == []
 
 
-def test_xlsx_removes_its_temporary_file_when_a_row_fails(app, tmp_path, monkeypatch):
+def test_xlsx_ends_quietly_when_a_row_fails(app, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
     def rows():
