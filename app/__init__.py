@@ -26,7 +26,7 @@ from . import (
     responses,
     site,
 )
-from .core import cli, errors, i18n, numbers, permissions, security
+from .core import cli, errors, i18n, numbers, permissions, search, security
 from .extensions import babel, csrf, db, leaflet, limiter, login_manager, migrate
 
 
@@ -61,7 +61,13 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        render_as_batch=True,
+        include_name=search.include_name,  # the SQLite FTS tables are not the models'
+    )
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)

@@ -44,6 +44,7 @@ from app import create_app
 from app.accounts import services as accounts
 from app.accounts.models import Office, User
 from app.barriers.services import load_offer_types
+from app.core import search
 from app.core.time import utcnow
 from app.districts.models import Council, District
 from app.districts.services import load_districts, reset_caches
@@ -184,6 +185,7 @@ def seed_reference_data() -> None:
 def empty_all_tables() -> None:
     for table in reversed(db.metadata.sorted_tables):
         db.session.execute(table.delete())
+    search.empty_index()  # SQLite: the FTS tables are not in the metadata
 
 
 class ReferenceData:

@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, extract, func, select
 
 from ..accounts.permissions import can_contribute
-from ..core import content_types
+from ..core import content_types, search
 from ..core.content_types import (
     ContentType,
     ContributionItem,
@@ -155,6 +155,8 @@ def _erase_personal_details(user) -> None:
 def register() -> None:
     """Barrier reports: public ones commented on and followed, moderated, linked to
     indicators; "my contributions" and the person's own data."""
+    # ids only: the text is partly private, callers decide who sees which report
+    search.register("barrier", BarrierReport, ("offer_text", "text"))
     content_types.register(
         ContentType(
             "barrier_report",

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..core import content_types
+from ..core import content_types, search
 from ..core.content_types import ContentType, ContributionItem, Contributions, PersonalData
 from ..extensions import db
 from ..moderation.visibility import contribution_note
@@ -119,6 +119,7 @@ def _comment_items(user) -> list[ContributionItem]:
 
 
 def register() -> None:
+    search.register("comment", Comment, ("body",))
     content_types.register(
         ContentType(
             "comment",

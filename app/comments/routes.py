@@ -43,8 +43,17 @@ def comment_thread(target_type: str, target_id: int) -> dict:
         and can_comment(current_user)
         and resolved[0].can_comment(current_user, resolved[1])
     )
+    comments = services.thread(target_type, target_id)
     return {
-        "comments": services.thread(target_type, target_id),
+        "comments": comments,
+        # The heading counts what the public can read, as the list pages do: the thread also
+        # shows placeholders for deleted and hidden comments, which are not counted.
+        "count": sum(
+            1
+            for top, replies in comments
+            for c in (top, *replies)
+            if c.deleted_at is None and c.is_visible
+        ),
         "form": CommentForm(formdata=None) if allowed else None,
         "target_type": target_type,
         "target_id": target_id,

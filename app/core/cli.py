@@ -1,5 +1,5 @@
-"""``flask translate …`` (``flask setup`` lives in ``app.site.cli``, ``flask demo`` in
-``app.demo.cli``)."""
+"""``flask translate …`` and ``flask search reindex`` (``flask setup`` lives in
+``app.site.cli``, ``flask demo`` in ``app.demo.cli``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,12 @@ import sys
 
 import click
 from babel.messages.pofile import read_po, write_po
+from flask.cli import with_appcontext
 
 from config import BASE_DIR
+
+from ..extensions import db
+from . import search
 
 
 @click.group("translate", help="Translation catalogues (wraps pybabel).")
@@ -65,5 +69,23 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", "translations")
 
 
+@click.group("search", help="The full-text search index.")
+def search_cli() -> None:
+    pass
+
+
+@search_cli.command("reindex")
+@with_appcontext
+def search_reindex() -> None:
+    """Rebuild the SQLite search tables (PostgreSQL keeps its indexes itself)."""
+    counts = search.reindex()
+    db.session.commit()
+    if not counts:
+        click.echo("PostgreSQL: the full-text indexes are kept by the database, nothing to do.")
+    for key, number in counts.items():
+        click.echo(f"{key}: {number} indexed")
+
+
 def init_app(app) -> None:
     app.cli.add_command(translate_cli)
+    app.cli.add_command(search_cli)

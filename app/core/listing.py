@@ -3,8 +3,9 @@
 Written once, used by every placed domain's ``listing.py``, which keeps only what differs:
 its extra filters (``Filters.choices``), its columns and counts, its row type. Filtering
 happens in SQL (bbox on the indexed lat/lon, category slug, district number, the extra
-filters); a cursor page is one query, two when there are more pages (then the ``total``
-needs a count).
+filters, and the words ``q`` through the full-text search service :mod:`app.core.search` for
+a domain that names its ``search_type``); a cursor page is one query, two when there are more
+pages (then the ``total`` needs a count).
 
 **Whole-city requests: cap and page.** A page holds at most ``MAX_LIMIT`` (600) items, newest
 first, with a ``next`` cursor (the last id) for the following page and the ``total``
@@ -24,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from ..extensions import db
+from . import search
 from .numbers import ID_MAX, ID_MIN, NumberError, arg_int, parse_int
 
 DEFAULT_LIMIT = 500
@@ -37,20 +39,25 @@ class FilterError(ValueError):
 @dataclass
 class Filters:
     """The filters every placed listing has. A domain subclasses it with one field per extra
-    filter and names their allowed values in ``choices`` (in the order of the parameters)."""
+    filter and names their allowed values in ``choices`` (in the order of the parameters),
+    and the type key of its full-text search in ``search_type`` (then ``q`` filters by words:
+    all of them, in the title or text)."""
 
     choices: ClassVar[dict[str, tuple[str, ...]]] = {}
+    search_type: ClassVar[str | None] = None
 
     bbox: tuple[float, float, float, float] | None = None
     category: str | None = None
     district: str | None = None
+    q: str | None = None
     limit: int = DEFAULT_LIMIT
     cursor: int | None = None
 
     @classmethod
     def parameters(cls) -> tuple[str, ...]:
         """The query parameters, in order."""
-        return ("bbox", "category", "district", *cls.choices, "limit", "cursor")
+        words = ("q",) if cls.search_type else ()
+        return ("bbox", "category", "district", *words, *cls.choices, "limit", "cursor")
 
     def query_args(self, **changes) -> dict:
         """Query-string arguments reproducing these filters (for links)."""
@@ -58,6 +65,7 @@ class Filters:
             "bbox": ",".join(f"{v:g}" for v in self.bbox) if self.bbox else None,
             "category": self.category,
             "district": self.district,
+            "q": self.q,
             **{name: getattr(self, name) for name in self.choices},
             "limit": self.limit if self.limit != DEFAULT_LIMIT else None,
             "cursor": self.cursor,
@@ -105,6 +113,10 @@ class Filters:
             raise FilterError(_("The parameter “district” must be a district number.")) from None
         if district is not None:
             filters.district = f"{district:02d}"
+        if cls.search_type:
+            # Any text is fine: the search service keeps only the words (letters and digits).
+            words = " ".join((args.get("q") or "")[: search.MAX_QUERY_CHARS].split())
+            filters.q = words or None
         for name, allowed in cls.choices.items():
             value = (args.get(name) or "").strip()
             if value:
@@ -150,6 +162,10 @@ def conditions(model, filters: Filters, *, category_model, district_model) -> li
         value = getattr(filters, name)
         if value:
             where.append(getattr(model, name) == value)
+    if filters.search_type and filters.q:
+        matching = search.condition(filters.search_type, model.id, filters.q)
+        if matching is not None:  # punctuation only: no filter
+            where.append(matching)
     return where
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..accounts import services as accounts
 from ..accounts.models import Office
+from ..core import search
 from ..core.permissions import ADMIN, COUNCIL_MEMBER, MAYOR, PLANNER
 from ..districts.models import Council
 from ..extensions import db
@@ -54,4 +55,5 @@ def load_demo() -> list[tuple[str, str, str]]:
     load_demo_proposals(_demo_people(DEMO_PASSWORD))
     load_demo_needs()
     load_demo_indicators()
+    search.reindex()  # SQLite: the demo proposals are inserted in bulk, past the ORM's events
     return created

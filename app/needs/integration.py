@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
 from ..accounts.permissions import can_contribute
-from ..core import content_types
+from ..core import content_types, search
 from ..core.content_types import (
     ContentType,
     ContributionItem,
@@ -121,6 +121,7 @@ def export_own(user) -> dict:
 def register() -> None:
     """Needs: commented on and followed, moderated, linked to indicators, in "my
     contributions" and in the account's data export."""
+    search.register("need", Need, ("title", "description"))
     content_types.register(
         ContentType(
             "need",

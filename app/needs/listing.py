@@ -25,6 +25,7 @@ from .services import PRIORITY_ORDER, supports
 
 @dataclass
 class Filters(listing.Filters):
+    search_type: ClassVar[str | None] = "need"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"priority": PRIORITIES, "status": STATUSES}
 
     priority: str | None = None

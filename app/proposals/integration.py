@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, func, select
 
 from ..accounts.permissions import can_contribute
-from ..core import content_types
+from ..core import content_types, search
 from ..core.content_types import (
     ContentType,
     ContributionItem,
@@ -99,6 +99,7 @@ def _can_comment(user, proposal: Proposal) -> bool:
 def register() -> None:
     """Proposals: commented on and followed, moderated, answered officially, linked to
     indicators, listed in "my contributions"."""
+    search.register("proposal", Proposal, ("title", "description"))
     content_types.register(
         ContentType(
             "proposal",

@@ -25,6 +25,7 @@ from .services import supports
 
 @dataclass
 class Filters(listing.Filters):
+    search_type: ClassVar[str | None] = "proposal"
     choices: ClassVar[dict[str, tuple[str, ...]]] = {"status": STATUSES}
 
     status: str | None = None

@@ -41,12 +41,14 @@ def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[
 
 
 def _needs(filters: listing.Filters) -> tuple[str, list]:
-    """The needs layer's URL and the same needs for the list (district and category filters;
+    """The needs layer's URL and the same needs for the list (district, category and words;
     the status filter is the proposals')."""
     if "api.needs" not in current_app.view_functions:
         return "", []
 
-    need_filters = need_listing.Filters(category=filters.category, district=filters.district)
+    need_filters = need_listing.Filters(
+        category=filters.category, district=filters.district, q=filters.q
+    )
     rows, _next, _total = need_listing.find(need_filters)
     return url_for("api.needs", **need_filters.query_args()), rows
 
@@ -59,7 +61,7 @@ def _page_url(filters: listing.Filters, cursor: int | None) -> str:
 @public
 def map_page():
     filters, error = listing.Filters.for_page(
-        request.args, ("category", "district", "status", "cursor")
+        request.args, ("category", "district", "q", "status", "cursor")
     )
     filters.limit = PAGE_SIZE
     rows, next_cursor, total = listing.find(filters)

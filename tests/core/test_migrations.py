@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import MetaData, Table, create_engine, inspect, text
 
 from app import create_app
+from app.core import search
 from app.extensions import db
 
 
@@ -30,17 +32,49 @@ def empty_database_url(database_url, tmp_path):
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
 
 
+# SQLite cannot reflect expression indexes: the search service's GIN indexes (PostgreSQL
+# only) are compared on PostgreSQL.
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index:UserWarning"
+)
 def test_upgrade_from_empty_matches_the_models(empty_database_url):
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
+            # As `flask db migrate` compares: with the app's include_name (which leaves the
+            # search service's SQLite FTS tables out, app.core.search.include_name).
+            include_name = app.extensions["migrate"].configure_args["include_name"]
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True}
+                conn,
+                opts={"compare_type": True, "render_as_batch": True, "include_name": include_name},
             )
             differences = compare_metadata(context, db.metadata)
         assert differences == [], f"models and migrations disagree: {differences}"
         assert "districts" in inspect(db.engine).get_table_names()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        db.engine.dispose()
+
+
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index:UserWarning"
+)
+def test_full_text_search_migration_indexes_existing_rows(empty_database_url):
+    """0005 on a database with content: the search finds what was there before (SQLite fills
+    its FTS tables from the rows; PostgreSQL's expression indexes cover them anyway)."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            comments = Table("comments", MetaData(), autoload_with=conn)
+            values = {"target_type": "proposal", "target_id": 1, "body": "Schöne Spielplätze"}
+            for c in comments.columns:  # whatever else the table needs
+                if c.name not in values and not c.nullable and not c.primary_key:
+                    values[c.name] = datetime(2026, 1, 1) if "_at" in c.name else "visible"
+            conn.execute(comments.insert(), [values])
+        upgrade()
+        assert db.session.scalars(search.matching_ids("comment", "Spielplatz")).all() == [1]
+        db.session.remove()
+        downgrade(revision="base")
         db.engine.dispose()

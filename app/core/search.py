@@ -1,0 +1,367 @@
+"""Full-text search over the titles and texts of registered types: one service, two engines.
+
+Each domain registers its searchable types from its ``init_app`` (in its ``integration``
+module)::
+
+    search.register("proposal", Proposal, ("title", "description"))
+
+and callers ask for the matching ids as a SELECT to put inside their own statement, so that
+their filters, visibility rules and cursor pages stay ONE SQL statement::
+
+    select(Proposal.id, ...).where(Proposal.id.in_(search.matching_ids("proposal", q)), ...)
+
+The service finds ids only: who may see which item (a barrier report's private text, a hidden
+comment) stays the caller's business.
+
+**Queries.** The query is cut to :data:`MAX_QUERY_CHARS`, split into words (runs of Unicode
+letters and digits; everything else separates words, so no raw syntax ever reaches an engine),
+at most :data:`MAX_WORDS` words of at most :data:`MAX_WORD_CHARS` characters. An item matches
+when it contains ALL words (after stemming); the last word also matches as a prefix
+("Spielpl" finds "Spielplatz"). German stop words ("und", "die", ...) are dropped. A blank or
+punctuation-only query is no filter: :func:`has_words` is false and :func:`matching_ids` gives
+all ids. A query of stop words only matches nothing.
+
+**PostgreSQL.** An expression GIN index per table on
+``to_tsvector('german', coalesce(col1, '') || ' ' || coalesce(col2, ''))`` (declared here on
+the model's table, created by ``migrations/versions/0005_full_text_search.py``); the query uses
+exactly that expression with ``to_tsquery('german', 'word1 & word2:*')`` built from the
+sanitised words, so the index is used. Nothing is kept in sync by the application.
+
+**SQLite.** One FTS5 table ``search_<type>`` per type (rowid = the item's id, one column
+``body``) holding the item's words stemmed by the Snowball German stemmer in Python (the same
+algorithm and stop words as PostgreSQL's ``german`` configuration). SQL triggers cannot stem,
+so the rows are written from the ORM's ``after_flush`` event (insert, change of a text column,
+delete); bulk statements bypass it, so whoever writes in bulk calls :func:`reindex` (``flask
+search reindex``). The FTS tables are created with the schema (``db.create_all()`` and the
+migration) and are not part of the models' metadata (:func:`include_name` leaves them out of
+Alembic's comparison).
+
+**Where the engines differ.** PostgreSQL's parser knows e-mail addresses, URLs, host names
+and decimal numbers as one token ("example.org", "3.5") and indexes hyphenated words also as a
+whole ("kinder-spielplatz"); here those are split into their words on both sides, so a search
+finds them on both engines, but PostgreSQL also matches the whole token. Text is normalised to
+NFC before indexing only on SQLite. Ranking: ``ts_rank`` on PostgreSQL, BM25 on SQLite (same
+direction, different numbers).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+from sqlalchemy import (
+    DDL,
+    Float,
+    Index,
+    Integer,
+    Text,
+    bindparam,
+    column,
+    delete,
+    event,
+    false,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from ..extensions import db
+from .search_stopwords import GERMAN_STOP_WORDS
+
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 10
+MAX_WORD_CHARS = 60
+FTS_PREFIX = "search_"
+REINDEX_BATCH = 1000
+
+_WORD = re.compile(r"[^\W_]+")
+_CONFIG = literal_column("'german'::regconfig")
+_EMPTY = literal_column("''")
+_SPACE = literal_column("' '")
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """A registered type: its key, model, id column name and text column names."""
+
+    key: str
+    model: type
+    columns: tuple[str, ...]
+    id_column: str = "id"
+
+    @property
+    def fts_name(self) -> str:
+        return f"{FTS_PREFIX}{self.key}"
+
+    @property
+    def fts(self):
+        return table(
+            self.fts_name, column("rowid", Integer), column("body", Text), column("rank", Float)
+        )
+
+    @property
+    def id(self):
+        return getattr(self.model, self.id_column)
+
+    def tsvector(self, columns=None):
+        """PostgreSQL: the indexed expression (constants as literals, not parameters, so the
+        planner sees the same expression as the index's)."""
+        source = columns if columns is not None else self.model.__table__.c
+        parts = [func.coalesce(source[name], _EMPTY) for name in self.columns]
+        text = parts[0]
+        for part in parts[1:]:
+            text = text.op("||")(_SPACE).op("||")(part)
+        return func.to_tsvector(_CONFIG, text)
+
+    def document(self, obj) -> str:
+        """SQLite: the stemmed words of ``obj``'s text columns."""
+        return " ".join(lexemes(" ".join(getattr(obj, name) or "" for name in self.columns)))
+
+
+_registry: dict[str, Searchable] = {}
+
+
+def register(key: str, model: type, columns: Iterable[str], *, id_column: str = "id") -> None:
+    """Make ``model``'s text ``columns`` searchable as ``key`` (idempotent, so that several
+    apps in one process can register): declares the PostgreSQL GIN index on the table and the
+    SQLite FTS table's creation with the schema."""
+    entry = Searchable(key, model, tuple(columns), id_column)
+    if key in _registry:
+        if _registry[key] != entry:
+            raise ValueError(f"search type {key!r} is already registered differently")
+        return
+    _registry[key] = entry
+    tbl = model.__table__
+    index = Index(index_name(tbl.name), entry.tsvector(tbl.c), postgresql_using="gin")
+    tbl.append_constraint(index.ddl_if(dialect="postgresql"))
+    event.listen(
+        tbl, "after_create", DDL(create_fts_sql(entry.fts_name)).execute_if(dialect="sqlite")
+    )
+    event.listen(tbl, "after_drop", DDL(drop_fts_sql(entry.fts_name)).execute_if(dialect="sqlite"))
+
+
+def index_name(table_name: str) -> str:
+    return f"ix_{table_name}_fulltext"
+
+
+def create_fts_sql(name: str) -> str:
+    """The SQLite FTS5 table (the migration writes the same statement)."""
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} "
+        "USING fts5(body, tokenize = 'unicode61 remove_diacritics 0')"
+    )
+
+
+def drop_fts_sql(name: str) -> str:
+    return f"DROP TABLE IF EXISTS {name}"
+
+
+def registered() -> dict[str, Searchable]:
+    return dict(_registry)
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic's ``include_name``: the FTS tables (and FTS5's shadow tables) are the search
+    service's, not the models'."""
+    return not (type_ == "table" and name and name.startswith(FTS_PREFIX))
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("german")
+
+
+def words(query: str) -> list[str]:
+    """The query's words, lower case, stop words left out, within the limits."""
+    query = unicodedata.normalize("NFC", (query or "")[:MAX_QUERY_CHARS]).lower()
+    found = [w[:MAX_WORD_CHARS] for w in _WORD.findall(query)]
+    return [w for w in found if w not in GERMAN_STOP_WORDS][:MAX_WORDS]
+
+
+def has_words(query: str | None) -> bool:
+    """Whether ``query`` filters at all (it has a letter or digit)."""
+    return bool(query and _WORD.search(query[:MAX_QUERY_CHARS]))
+
+
+def _stem(word: str) -> str:
+    # PostgreSQL's german configuration leaves words with digits unstemmed (``numword``).
+    if any(c.isdigit() for c in word):
+        return word
+    return _stemmer().stemWord(word)
+
+
+def lexemes(text: str) -> list[str]:
+    """SQLite: the stemmed words of a text (as PostgreSQL's ``to_tsvector('german', …)``
+    would make them for the words of our cases)."""
+    text = unicodedata.normalize("NFC", text or "").lower()
+    return [_stem(w) for w in _WORD.findall(text) if w not in GERMAN_STOP_WORDS]
+
+
+def _fts_query(query_words: list[str]) -> str:
+    """FTS5 MATCH text: every stem quoted (no FTS5 syntax survives), the last one a prefix."""
+    stems = [_stem(w) for w in query_words]
+    return (
+        " ".join(f'"{s}"' for s in stems[:-1])
+        + (" " if len(stems) > 1 else "")
+        + (f'"{stems[-1]}"*')
+    )
+
+
+def _ts_query(query_words: list[str]) -> str:
+    """PostgreSQL ``to_tsquery`` text: letters and digits only, joined by ``&``, the last
+    word a prefix."""
+    return " & ".join(query_words[:-1] + [f"{query_words[-1]}:*"])
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def _entry(type_key: str) -> Searchable:
+    try:
+        return _registry[type_key]
+    except KeyError:
+        raise ValueError(f"unknown search type {type_key!r}") from None
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def matching_ids(type_key: str, query: str | None) -> Select:
+    """A SELECT of the ids of ``type_key`` whose text matches ``query`` (for ``WHERE id IN
+    (…)``). A blank query selects all ids; stop words only select none."""
+    return _select(_entry(type_key), query, scored=False)
+
+
+def ranked(type_key: str, query: str | None) -> Select:
+    """A SELECT of ``id`` and ``score`` (higher is better) of the matches, e.g. to join and
+    order by; a blank query: every id with score 0."""
+    return _select(_entry(type_key), query, scored=True)
+
+
+def _select(entry: Searchable, query: str | None, *, scored: bool) -> Select:
+    zero = literal_column("0", Float).label("score")
+    if not has_words(query):
+        return select(entry.id.label("id"), *([zero] if scored else []))
+    found = words(query or "")
+    if not found:
+        return select(entry.id.label("id"), *([zero] if scored else [])).where(false())
+    if _dialect() == "postgresql":
+        tsquery = func.to_tsquery(_CONFIG, bindparam("q", _ts_query(found), unique=True))
+        vector = entry.tsvector()
+        score = func.ts_rank(vector, tsquery).label("score")
+        return select(entry.id.label("id"), *([score] if scored else [])).where(
+            vector.op("@@")(tsquery)
+        )
+    fts = entry.fts
+    score = (literal_column("0", Float) - fts.c.rank).label("score")
+    return select(fts.c.rowid.label("id"), *([score] if scored else [])).where(
+        fts.c.body.op("MATCH")(bindparam("q", _fts_query(found), unique=True))
+    )
+
+
+def condition(type_key: str, id_column, query: str | None):
+    """``id_column IN (matching ids)``, or ``None`` for a blank query (no filter)."""
+    if not has_words(query):
+        return None
+    return id_column.in_(matching_ids(type_key, query))
+
+
+# --- SQLite: keeping the FTS tables in sync ---------------------------------------------------
+
+
+def _entry_for(obj) -> Searchable | None:
+    for cls in type(obj).__mro__:
+        for entry in _registry.values():
+            if entry.model is cls:
+                return entry
+    return None
+
+
+def _text_changed(obj, entry: Searchable) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in entry.columns)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    if not _registry or not (session.new or session.dirty or session.deleted):
+        return
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL: the expression indexes are all
+    writes: dict[Searchable, dict[int, str | None]] = {}
+    for obj in session.new:
+        entry = _entry_for(obj)
+        if entry is not None:
+            writes.setdefault(entry, {})[getattr(obj, entry.id_column)] = entry.document(obj)
+    for obj in session.dirty:
+        entry = _entry_for(obj)
+        if entry is not None and _text_changed(obj, entry):
+            writes.setdefault(entry, {})[getattr(obj, entry.id_column)] = entry.document(obj)
+    for obj in session.deleted:
+        entry = _entry_for(obj)
+        if entry is not None:
+            writes.setdefault(entry, {})[getattr(obj, entry.id_column)] = None
+    for entry, rows in writes.items():
+        _write(connection, entry, rows)
+
+
+def _write(connection, entry: Searchable, rows: dict[int, str | None]) -> None:
+    fts = entry.fts
+    ids = list(rows)
+    for start in range(0, len(ids), REINDEX_BATCH):
+        connection.execute(delete(fts).where(fts.c.rowid.in_(ids[start : start + REINDEX_BATCH])))
+    values = [{"rowid": i, "body": body} for i, body in rows.items() if body is not None]
+    if values:
+        connection.execute(insert(fts), values)
+
+
+def reindex(type_keys: Iterable[str] | None = None) -> dict[str, int]:
+    """Rebuild the SQLite FTS tables from the models' rows (after bulk writes); returns the
+    rows indexed per type. PostgreSQL: nothing to do (the database keeps its indexes)."""
+    keys = list(type_keys) if type_keys is not None else sorted(_registry)
+    if _dialect() != "sqlite":
+        return {}
+    connection = db.session.connection()
+    counts = {}
+    for key in keys:
+        entry = _entry(key)
+        connection.exec_driver_sql(create_fts_sql(entry.fts_name))
+        connection.execute(delete(entry.fts))
+        counts[key] = 0
+        columns = [getattr(entry.model, c) for c in entry.columns]
+        last = None
+        while True:  # keyset batches: no open cursor while writing
+            query = select(entry.id, *columns).order_by(entry.id).limit(REINDEX_BATCH)
+            if last is not None:
+                query = query.where(entry.id > last)
+            rows = db.session.execute(query).all()
+            if not rows:
+                break
+            batch = {row[0]: " ".join(lexemes(" ".join(v or "" for v in row[1:]))) for row in rows}
+            _write(connection, entry, batch)
+            counts[key] += len(rows)
+            last = rows[-1][0]
+    return counts
+
+
+def empty_index() -> None:
+    """SQLite: empty every FTS table (with the rows of the models, e.g. in tests)."""
+    if _dialect() != "sqlite":
+        return
+    connection = db.session.connection()
+    for entry in _registry.values():
+        connection.execute(delete(entry.fts))
