@@ -39,6 +39,13 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from flask import Response, stream_with_context
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from .csv_export import CHUNK_SIZE, content_disposition, csv_safe, csv_stream_response
 
@@ -196,6 +203,17 @@ def xlsx_text(value: str) -> str:
     return csv_safe(_ILLEGAL_XML.sub("", value))[:XLSX_MAX_TEXT]
 
 
+class _SheetAlreadyWritten(ExcelWriter):
+    """openpyxl's workbook writer for every part but the sheet, already in the archive."""
+
+    def write_worksheet(self, ws: Any) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
+
+
 class _Sink(io.RawIOBase):
     """A write-only, unseekable file that keeps what was written until it is taken: the ZIP
     archive is written into it and sent in pieces (zipfile then uses data descriptors)."""
@@ -232,25 +250,6 @@ def iter_xlsx(
     follow it. This uses openpyxl's writer classes (``WorksheetWriter``, ``ExcelWriter``) the way
     ``Workbook.save`` does, only in this order; ``tests/core/test_exports.py`` reads the
     result back with openpyxl."""
-    # Imported here: openpyxl takes a noticeable time to import and few requests need it.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet._writer import WorksheetWriter
-    from openpyxl.writer.excel import ExcelWriter
-
-    class SheetAlreadyWritten(ExcelWriter):
-        """Writes every part but the sheet, which is already in the archive."""
-
-        def write_worksheet(self, ws: Any) -> None:
-            ws._drawing = SpreadsheetDrawing()
-            ws._drawing.charts = ws._charts
-            ws._drawing.images = ws._images
-            ws._rels = ws._writer._rels
-            self.manifest.append(ws)
-
     workbook = Workbook(write_only=True)
     title = _NOT_IN_SHEET_TITLES.sub("", title).strip("' ")[:31]  # Excel's rules
     sheet = workbook.create_sheet(title=title or "Export")
@@ -303,7 +302,7 @@ def iter_xlsx(
         sheet.close()  # the end of the sheet's XML
         entry.close()
         workbook.properties.modified = datetime.now(UTC).replace(tzinfo=None)
-        SheetAlreadyWritten(workbook, archive).save()  # the other parts, the ZIP directory
+        _SheetAlreadyWritten(workbook, archive).save()  # the other parts, the ZIP directory
         done = True
     finally:
         if not done:  # a row failed or the client left: end quietly, send nothing more
