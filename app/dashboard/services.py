@@ -7,6 +7,7 @@ Services flush, never commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from ..barriers import services as barriers
 from ..comments.models import Comment
 from ..core import content_types
 from ..core.audit import record
+from ..core.exports import Column
 from ..core.i18n import localized
 from ..core.permissions import COUNCIL_ROLES
 from ..core.time import as_utc, utcnow
@@ -518,43 +520,44 @@ def kind_label(kind: str) -> str:
     return str(content_type.label) if content_type is not None else kind
 
 
-def export_table(council: Council, district_ids: list[int]) -> tuple[list[str], list[list]]:
-    """The districts' public inputs: header and rows of the CSV export for German Excel
-    (written by :func:`app.core.csv_export.csv_response`: UTF-8 with BOM, ``;``, CRLF,
-    spreadsheet formulas defused)."""
-    header = [
-        _("Type"),
-        _("ID"),
-        _("Title"),
-        _("District"),
-        _("Category"),
-        _("Status / priority"),
-        _("Place"),
-        _("Supports"),
-        _("Comments"),
-        _("Official responses"),
-        _("Created"),
-        _("Link"),
-    ]
-    rows = []
-    for item in public_inputs(district_ids, external=True):
-        rows.append(
-            [
-                kind_label(item.kind),
-                item.id,
-                item.title,
-                f"{item.district.number} {item.district.name}",
-                item.category,
-                item.status,
-                item.place,
-                item.supports,
-                item.comments,
-                len(item.responses),
-                as_utc(item.created_at).date().isoformat() if item.created_at else "",
-                item.url or "",
-            ]
-        )
-    return header, rows
+def _district_label(item: Input) -> str:
+    return f"{item.district.number} {item.district.name}"
+
+
+# The export of the districts' public inputs, one set of columns for CSV (German Excel: UTF-8
+# with BOM, ``;``, CRLF, formulas defused), XLSX and GeoJSON (see app/core/exports.py).
+EXPORT_COLUMNS: tuple[Column, ...] = (
+    Column("type", _l("Type"), get=lambda item: kind_label(item.kind)),
+    Column("id", _l("ID")),  # text: an id is no number to calculate with
+    Column("title", _l("Title")),
+    Column("district", _l("District"), get=_district_label),
+    Column("category", _l("Category")),
+    Column("status", _l("Status / priority")),
+    Column("place", _l("Place")),
+    Column("supports", _l("Supports"), "int"),
+    Column("comments", _l("Comments"), "int"),
+    Column("responses", _l("Official responses"), "int", get=lambda item: len(item.responses)),
+    Column("created", _l("Created"), "date", get=lambda item: item.created_at),
+    Column("link", _l("Link"), get=lambda item: item.url),
+)
+
+
+def export_point(item: Input) -> tuple[float, float] | None:
+    """The map point of an input for GeoJSON; ``None`` when it was placed "somewhere in the
+    district" (its coordinates are then the district's label point, not a place)."""
+    obj = item.obj
+    if obj is None or not obj.place_from_map:
+        return None
+    return obj.lat, obj.lon
+
+
+def export_rows(district_ids: list[int]) -> Iterator[Input]:
+    """The rows of the export: the districts' public inputs, most supported first.
+
+    A council's inputs are few (hundreds), and their order needs the counts of two kinds, so
+    they are loaded by :func:`public_inputs` in a fixed number of queries; the writers read
+    them one by one."""
+    yield from public_inputs(district_ids, external=True)
 
 
 def excerpt(text: str, limit: int = PRINT_EXCERPT) -> str:
