@@ -58,7 +58,7 @@ def _columns() -> list[exports.Column]:
     base = request.host_url.rstrip("/")
     Column = exports.Column
     return [
-        Column("id", _l("Number"), "text", lambda r: str(r.target_id)),
+        Column("id", _l("ID"), "text", lambda r: str(r.target_id)),
         Column("type", _l("Type"), "text", lambda r: r.target_type),
         Column("title", _l("Title")),
         Column("district_number", _l("District number")),
