@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import g
@@ -28,6 +28,7 @@ from ..core.permissions import COUNCIL_ROLES, PLANNER
 from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
+from ..indicators import district_index, profile
 from ..workflow.models import StatusChange, WorkflowStatus, WorkItem
 
 PAGE_SIZE = 50
@@ -282,8 +283,6 @@ def conditions(filters: InboxFilters, scope: set[int] | None) -> list:
 
 
 def _start_of(day: date, *, plus_one: bool = False) -> datetime:
-    from datetime import UTC, timedelta
-
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return start + timedelta(days=1) if plus_one else start
 
@@ -482,8 +481,7 @@ def _rows(found: list, today: date) -> list[InboxRow]:
                 target_type=row.target_type,
                 target_id=row.target_id,
                 type_label=str(content_type.label or row.target_type) if content_type else "",
-                title=(content_type.title(obj) if obj is not None else "")
-                or _("(without title)"),
+                title=(content_type.title(obj) if obj is not None else "") or _("(without title)"),
                 public_url=content_type.url(obj) if obj is not None else None,
                 district_number=row.district_number,
                 district_name=row.district_name,
@@ -675,7 +673,9 @@ def planners() -> list[User]:
     return list(
         db.session.scalars(
             select(User)
-            .where(User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == PLANNER)))
+            .where(
+                User.id.in_(select(RoleAssignment.user_id).where(RoleAssignment.role == PLANNER))
+            )
             .order_by(User.display_name, User.id)
         )
     )
@@ -703,8 +703,6 @@ class DistrictFacts:
 def district_facts(district_id: int | None) -> DistrictFacts | None:
     """The district with its social-index class and up to five key indicators (latest
     values), from the indicators' services."""
-    from ..indicators import district_index, profile
-
     if district_id is None:
         return None
     district = db.session.get(District, district_id)

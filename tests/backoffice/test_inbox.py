@@ -52,7 +52,7 @@ def test_council_sees_only_its_districts_read_only(
     # the item view: readable, without forms; another council's item: refused
     page = client.get(f"{INBOX}proposal/{own.id}")
     assert page.status_code == 200
-    assert "<form method=\"post\" action=\"/verwaltung/eingang" not in page.get_data(as_text=True)
+    assert '<form method="post" action="/verwaltung/eingang' not in page.get_data(as_text=True)
     assert client.get(f"{INBOX}proposal/{other.id}").status_code == 403
 
 

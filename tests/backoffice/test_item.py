@@ -98,9 +98,7 @@ def test_closing_without_answer_is_refused_and_nothing_written(
     assert _count(AuditEntry) == audits
 
 
-def test_failed_change_after_answer_rolls_back_the_answer(
-    client, login_as, people, make_proposal
-):
+def test_failed_change_after_answer_rolls_back_the_answer(client, login_as, people, make_proposal):
     """An answer with a status that is refused (a duplicate of itself): the answer, which
     was already written in the same transaction, goes too; the input is kept in the form."""
     proposal, _ = make_proposal()
@@ -172,7 +170,9 @@ def test_assignment(client, login_as, people, make_proposal, offices):
     item = workflow.item_for("proposal", proposal.id)
     assert (item.office_id, item.assignee_id) == (offices["social-planning"].id, planner.id)
     entry = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.action == "workflow.assigned").order_by(AuditEntry.id.desc())
+        select(AuditEntry)
+        .where(AuditEntry.action == "workflow.assigned")
+        .order_by(AuditEntry.id.desc())
     )
     assert entry is not None and entry.target_id == proposal.id
 
