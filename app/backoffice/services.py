@@ -550,8 +550,8 @@ def export_rows(filters: InboxFilters, scope: set[int] | None) -> Iterator[Inbox
         yield from _rows(found, utcnow().date())
         if len(found) < EXPORT_BATCH:
             return
+        # the batch's inputs are not kept: the session's identity map holds them weakly
         cursor = _parse_cursor(filters.sort, _cursor_of(filters.sort, found[-1]))
-        db.session.expunge_all()  # the batch's loaded inputs go with it
 
 
 # --- choices for the filter form ---------------------------------------------------------------

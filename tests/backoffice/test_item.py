@@ -8,6 +8,9 @@ from sqlalchemy import func, select
 
 from app.core.audit import AuditEntry
 from app.extensions import db
+from app.indicators import district_index
+from app.indicators.demo import load_demo_data
+from app.indicators.social_index import STATUS_CLASSES
 from app.responses.models import OfficialResponse
 from app.workflow import services as workflow
 from app.workflow.models import StatusChange
@@ -33,7 +36,7 @@ def test_item_view_shows_input_district_and_internal_timeline(
     login_as(people["planner"])
     html = client.get(_url(proposal)).get_data(as_text=True)
     assert "Neuer Spielplatz" in html and "Mit Schaukeln bitte." in html
-    assert f"/vorschlaege/{proposal.id}" in html or "public page" in html or "öffentliche" in html
+    assert f'href="/vorschlaege/{proposal.id}"' in html  # its public page
     assert "Moskauer Platz" in html  # the district
     assert 'id="internal-timeline"' in html
     assert "Neu" in html
@@ -212,3 +215,20 @@ def test_anonymous_post_is_sent_to_login(client, make_proposal):
     proposal, _ = make_proposal()
     response = client.post(_url(proposal, "/status"), data={"status": "in_review"})
     assert response.status_code == 302 and "/anmelden" in response.headers["Location"]
+
+
+def test_item_view_shows_social_index_class_and_key_indicators(
+    client, login_as, people, make_proposal
+):
+    load_demo_data()
+    db.session.commit()
+    proposal, _ = make_proposal(number="23")
+    computed = district_index.social_index(district_index.active_definition())
+    expected_class = computed.by_number["23"].status_class
+    login_as(people["planner"])
+    html = client.get(_url(proposal)).get_data(as_text=True)
+    section = html[html.index('id="district-title"') :]
+    german, _english = STATUS_CLASSES[expected_class]
+    assert f"Klasse im Sozialindex: {german}" in " ".join(section.split())
+    rows = section[: section.index("</table>")].count('<th scope="row">')
+    assert 3 <= rows <= 5
