@@ -1,22 +1,27 @@
 // The inbox's keyboard shortcuts: j / k move the focus to the next / previous row's link,
-// Enter opens it (the link's own behaviour). Without this script every link is reached by Tab.
+// Enter opens it (the link's own behaviour). They work only while the focus is in the list
+// (its scroll region or a row's link), so that the letters never act elsewhere on the page
+// (WCAG 2.1.4, character key shortcuts). Without this script every link is reached by Tab.
 (function () {
   "use strict";
-  function links() {
-    return Array.prototype.slice.call(document.querySelectorAll("#inbox-table .inbox-link"));
+  function list() {
+    return document.getElementById("inbox-list");
   }
-  function typing(target) {
-    var name = target && target.tagName;
-    return name === "INPUT" || name === "SELECT" || name === "TEXTAREA" || (target && target.isContentEditable);
+  function links(container) {
+    return Array.prototype.slice.call(container.querySelectorAll(".inbox-link"));
   }
   document.addEventListener("keydown", function (event) {
-    if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) {
+    if (event.altKey || event.ctrlKey || event.metaKey) {
       return;
     }
     if (event.key !== "j" && event.key !== "k") {
       return;
     }
-    var all = links();
+    var container = list();
+    if (!container || !container.contains(document.activeElement)) {
+      return;
+    }
+    var all = links(container);
     if (!all.length) {
       return;
     }

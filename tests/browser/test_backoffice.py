@@ -1,0 +1,232 @@
+"""The back office in Chromium: a planner filters and searches the inbox, opens an input
+with the keyboard (j, Enter), closes it with a public answer and assigns an office; the
+author's public page shows the answer and the history. A mayor reads the inbox of their
+council's districts only. axe checks the inbox, the item view, the workflow admin pages and
+the account page in German and English."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.accounts.models import Office
+from app.core import content_types
+from app.extensions import db
+from app.responses.services import respond
+from app.workflow import services as workflow
+from tests.conftest import PASSWORD
+
+from .conftest import assert_no_serious_axe_violations, login_in_browser
+
+INBOX = "/verwaltung/eingang/"
+
+
+def _logout(page) -> None:
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url("**/")
+    expect(page.locator("body")).to_contain_text("Sie sind abgemeldet.")
+
+
+def _link_focused(page) -> bool:
+    return page.evaluate("document.activeElement.classList.contains('inbox-link')")
+
+
+def _tab_to(page, element_id: str) -> None:
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    pytest.fail(f"#{element_id} is not reachable by Tab")
+
+
+def _rows(page):
+    return page.locator("#inbox-table tbody tr.inbox-row")
+
+
+def _rule_and_target(admin, proposal, districts) -> None:
+    """A routing rule and a response target, so that their tables are shown."""
+    office = db.session.scalar(select(Office).where(Office.slug == "urban-planning"))
+    workflow.save_rule(
+        admin,
+        None,
+        target_type="proposal",
+        category_id=proposal.category_id,
+        district_id=districts["23"].id,
+        office_id=office.id,
+    )
+    workflow.save_target(admin, proposal.category_id, 14)
+    db.session.commit()
+
+
+@pytest.fixture
+def inputs(create_user, proposal_factory):
+    """Two proposals in Moskauer Platz (23), one in Johannesplatz (25, another council)."""
+    author = create_user(name="Paula Vorschlag")
+    play = proposal_factory(author, title="Neuer Spielplatz", description="Mit Schaukeln bitte.")
+    benches = proposal_factory(author, title="Mehr Bänke", description="Zum Ausruhen.")
+    elsewhere = proposal_factory(author, title="Radweg am Ring", number="25")
+    return {"author": author, "play": play, "benches": benches, "elsewhere": elsewhere}
+
+
+def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
+    page, live_server, create_user, inputs
+):
+    planner = create_user("planner", office="social-planning", name="Petra Planerin")
+    play = inputs["play"]
+    login_in_browser(page, planner.email, PASSWORD)
+    page.goto(INBOX)
+    expect(_rows(page)).to_have_count(3)
+
+    # filter by district and status with the form
+    page.locator("#filter-district").select_option("23")
+    page.locator("#filter-status").select_option("new")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url(re.compile(r"district=23"))
+    expect(_rows(page)).to_have_count(2)
+    expect(page.locator("#inbox-table")).not_to_contain_text("Radweg am Ring")
+    expect(page.locator("#filter-district")).to_have_value("23")
+
+    # j / k act only in the list: elsewhere on the page the letters do nothing
+    links = page.locator("#inbox-table .inbox-link")
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    assert not _link_focused(page)
+    # Tab reaches the list; there j / k move the focus between the rows' links
+    _tab_to(page, "inbox-list")
+    page.keyboard.press("j")
+    expect(links.nth(0)).to_be_focused()
+    page.keyboard.press("j")
+    expect(links.nth(1)).to_be_focused()
+    page.keyboard.press("k")
+    expect(links.nth(0)).to_be_focused()
+
+    # search a word: German stemming finds "Spielplatz" for "Spielplätze"
+    page.locator("#filter-q").fill("Spielplätze")
+    page.locator("#filter-q").press("Enter")
+    page.wait_for_url(re.compile(r"q=Spielpl"))
+    expect(_rows(page)).to_have_count(1)
+    expect(_rows(page).first).to_contain_text("Neuer Spielplatz")
+
+    # open the only row with the keyboard: Tab to the list, j, Enter
+    page.locator("h1").click()
+    _tab_to(page, "inbox-list")
+    page.keyboard.press("j")
+    expect(links.first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{INBOX}proposal/{play.id}")
+    expect(page.locator("h1")).to_have_text("Neuer Spielplatz")
+
+    # a closing status needs a public answer: the error is shown and checked by axe
+    page.get_by_label("Neuer Status").select_option("done")
+    page.get_by_role("button", name="Status speichern").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.get_by_label("Neuer Status")).to_have_attribute("aria-invalid", "true")
+    assert_no_serious_axe_violations(page)
+
+    # close it with a public answer
+    page.get_by_label("Neuer Status").select_option("done")
+    page.get_by_label("Öffentliche Antwort").fill("Der Spielplatz wird im Frühjahr gebaut.")
+    page.get_by_role("button", name="Status speichern").click()
+    expect(page.locator("body")).to_contain_text("Der Status wurde geändert.")
+    expect(page.locator("#item-status")).to_have_text("Erledigt")
+
+    # assign an office
+    page.get_by_label("Zuständiges Amt").select_option(label="Stadtplanung")
+    page.get_by_role("button", name="Zuständigkeit speichern").click()
+    expect(page.locator("body")).to_contain_text("Die Zuständigkeit wurde gespeichert.")
+    expect(page.locator("#item-office")).to_have_text("Stadtplanung")
+    _logout(page)
+
+    # the author's public page shows the answer and the history with the new status
+    login_in_browser(page, inputs["author"].email, PASSWORD)
+    page.goto(f"/vorschlaege/{play.id}")
+    expect(page.locator("#official-responses")).to_contain_text(
+        "Der Spielplatz wird im Frühjahr gebaut.", use_inner_text=True
+    )
+    history = page.locator("section[aria-labelledby=timeline-title]")
+    expect(history.get_by_role("heading", name="Verlauf")).to_be_visible()
+    expect(page.locator("#status-timeline li")).to_have_count(2)
+    expect(page.locator("#status-timeline li").last).to_contain_text("Erledigt")
+
+    db.session.expire_all()
+    item = workflow.item_for("proposal", play.id)
+    assert item.status.key == "done" and item.office.slug == "urban-planning"
+
+
+def test_mayor_reads_the_inbox_of_their_districts_only(page, live_server, create_user, inputs):
+    mayor = create_user("mayor", council="23", name="Erika Muster")
+    login_in_browser(page, mayor.email, PASSWORD)
+    page.goto(INBOX)
+    expect(page.locator("main")).to_contain_text("nur lesen", ignore_case=True)
+    expect(_rows(page)).to_have_count(2)
+    expect(page.locator("#inbox-table")).not_to_contain_text("Radweg am Ring")
+    expect(page.locator("a[href*='/verwaltung/eingang/export']")).to_have_count(0)
+
+    page.get_by_role("link", name="Mehr Bänke").click()
+    page.wait_for_url(f"**{INBOX}proposal/{inputs['benches'].id}")
+    expect(page.locator("h1")).to_have_text("Mehr Bänke")
+    expect(page.locator("main form")).to_have_count(0)
+    expect(page.locator("#status")).to_have_count(0)
+
+    response = page.goto(f"{INBOX}proposal/{inputs['elsewhere'].id}")
+    assert response is not None and response.status == 403
+
+
+def test_axe_on_the_back_office_and_account_pages(
+    page, live_server, create_user, districts, inputs
+):
+    """As an admin, who sees every form of these pages; with a routing rule and a response
+    target (their tables) and an item with a status history and a public answer."""
+    admin = create_user("admin", name="Ada Admin")
+    play = inputs["play"]
+    _rule_and_target(admin, play, districts)
+    item = workflow.item_for("proposal", play.id)
+    planner = create_user("planner", office="social-planning")
+    answer = respond(planner, content_types.respondable("proposal"), play, "Wird gebaut.")
+    workflow.change_status(planner, item, "planned", response_id=answer.id)
+    db.session.commit()
+    login_in_browser(page, admin.email, PASSWORD)
+    paths = (
+        INBOX,
+        f"{INBOX}?district=23&q=Spielplatz",
+        f"{INBOX}proposal/{play.id}",
+        "/verwaltung/status/",
+        "/verwaltung/zuweisung/",
+        "/konto",
+    )
+    for language in ("de", "en"):
+        if language == "en":
+            page.get_by_role("button", name="English").click()
+            page.wait_for_load_state()
+        for path in paths:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, path
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            assert_no_serious_axe_violations(page)
+
+
+def test_back_office_pages_fit_a_narrow_screen(
+    browser, live_server, create_user, districts, inputs
+):
+    """Wide tables scroll in their own region; the page itself has no horizontal scroll."""
+    admin = create_user("admin", name="Ada Admin")
+    _rule_and_target(admin, inputs["play"], districts)
+    context = browser.new_context(
+        base_url=live_server.url, locale="de-DE", viewport={"width": 360, "height": 740}
+    )
+    page = context.new_page()
+    login_in_browser(page, admin.email, PASSWORD)
+    for path in (
+        INBOX,
+        f"{INBOX}proposal/{inputs['play'].id}",
+        "/verwaltung/status/",
+        "/verwaltung/zuweisung/",
+        "/konto",
+    ):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width}px wide"
+    context.close()
