@@ -6,7 +6,9 @@ the account page in German and English."""
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -14,6 +16,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Office
 from app.core import content_types
+from app.core.time import utcnow
 from app.extensions import db
 from app.responses.services import respond
 from app.workflow import services as workflow
@@ -62,10 +65,17 @@ def _rule_and_target(admin, proposal, districts) -> None:
 
 
 @pytest.fixture
-def inputs(create_user, proposal_factory):
-    """Two proposals in Moskauer Platz (23), one in Johannesplatz (25, another council)."""
+def inputs(create_user, proposal_factory, districts):
+    """Two proposals in Moskauer Platz (23), one placed on the map; one in Johannesplatz
+    (25, another council)."""
     author = create_user(name="Paula Vorschlag")
-    play = proposal_factory(author, title="Neuer Spielplatz", description="Mit Schaukeln bitte.")
+    moskauer_platz = districts["23"]
+    play = proposal_factory(
+        author,
+        title="Neuer Spielplatz",
+        description="Mit Schaukeln bitte.",
+        point=(moskauer_platz.label_lat, moskauer_platz.label_lon),
+    )
     benches = proposal_factory(author, title="Mehr Bänke", description="Zum Ausruhen.")
     elsewhere = proposal_factory(author, title="Radweg am Ring", number="25")
     return {"author": author, "play": play, "benches": benches, "elsewhere": elsewhere}
@@ -109,6 +119,13 @@ def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
     page.wait_for_url(re.compile(r"q=Spielpl"))
     expect(_rows(page)).to_have_count(1)
     expect(_rows(page).first).to_contain_text("Neuer Spielplatz")
+
+    # the CSV export holds the filtered list only
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("als CSV")).click()
+    with open(download_info.value.path(), encoding="utf-8-sig") as exported:
+        exported_csv = exported.read()
+    assert "Neuer Spielplatz" in exported_csv and "Mehr Bänke" not in exported_csv
 
     # open the only row with the keyboard: Tab to the list, j, Enter
     page.locator("h1").click()
@@ -159,7 +176,25 @@ def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
 def test_mayor_reads_the_inbox_of_their_districts_only(page, live_server, create_user, inputs):
     mayor = create_user("mayor", council="23", name="Erika Muster")
     login_in_browser(page, mayor.email, PASSWORD)
-    page.goto(INBOX)
+    page.goto("/ortsteilrat/")
+    page.wait_for_url("**/ortsteilrat/*/")
+
+    # the dashboard's GeoJSON export holds the council's public inputs with their points
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("GeoJSON")).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".geojson")
+    with open(download.path(), encoding="utf-8") as exported:
+        features = json.load(exported)["features"]
+    titles = {f["properties"]["title"] for f in features}
+    assert {"Neuer Spielplatz", "Mehr Bänke"} <= titles and "Radweg am Ring" not in titles
+    geometry = {f["properties"]["title"]: f["geometry"] for f in features}
+    assert geometry["Neuer Spielplatz"]["type"] == "Point"  # placed on the map
+    assert geometry["Mehr Bänke"] is None  # "somewhere in the district": no point
+
+    # from the dashboard into the inbox, read-only
+    page.get_by_role("link", name="Beiträge des Ortsteilrats im Eingang").click()
+    page.wait_for_url(re.compile(r"/verwaltung/eingang/\?council="))
     expect(page.locator("main")).to_contain_text("nur lesen", ignore_case=True)
     expect(_rows(page)).to_have_count(2)
     expect(page.locator("#inbox-table")).not_to_contain_text("Radweg am Ring")
@@ -187,6 +222,8 @@ def test_axe_on_the_back_office_and_account_pages(
     planner = create_user("planner", office="social-planning")
     answer = respond(planner, content_types.respondable("proposal"), play, "Wird gebaut.")
     workflow.change_status(planner, item, "planned", response_id=answer.id)
+    # and one overdue input (its badge in the list)
+    workflow.item_for("proposal", inputs["benches"].id).due_on = utcnow().date() - timedelta(days=3)
     db.session.commit()
     login_in_browser(page, admin.email, PASSWORD)
     paths = (
@@ -205,6 +242,8 @@ def test_axe_on_the_back_office_and_account_pages(
             response = page.goto(path)
             assert response is not None and response.status == 200, path
             expect(page.locator("html")).to_have_attribute("lang", language)
+            if path == INBOX:
+                expect(page.locator(".badge.overdue")).to_have_count(1)
             assert_no_serious_axe_violations(page)
 
 
@@ -230,3 +269,37 @@ def test_back_office_pages_fit_a_narrow_screen(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{path} is {width}px wide"
     context.close()
+
+
+def test_account_page_logs_out_other_devices_and_changes_the_password(
+    page, browser, live_server, create_user, districts
+):
+    person = create_user(name="Clara Bürgerin")
+    other_device = browser.new_context(base_url=live_server.url, locale="de-DE")
+    phone = other_device.new_page()
+    login_in_browser(phone, person.email, PASSWORD)
+    login_in_browser(page, person.email, PASSWORD)
+
+    page.goto("/konto")
+    page.get_by_role("button", name="Auf allen anderen Geräten abmelden").click()
+    expect(page.locator("body")).to_contain_text("auf allen anderen Geräten abgemeldet")
+    phone.goto("/konto")
+    expect(phone).to_have_url(re.compile(r"/anmelden"))
+    other_device.close()
+
+    # a wrong current password: the error is tied to its field, and axe finds nothing serious
+    page.locator("#current_password").fill("falsch-falsch-falsch")
+    page.locator("#new_password").fill("ein-ganz-neues-passwort")
+    page.locator("#new_password_confirm").fill("ein-ganz-neues-passwort")
+    page.get_by_role("button", name="Passwort ändern").click()
+    expect(page.locator("#current_password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#current_password-error")).to_have_text("Das Passwort ist falsch.")
+    assert_no_serious_axe_violations(page)
+
+    page.locator("#current_password").fill(PASSWORD)
+    page.locator("#new_password").fill("ein-ganz-neues-passwort")
+    page.locator("#new_password_confirm").fill("ein-ganz-neues-passwort")
+    page.get_by_role("button", name="Passwort ändern").click()
+    expect(page.locator("body")).to_contain_text("Ihr Passwort wurde geändert.")
+    page.goto("/konto")  # still logged in here
+    expect(page.locator("h1")).to_have_text("Mein Konto")
