@@ -339,4 +339,6 @@ def test_keyboard_script_and_shortcuts_listed(client, login_as, people, make_pro
     assert "js/inbox-keys.js" in html
     assert "<kbd>j</kbd>" in html and "<kbd>k</kbd>" in html
     assert "<script>" not in html  # no inline script (CSP)
-    assert '<th scope="col">' in html and "<caption>" in html
+    assert '<th scope="col">' in html and '<caption id="inbox-caption">' in html
+    # the list is one focusable region: the shortcuts act only there (WCAG 2.1.4)
+    assert 'id="inbox-list" role="region" aria-labelledby="inbox-caption" tabindex="0"' in html
