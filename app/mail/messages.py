@@ -4,13 +4,16 @@ absolute links from ``BASE_URL``, no tracking pixels, RFC 8058 one-click unsubsc
 from __future__ import annotations
 
 import hashlib
-from email.message import EmailMessage
-from email.utils import formatdate
+from email.charset import QP, Charset
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formatdate, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -21,6 +24,9 @@ from ..extensions import db
 from . import kinds
 from .models import MailOutbox
 from .services import unsubscribe_token
+
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable in the source, and no line longer than 76 characters
 
 
 def message_id(idempotency_key: str) -> str:
@@ -80,12 +86,24 @@ def _digest_items(row: MailOutbox) -> list[dict[str, Any]]:
     items = db.session.scalars(
         select(MailOutbox).where(MailOutbox.id.in_(ids)).order_by(MailOutbox.id)
     ).all()
-    return [describe_item(item) for item in items]
+    return [_described(item, None) for item in items]
 
 
-def build(row: MailOutbox, user: User | None) -> EmailMessage:
+def _described(row: MailOutbox, cache: dict | None) -> dict[str, Any]:
+    if cache is None:
+        return describe_item(row)
+    payload = row.payload or {}
+    own = row.category == kinds.OWN
+    key = (payload.get("target_type"), payload.get("target_id"), row.kind, own and row.user_id)
+    key += (str(get_locale()), payload.get("actor"))
+    if key not in cache:
+        cache[key] = describe_item(row)
+    return cache[key]
+
+
+def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIMEMultipart:
     """The message for ``row``; call inside a request context bound to ``BASE_URL`` (the
-    worker pushes one per batch)."""
+    worker pushes one per batch). ``cache`` keeps item descriptions for a worker's pass."""
     config = current_app.config
     with force_locale(_locale_of(user)):
         token = unsubscribe_token(row.user_id, row.category) if row.user_id else None
@@ -108,24 +126,28 @@ def build(row: MailOutbox, user: User | None) -> EmailMessage:
                 subject = _("Quartier: your daily summary (%(count)d)", count=len(items))
             template = "mail/digest"
         else:
-            item = describe_item(row)
+            item = _described(row, cache)
             context["item"] = item
             subject = _("Quartier: %(text)s – %(title)s", text=item["text"], title=item["title"])
             template = "mail/notification"
         text_body = render_template(template + ".txt", **context)
         html_body = render_template(template + ".html", **context)
 
-    message = EmailMessage()
+    # The compat32 classes: three times cheaper to build and flatten than EmailMessage's
+    # header parsing (see bench/mail_bench.py); the result is the same MIME structure.
+    message = MIMEMultipart("alternative")
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = row.address
-    message["Subject"] = subject
+    message["Subject"] = Header(subject, "utf-8")
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(row.idempotency_key)
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe_url:  # every notification mail is non-transactional
-        mailto = config.get("MAIL_UNSUBSCRIBE_MAILTO") or config["MAIL_DEFAULT_SENDER"]
+        mailto = parseaddr(config.get("MAIL_UNSUBSCRIBE_MAILTO") or config["MAIL_DEFAULT_SENDER"])[
+            1
+        ]
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>, <mailto:{mailto}?subject=unsubscribe>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(text_body)
-    message.add_alternative(html_body, subtype="html")
+    message.attach(MIMEText(text_body, "plain", _UTF8_QP))
+    message.attach(MIMEText(html_body, "html", _UTF8_QP))
     return message

@@ -18,7 +18,7 @@ from ..core import content_types
 from ..core.time import utcnow
 from ..extensions import db
 from . import kinds
-from .models import HELD, QUEUED, SUPPRESSED, MailOutbox, MailPreference
+from .models import HELD, QUEUED, SENDING, SUPPRESSED, MailOutbox, MailPreference
 
 UNSUBSCRIBE_SALT = "quartier.mail.unsubscribe"  # a salt of its own: no other token fits
 
@@ -116,12 +116,13 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
 
 
 def suppress_address(user_id: int, error: str) -> None:
-    """The mail server refused the address for good: nothing more goes to it."""
+    """The mail server refused the address for good: nothing more goes to it (rows already
+    claimed by a pass are included: the worker skips them)."""
     now = utcnow()
     db.session.execute(update(User).where(User.id == user_id).values(mail_suppressed_at=now))
     db.session.execute(
         update(MailOutbox)
-        .where(MailOutbox.user_id == user_id, MailOutbox.status.in_((QUEUED, HELD)))
+        .where(MailOutbox.user_id == user_id, MailOutbox.status.in_((QUEUED, HELD, SENDING)))
         .values(status=SUPPRESSED, last_error=error[:1000])
     )
 

@@ -22,8 +22,9 @@ from __future__ import annotations
 import signal
 import smtplib
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -72,7 +73,7 @@ class Transport:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: Message) -> None:
         if self.backend == "memory":
             memory_outbox().append(message)
             return
@@ -166,38 +167,63 @@ def _record(row: MailOutbox, now: datetime, error: Exception | None) -> str:
     return "retry"
 
 
-def send_due(now: datetime | None = None, *, batch: int = 200) -> dict[str, int]:
-    """Deliver every due row once (one pass). Returns counts by outcome."""
+def send_due(now: datetime | None = None, *, batch: int = 50) -> dict[str, int]:
+    """Deliver every due row once (one pass). Returns counts by outcome.
+
+    Messages are built here (the database session stays in this thread) while a sender
+    thread talks SMTP over one connection, one message in flight: building the next mail
+    overlaps with waiting for the server's answer to the previous one.
+    """
     app = current_app._get_current_object()
     counts = {SENT: 0, FAILED: 0, "retry": 0}
     transport = Transport(app)
     fixed_now = now
-    try:
-        while True:
-            now = fixed_now or utcnow()
-            ids = claim(now, batch)
-            if not ids:
-                break
-            rows = db.session.scalars(
-                select(MailOutbox).where(MailOutbox.id.in_(ids)).order_by(MailOutbox.id)
-            ).all()
-            user_ids = {r.user_id for r in rows if r.user_id is not None}
-            users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
-            with app.test_request_context("/", base_url=app.config["BASE_URL"]):
-                for row in rows:
-                    if row.status != SENDING:
-                        continue  # suppressed meanwhile (an earlier 5xx in this batch)
-                    error: Exception | None = None
-                    try:
-                        transport.send(messages.build(row, users.get(row.user_id)))
-                    except (PermanentError, TransientError) as exc:
-                        error = exc
-                    counts[_record(row, now, error)] += 1
-                    db.session.commit()  # a crash now repeats at most this one mail
-            if fixed_now is not None and len(ids) < batch:
-                break
-    finally:
-        transport.close()
+    cache: dict = {}  # item descriptions per target and language, for this pass
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mail-smtp") as sender:
+
+        def finish(pending: tuple[MailOutbox, Future] | None, now: datetime) -> None:
+            if pending is None:
+                return
+            row, future = pending
+            try:
+                future.result()
+                error: Exception | None = None
+            except (PermanentError, TransientError) as exc:
+                error = exc
+            counts[_record(row, now, error)] += 1
+
+        try:
+            while True:
+                now = fixed_now or utcnow()
+                ids = claim(now, batch)
+                if not ids:
+                    break
+                rows = db.session.scalars(
+                    select(MailOutbox).where(MailOutbox.id.in_(ids)).order_by(MailOutbox.id)
+                ).all()
+                user_ids = {r.user_id for r in rows if r.user_id is not None}
+                users = {
+                    u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))
+                }
+                pending = None
+                with app.test_request_context("/", base_url=app.config["BASE_URL"]):
+                    for row in rows:
+                        message = messages.build(row, users.get(row.user_id), cache)
+                        finish(pending, now)
+                        pending = None
+                        if row.status != SENDING:
+                            continue  # suppressed meanwhile (a 5xx for the same address)
+                        pending = (row, sender.submit(transport.send, message))
+                    finish(pending, now)
+                # One commit per claimed batch: a crash before it repeats at most this batch's
+                # mails (with the same Message-IDs); see the module docstring.
+                db.session.commit()
+                if len(cache) > 10_000:
+                    cache.clear()
+                if fixed_now is not None and len(ids) < batch:
+                    break
+        finally:
+            sender.submit(transport.close).result()
     return counts
 
 
