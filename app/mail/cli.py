@@ -25,10 +25,12 @@ def send_due_command() -> None:
 @mail_cli.command("digests")
 @with_appcontext
 def digests_command() -> None:
-    """Write the due daily/weekly digests into the outbox (cron; the worker does it too)."""
+    """Write the due daily, weekly and staff digests into the outbox (cron; the worker does
+    it too)."""
     written = digests.send_digests()
+    staff = digests.send_staff_digests()
     db.session.commit()
-    click.echo(f"{written} digests queued")
+    click.echo(f"{written} digests queued, {staff} staff digests queued")
 
 
 @mail_cli.command("worker")

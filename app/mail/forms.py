@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
@@ -13,15 +15,22 @@ def _choices(category: str) -> list[tuple[str, object]]:
 
 
 class PreferencesForm(FlaskForm):
-    """One select per category (fields named ``own``, ``followed`` …)."""
+    """One select per category the person can set (fields named ``own``, ``followed`` …)."""
+
+    categories: tuple[str, ...] = ()
 
 
-for _category in kinds.CATEGORIES:
-    setattr(
-        PreferencesForm,
-        _category,
-        SelectField(kinds.CATEGORY_LABELS[_category], choices=_choices(_category)),
+def preferences_form(user: Any, **kwargs: Any) -> PreferencesForm:
+    categories = kinds.categories_for(user)
+    form_class = type(
+        "PreferencesFormFor",
+        (PreferencesForm,),
+        {
+            "categories": categories,
+            **{c: SelectField(kinds.CATEGORY_LABELS[c], choices=_choices(c)) for c in categories},
+        },
     )
+    return form_class(**kwargs)
 
 
 class ActionForm(FlaskForm):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.permissions import COUNCIL_ROLES
+
 IMMEDIATELY = "immediately"
 DAILY = "daily"
 WEEKLY = "weekly"
@@ -22,14 +24,18 @@ OWN = "own"
 FOLLOWED = "followed"
 DISTRICT = "district"
 MODERATION = "moderation"
-CATEGORIES = (OWN, FOLLOWED, DISTRICT, MODERATION)
+STAFF = "staff"
+CATEGORIES = (OWN, FOLLOWED, DISTRICT, MODERATION, STAFF)
 CATEGORY_LABELS = {
     OWN: _l("Answers, status changes and moderation decisions on my own contributions"),
     FOLLOWED: _l("News on things I follow"),
     DISTRICT: _l("New proposals and needs in districts I follow"),
     MODERATION: _l("Reports for moderation (council members and mayors)"),
+    STAFF: _l("Weekly overview of the moderation queue (council members and mayors)"),
 }
-DEFAULTS = {OWN: IMMEDIATELY, FOLLOWED: DAILY, DISTRICT: DAILY, MODERATION: DAILY}
+DEFAULTS = {OWN: IMMEDIATELY, FOLLOWED: DAILY, DISTRICT: DAILY, MODERATION: DAILY, STAFF: WEEKLY}
+ALLOWED = {STAFF: (WEEKLY, NEVER)}  # the staff overview is weekly or nothing
+STAFF_ROLES = COUNCIL_ROLES  # who sees the moderation settings
 # A digest's unsubscribe link switches off every category that goes into that digest.
 DIGEST_DAILY = "digest:daily"
 DIGEST_WEEKLY = "digest:weekly"
@@ -67,4 +73,11 @@ def category_of(kind: str, *, own: bool) -> str:
 
 
 def allowed_frequencies(category: str) -> tuple[str, ...]:
-    return FREQUENCIES
+    return ALLOWED.get(category, FREQUENCIES)
+
+
+def categories_for(user) -> tuple[str, ...]:
+    """The categories a person can set: moderation ones only for staff."""
+    if any(user.has_role(role) for role in STAFF_ROLES):
+        return CATEGORIES
+    return tuple(c for c in CATEGORIES if c not in (MODERATION, STAFF))

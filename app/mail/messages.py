@@ -38,14 +38,14 @@ def message_id(idempotency_key: str) -> str:
     return f"<{digest}@{host}>"
 
 
-def _locale_of(user: User | None) -> str:
+def locale_of(user: User | None) -> str:
     languages = current_app.config.get("LANGUAGES") or ("de", "en")
     if user is not None and user.locale in languages:
         return user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _absolute(path: str | None) -> str | None:
+def absolute_url(path: str | None) -> str | None:
     """``url_for`` paths (built under a request context bound to ``BASE_URL``) made absolute."""
     if not path:
         return None
@@ -67,7 +67,7 @@ def describe_item(row: MailOutbox) -> dict[str, Any]:
             if candidate is not None and entry.author_id(candidate) == row.user_id:
                 obj = candidate
     title = entry.title(obj) if obj is not None else _("(no longer available)")
-    url = _absolute(entry.url(obj)) if obj is not None else None
+    url = absolute_url(entry.url(obj)) if obj is not None else None
     text = kinds.KIND_TEXTS.get(row.kind)
     return {
         "kind": row.kind,
@@ -105,7 +105,7 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
     """The message for ``row``; call inside a request context bound to ``BASE_URL`` (the
     worker pushes one per batch). ``cache`` keeps item descriptions for a worker's pass."""
     config = current_app.config
-    with force_locale(_locale_of(user)):
+    with force_locale(locale_of(user)):
         token = unsubscribe_token(row.user_id, row.category) if row.user_id else None
         unsubscribe_url = external_url("mail.unsubscribe", token=token) if token else None
         context: dict[str, Any] = {
@@ -116,7 +116,11 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
             "site_url": external_url("core.index"),
             "category_label": kinds.CATEGORY_LABELS.get(row.category, ""),
         }
-        if row.kind == "digest":
+        if row.kind == "staff_digest":
+            context["sections"] = (row.payload or {}).get("sections", [])
+            subject = _("Quartier: your weekly overview for the moderation")
+            template = "mail/staff_digest"
+        elif row.kind == "digest":
             items = _digest_items(row)
             context["items"] = items
             context["frequency"] = row.frequency

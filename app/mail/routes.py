@@ -10,7 +10,7 @@ from ..accounts.permissions import can_manage_own_account
 from ..core.permissions import public, requires
 from ..extensions import csrf, db
 from . import kinds, services
-from .forms import ActionForm, PreferencesForm
+from .forms import ActionForm, preferences_form
 
 bp = Blueprint("mail", __name__)
 
@@ -20,7 +20,7 @@ def mail_settings() -> dict:
     """What the account page shows about mail (templates/mail/_account.html)."""
     current = services.preferences_of(current_user)
     return {
-        "form": PreferencesForm(formdata=None, data=current),
+        "form": preferences_form(current_user, formdata=None, data=current),
         "reenable_form": ActionForm(formdata=None),
         "suppressed_at": current_user.mail_suppressed_at,
     }
@@ -29,10 +29,10 @@ def mail_settings() -> dict:
 @bp.post("/konto/e-mail-benachrichtigungen")
 @requires(can_manage_own_account)
 def preferences():
-    form = PreferencesForm()
+    form = preferences_form(current_user)
     if not form.validate_on_submit():
         abort(400)
-    for category in kinds.CATEGORIES:
+    for category in form.categories:
         services.set_preference(current_user, category, form[category].data)
     db.session.commit()
     flash(_("Your e-mail settings have been saved."), "success")

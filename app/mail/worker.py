@@ -35,7 +35,7 @@ from ..core.mail import outbox as memory_outbox
 from ..core.time import utcnow
 from ..extensions import db
 from . import messages, services
-from .digests import send_digests
+from .digests import send_digests, send_staff_digests
 from .models import FAILED, QUEUED, SENDING, SENT, MailOutbox
 
 MAX_ATTEMPTS = 5
@@ -243,6 +243,7 @@ def run_worker(interval: float = 5.0, *, digests: bool = True, once: bool = Fals
             try:
                 if digests:
                     send_digests()
+                    send_staff_digests()
                     db.session.commit()
                 send_due()
             except Exception:  # a database hiccup must not end the worker

@@ -25,17 +25,31 @@ def test_account_page_shows_and_saves_the_preferences(
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/konto#mail")
     db.session.expire_all()
-    assert services.preferences_of(person) == {
-        "own": "weekly",
-        "followed": "never",
-        "district": "daily",
-        "moderation": "daily",
-    }
+    prefs = services.preferences_of(person)
+    assert (prefs["own"], prefs["followed"], prefs["district"]) == ("weekly", "never", "daily")
     assert '<option selected value="weekly">' in client.get("/konto").get_data(as_text=True)
 
     notify(person, proposal_factory(person))  # own input: now weekly
     row = db.session.scalars(select(MailOutbox)).one()
     assert (row.status, row.frequency) == (HELD, "weekly")
+
+
+def test_moderation_settings_only_for_council_members(create_user, client, login_as, districts):
+    login_as(create_user())
+    page = client.get("/konto").get_data(as_text=True)
+    assert 'name="moderation"' not in page and 'name="staff"' not in page
+    member = create_user("council_member", council="23")
+    login_as(member)
+    page = client.get("/konto").get_data(as_text=True)
+    assert 'name="moderation"' in page and 'name="staff"' in page
+    assert '<option value="immediately">' not in page.split('name="staff"')[1].split("</select>")[0]
+    data = {"own": "immediately", "followed": "daily", "district": "daily"}
+    data.update({"moderation": "immediately", "staff": "never"})
+    assert client.post("/konto/e-mail-benachrichtigungen", data=data).status_code == 302
+    db.session.expire_all()
+    assert services.preferences_of(member)["staff"] == "never"
+    data["staff"] = "daily"  # the overview is weekly or nothing
+    assert client.post("/konto/e-mail-benachrichtigungen", data=data).status_code == 400
 
 
 def test_english_account_page(create_user, client, login, english):
