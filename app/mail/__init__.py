@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..core.permissions import register_predicates
+
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
-    from . import cli, routes, worker
+    from . import cli, permissions, routes, worker
 
     app.register_blueprint(routes.bp)
+    register_predicates(permissions)  # perm.<name> in templates
     app.cli.add_command(cli.mail_cli)
     worker.init_console_flush(app)

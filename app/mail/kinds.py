@@ -81,3 +81,19 @@ def categories_for(user) -> tuple[str, ...]:
     if any(user.has_role(role) for role in STAFF_ROLES):
         return CATEGORIES
     return tuple(c for c in CATEGORIES if c not in (MODERATION, STAFF))
+
+
+STATUS_LABELS = {
+    "queued": _l("Waiting to be sent"),
+    "sending": _l("Being sent"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "suppressed": _l("Not sent (unsubscribed or address refused)"),
+    "held": _l("Waiting for a summary"),
+    "digested": _l("Sent in a summary"),
+}
+
+
+def status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status

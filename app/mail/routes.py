@@ -11,8 +11,13 @@ from ..core.permissions import public, requires
 from ..extensions import csrf, db
 from . import kinds, services
 from .forms import ActionForm, preferences_form
+from .models import MailOutbox
+from .permissions import can_manage_mail
 
 bp = Blueprint("mail", __name__)
+
+
+bp.add_app_template_global(kinds.status_label, "mail_status_label")
 
 
 @bp.app_template_global()
@@ -89,3 +94,35 @@ def _labels(category: str) -> list[str]:
             else str(_("All e-mails of your weekly summary"))
         ]
     return [str(kinds.CATEGORY_LABELS[category])]
+
+
+# --- admin: the outbox ------------------------------------------------------------------
+
+
+@bp.get("/admin/e-mail")
+@requires(can_manage_mail)
+def admin():
+    return render_template(
+        "mail/admin.html",
+        counts=services.status_counts(),
+        failed=services.failed_rows(),
+        form=ActionForm(),
+    )
+
+
+@bp.post("/admin/e-mail/<id:row_id>/erneut")
+@requires(can_manage_mail)
+def admin_resend(row_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    row = db.session.get(MailOutbox, row_id)
+    if row is None:
+        abort(404)
+    try:
+        services.resend(current_user, row)
+    except services.ResendError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("mail.admin"))
+    db.session.commit()
+    flash(_("The e-mail is queued again."), "success")
+    return redirect(url_for("mail.admin"))

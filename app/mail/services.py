@@ -10,15 +10,25 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app, g, has_request_context
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..accounts.models import User
-from ..core import content_types
+from ..core import audit, content_types
 from ..core.time import utcnow
 from ..extensions import db
 from . import kinds
-from .models import HELD, QUEUED, SENDING, SUPPRESSED, MailOutbox, MailPreference
+from .models import (
+    FAILED,
+    HELD,
+    QUEUED,
+    SENDING,
+    STATUSES,
+    SUPPRESSED,
+    MailOutbox,
+    MailPreference,
+)
 
 UNSUBSCRIBE_SALT = "quartier.mail.unsubscribe"  # a salt of its own: no other token fits
 
@@ -130,6 +140,50 @@ def suppress_address(user_id: int, error: str) -> None:
 def reenable_mail(user: Any) -> None:
     user.mail_suppressed_at = None
     db.session.flush()
+
+
+# --- admin ------------------------------------------------------------------------------
+
+
+class ResendError(ValueError):
+    """This row cannot be sent again."""
+
+
+def status_counts() -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    rows = db.session.execute(
+        select(MailOutbox.status, func.count(MailOutbox.id)).group_by(MailOutbox.status)
+    )
+    counts.update(dict(rows.tuples().all()))
+    return counts
+
+
+def failed_rows(limit: int = 100) -> list[MailOutbox]:
+    return list(
+        db.session.scalars(
+            select(MailOutbox)
+            .where(MailOutbox.status == FAILED)
+            .order_by(MailOutbox.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def resend(actor: Any, row: MailOutbox) -> None:
+    """Queue a failed row again (a fresh set of attempts), audited."""
+    if row.status != FAILED:
+        raise ResendError(_("Only failed e-mails can be sent again."))
+    user = db.session.get(User, row.user_id) if row.user_id is not None else None
+    if user is not None and user.mail_suppressed_at is not None:
+        raise ResendError(
+            _("The address is suppressed: the person has to switch delivery on again first.")
+        )
+    before = {"status": row.status, "attempts": row.attempts, "last_error": row.last_error}
+    row.status, row.attempts, row.next_attempt_at = QUEUED, 0, utcnow()
+    row.last_error = None
+    audit.record(
+        actor, "mail.resent", "mail_outbox", row.id, before=before, after={"status": QUEUED}
+    )
 
 
 # --- the outbox -----------------------------------------------------------------------------
