@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..core import content_types
+from ..core.content_types import PersonalData
 from ..core.permissions import register_predicates
 
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
-    from . import cli, permissions, routes, worker
+    from . import cli, permissions, routes, services, worker
 
     app.register_blueprint(routes.bp)
     register_predicates(permissions)  # perm.<name> in templates
+    content_types.update(
+        "mail:settings",
+        personal_data=PersonalData("mail", export=services.export_own, erase=services.erase_own),
+    )
     app.cli.add_command(cli.mail_cli)
     worker.init_console_flush(app)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app, g, has_request_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ..accounts.models import User
 from ..core import audit, content_types
@@ -140,6 +140,38 @@ def suppress_address(user_id: int, error: str) -> None:
 def reenable_mail(user: Any) -> None:
     user.mail_suppressed_at = None
     db.session.flush()
+
+
+# --- personal data (the data export and account deletion) -------------------------------
+
+
+def export_own(user: Any) -> dict[str, Any]:
+    rows = db.session.scalars(
+        select(MailOutbox).where(MailOutbox.user_id == user.id).order_by(MailOutbox.id)
+    )
+    return {
+        "preferences": preferences_of(user),
+        "suppressed_at": user.mail_suppressed_at.isoformat() if user.mail_suppressed_at else None,
+        "mails": [
+            {
+                "kind": row.kind,
+                "status": row.status,
+                "created_at": row.created_at.isoformat() if row.created_at else None,
+                "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+            }
+            for row in rows
+        ],
+    }
+
+
+def erase_own(user: Any) -> None:
+    """Account deletion: the outbox (with the address) and the preferences go."""
+    db.session.execute(
+        update(MailOutbox).where(MailOutbox.user_id == user.id).values(digest_id=None)
+    )
+    db.session.execute(delete(MailOutbox).where(MailOutbox.user_id == user.id))
+    db.session.execute(delete(MailPreference).where(MailPreference.user_id == user.id))
+    user.mail_suppressed_at = None
 
 
 # --- admin ------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from ..core.time import utcnow
 from ..extensions import db
 from . import messages, services
 from .digests import send_digests, send_staff_digests
-from .models import FAILED, QUEUED, SENDING, SENT, MailOutbox
+from .models import FAILED, QUEUED, SENDING, SENT, SUPPRESSED, MailOutbox
 
 MAX_ATTEMPTS = 5
 BACKOFF_MINUTES = (1, 5, 25, 125)  # after attempt 1, 2, 3, 4; the 5th failure is final
@@ -208,7 +208,15 @@ def send_due(now: datetime | None = None, *, batch: int = 50) -> dict[str, int]:
                 pending = None
                 with app.test_request_context("/", base_url=app.config["BASE_URL"]):
                     for row in rows:
-                        message = messages.build(row, users.get(row.user_id), cache)
+                        user = users.get(row.user_id)
+                        if row.user_id is not None and (
+                            user is None or not services.mailable(user)
+                        ):
+                            # deleted, unconfirmed or suppressed since the row was written
+                            row.status, row.lease_until = SUPPRESSED, None
+                            row.last_error = "recipient no longer reachable"
+                            continue
+                        message = messages.build(row, user, cache)
                         finish(pending, now)
                         pending = None
                         if row.status != SENDING:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.mail import services
+from app.mail import services, worker
 from app.mail.models import HELD, QUEUED, MailOutbox
 from app.notifications.models import Notification
 
@@ -62,3 +62,33 @@ def test_never_drops_what_waits_for_the_digest(create_user, proposal_factory, no
     notify(reader, proposal)
     services.set_preference(reader, "followed", "never")
     assert [r.status for r in _rows()] == ["suppressed"]
+
+
+def test_mail_data_is_exported_and_erased_with_the_account(
+    create_user, proposal_factory, notify, client, login
+):
+    person = create_user()
+    proposal = proposal_factory(person)
+    notify(person, proposal)
+    notify(person, proposal, kind="new_comment")
+    services.set_preference(person, "followed", "weekly")
+    db.session.commit()
+    login(person)
+    exported = client.get("/konto/export.json").get_json()["mail"]
+    assert exported["preferences"]["followed"] == "weekly"
+    assert [m["kind"] for m in exported["mails"]] == ["status_changed", "new_comment"]
+    response = client.post("/konto/loeschen", data={"password": "correct horse battery"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert _rows() == []
+    assert services.preferences_of(person)["followed"] == "daily"  # no row left
+
+
+def test_rows_of_people_gone_meanwhile_are_not_sent(create_user, proposal_factory, notify, smtp):
+    person = create_user()
+    notify(person, proposal_factory(person))
+    person.email_confirmed_at = None  # e.g. the address changed and is not confirmed yet
+    db.session.commit()
+    assert worker.send_due()["sent"] == 0
+    assert [r.status for r in _rows()] == ["suppressed"]
+    assert smtp.messages == []
