@@ -69,15 +69,25 @@ def set_preference(user: Any, category: str, frequency: str) -> None:
     else:
         row.frequency = frequency
         row.updated_at = utcnow()
-    if frequency == kinds.NEVER:  # what waits for a digest of this category is dropped too
+    # What waits for a digest of this category follows the new choice.
+    waiting = (MailOutbox.user_id == user.id, MailOutbox.category == category)
+    if frequency == kinds.NEVER:
         db.session.execute(
             update(MailOutbox)
-            .where(
-                MailOutbox.user_id == user.id,
-                MailOutbox.category == category,
-                MailOutbox.status.in_((QUEUED, HELD)),
-            )
+            .where(*waiting, MailOutbox.status.in_((QUEUED, HELD)))
             .values(status=SUPPRESSED, last_error="unsubscribed")
+        )
+    elif frequency == kinds.IMMEDIATELY:
+        db.session.execute(
+            update(MailOutbox)
+            .where(*waiting, MailOutbox.status == HELD)
+            .values(status=QUEUED, frequency=frequency, next_attempt_at=utcnow())
+        )
+    else:
+        db.session.execute(
+            update(MailOutbox)
+            .where(*waiting, MailOutbox.status == HELD)
+            .values(frequency=frequency)
         )
     db.session.flush()
 

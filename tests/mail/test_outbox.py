@@ -92,3 +92,16 @@ def test_rows_of_people_gone_meanwhile_are_not_sent(create_user, proposal_factor
     assert worker.send_due()["sent"] == 0
     assert [r.status for r in _rows()] == ["suppressed"]
     assert smtp.messages == []
+
+
+def test_waiting_rows_follow_a_changed_preference(create_user, proposal_factory, notify):
+    reader = create_user()
+    notify(reader, proposal_factory(create_user()))
+    [row] = _rows()
+    assert (row.status, row.frequency) == (HELD, "daily")
+    services.set_preference(reader, "followed", "weekly")
+    db.session.refresh(row)
+    assert (row.status, row.frequency) == (HELD, "weekly")
+    services.set_preference(reader, "followed", "immediately")
+    db.session.refresh(row)
+    assert (row.status, row.frequency) == (QUEUED, "immediately")
