@@ -125,6 +125,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Days until the first answer is due, for categories without their own target.
+    WORKFLOW_DEFAULT_RESPONSE_DAYS = int(os.environ.get("WORKFLOW_DEFAULT_RESPONSE_DAYS", "30"))
 
     # Absolute links (mails, exports, share links) are built from BASE_URL, never from the
     # request's Host header: scheme, host and an optional path prefix, no trailing slash.

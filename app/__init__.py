@@ -26,6 +26,7 @@ from . import (
     proposals,
     responses,
     site,
+    workflow,
 )
 from .core import cli, errors, i18n, numbers, permissions, search, security
 from .extensions import babel, csrf, db, leaflet, limiter, login_manager, migrate
@@ -88,6 +89,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         notifications,
         moderation,
         comments,
+        workflow,
         responses,
         proposals,
         needs,

@@ -20,6 +20,13 @@ from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
 from .proposals.models import Category, Proposal, Support
 from .responses.models import OfficialResponse
+from .workflow.models import (
+    ResponseTarget,
+    RoutingRule,
+    StatusChange,
+    WorkflowStatus,
+    WorkItem,
+)
 
 __all__ = [
     "AffectedBarrier",
@@ -36,6 +43,11 @@ __all__ = [
     "NeedProposalLink",
     "NeedSupport",
     "OfficialResponse",
+    "ResponseTarget",
+    "RoutingRule",
+    "StatusChange",
+    "WorkItem",
+    "WorkflowStatus",
     "Follow",
     "Notification",
     "Offer",

@@ -94,7 +94,6 @@ def fill(url: str) -> str:
                     "barrier_codes": ",".join(c for c in BARRIER_TYPES if c in first_codes),
                     "affected_count": n_people,
                     "visibility": "public" if rng.random() < 0.85 else "administration",
-                    "status": "open",
                     "is_demo": True,
                 }
             )

@@ -38,8 +38,10 @@ from app.districts.models import District  # noqa: E402
 from app.districts.services import load_districts  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.proposals import listing  # noqa: E402
-from app.proposals.models import STATUSES, Category, Proposal, Support  # noqa: E402
+from app.proposals.models import Category, Proposal, Support  # noqa: E402
 from app.proposals.services import load_categories  # noqa: E402
+from app.workflow import services as workflow  # noqa: E402
+from app.workflow.models import STATUS_KEYS  # noqa: E402
 
 PROPOSALS = 50_000
 PEOPLE = 500
@@ -91,10 +93,11 @@ def fill(url: str) -> str:
             for i in range(1, PEOPLE + 1)
         ]
         db.session.execute(insert(User), users)
-        proposals = []
+        proposals, chosen = [], []
         points = list(_points(rng, districts, PROPOSALS))[:PROPOSALS]
-        statuses = list(STATUSES)
+        statuses = list(STATUS_KEYS)
         for pid, (district_id, lat, lon) in enumerate(points, start=1):
+            chosen.append(rng.choice(statuses[:1] * 6 + statuses[1:]))
             proposals.append(
                 {
                     "id": pid,
@@ -107,7 +110,6 @@ def fill(url: str) -> str:
                     "district_id": district_id,
                     "address": "",
                     "place_from_map": True,
-                    "status": rng.choice(statuses[:1] * 6 + statuses[1:]),
                     "is_demo": True,
                 }
             )
@@ -131,6 +133,21 @@ def fill(url: str) -> str:
         ):
             for i in range(0, len(rows), 5000):
                 db.session.execute(insert(model), rows[i : i + 5000])
+        workflow.load_statuses()
+        for i in range(0, len(proposals), 5000):
+            workflow.import_items(
+                "proposal",
+                [
+                    workflow.ImportedItem(
+                        target_id=p["id"],
+                        status_key=key,
+                        district_id=p["district_id"],
+                        category_id=p["category_id"],
+                        created_at=None,
+                    )
+                    for p, key in zip(proposals[i : i + 5000], chosen[i : i + 5000], strict=True)
+                ],
+            )
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             for table, n in (("users", PEOPLE), ("proposals", len(proposals))):
@@ -167,7 +184,7 @@ def run(url: str, label: str) -> None:
                 ),
                 (
                     "proposals, city, category+status",
-                    "/api/v1/proposals?category=mobility&status=accepted",
+                    "/api/v1/proposals?category=mobility&status=planned",
                 ),
             ],
             label,

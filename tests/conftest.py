@@ -52,6 +52,7 @@ from app.extensions import db, limiter
 from app.proposals import services as proposal_services
 from app.proposals.models import Support
 from app.proposals.services import load_categories
+from app.workflow.services import load_statuses
 from config import database_url as normalize_database_url
 
 TEST_DATABASE_URL = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or None)
@@ -175,11 +176,13 @@ def _prepare_engine(engine: Engine) -> None:
 
 def seed_reference_data() -> None:
     """What every test may assume exists: Erfurt's districts and councils, the offices, the
-    proposal categories and the offer types (all loaders are idempotent)."""
+    proposal categories, the offer types and the workflow statuses (all loaders are
+    idempotent)."""
     load_districts()
     accounts.load_offices()
     load_categories()
     load_offer_types()
+    load_statuses()
 
 
 def empty_all_tables() -> None:

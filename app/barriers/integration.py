@@ -26,6 +26,7 @@ from ..core.content_types import (
     Contributions,
     IndicatorInput,
     PersonalData,
+    Tracked,
 )
 from ..extensions import db
 from ..moderation.visibility import contribution_note
@@ -188,5 +189,6 @@ def register() -> None:
             personal_data=PersonalData(
                 "barrier_reports", export=services.export_own, erase=_erase_personal_details
             ),
+            tracked=Tracked(),
         )
     )

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.time import utcnow
 from ..extensions import db
 from ..moderation.models import ModeratedMixin
+from ..workflow.models import TrackedMixin
 
 # Codes are stored; labels are translated in services (so they follow the request's language).
 BARRIER_TYPES = (
@@ -45,9 +46,7 @@ BENEFITS = ("yes", "no", "not_stated")
 VISIBILITY_PUBLIC = "public"
 VISIBILITY_ADMINISTRATION = "administration"
 VISIBILITIES = (VISIBILITY_PUBLIC, VISIBILITY_ADMINISTRATION)
-STATUS_OPEN = "open"
-# Hiding a report is moderation (``moderation_state``), no longer a status.
-STATUSES = (STATUS_OPEN,)
+# Hiding a report is moderation (``moderation_state``); its status is the workflow's.
 
 
 class OfferType(db.Model):
@@ -83,13 +82,14 @@ class Offer(db.Model):
     district = relationship("District", lazy="joined")
 
 
-class BarrierReport(ModeratedMixin, db.Model):
+class BarrierReport(ModeratedMixin, TrackedMixin, db.Model):
     """The public, descriptive part of a report (no personal details here)."""
 
     __tablename__ = "barrier_reports"
+    workflow_type = "barrier_report"
     __table_args__ = (
         Index("ix_barrier_reports_offer", "offer_id"),
-        Index("ix_barrier_reports_visibility_status", "visibility", "status"),
+        Index("ix_barrier_reports_visibility", "visibility"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -102,7 +102,6 @@ class BarrierReport(ModeratedMixin, db.Model):
     # Number of affected people (reporter + "affects me too"); shown only at the threshold.
     affected_count: Mapped[int] = mapped_column(default=1)
     visibility: Mapped[str] = mapped_column(String(20), default=VISIBILITY_PUBLIC)
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_OPEN)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )

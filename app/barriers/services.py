@@ -37,6 +37,7 @@ from ..core.i18n import current_language, localized
 from ..districts.models import District
 from ..districts.services import OutsideCity, locate
 from ..extensions import db
+from ..workflow import services as workflow
 from .models import (
     AFFECTED,
     AGE_GROUPS,
@@ -355,6 +356,7 @@ def create_report(
     report.affected_people.append(person)
     db.session.add(report)
     db.session.flush()
+    workflow.open_item(author, "barrier_report", report)
     return report
 
 

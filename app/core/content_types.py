@@ -41,7 +41,8 @@ Capabilities (all optional):
 * ``respondable`` – can get official responses (:class:`Respondable`);
 * ``indicator`` – a citizen input that planners link to indicators (:class:`IndicatorInput`);
 * ``contributions`` – a section of "my contributions" (:class:`Contributions`);
-* ``personal_data`` – part of the account's data export and deletion (:class:`PersonalData`).
+* ``personal_data`` – part of the account's data export and deletion (:class:`PersonalData`);
+* ``tracked`` – an input with a work item in the back office's workflow (:class:`Tracked`).
 
 ``district_id(obj)`` is the district whose council is responsible for the item (``None``:
 nobody's but the planners' and admins', e.g. a barrier report only for the administration).
@@ -134,6 +135,26 @@ def _none(obj: Any) -> None:
     return None
 
 
+def _created_at(obj: Any) -> datetime | None:
+    return getattr(obj, "created_at", None)
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """An input of the back office's workflow: one work item with a status, an office and a
+    due date. ``category_id(obj)`` picks the routing rule and response target;
+    ``created_at(obj)`` starts the clock; ``district_id(obj)`` the district used for routing
+    (default: the type's ``district_id``)."""
+
+    category_id: Callable[[Any], int | None] = _none
+    created_at: Callable[[Any], datetime | None] = _created_at
+    district_id: Callable[[Any], int | None] | None = None
+
+    def district_of(self, content_type: ContentType, obj: Any) -> int | None:
+        chosen = self.district_id or content_type.district_id
+        return chosen(obj)
+
+
 def _no_title(obj: Any) -> str:
     return ""
 
@@ -163,6 +184,7 @@ class ContentType:
     indicator: IndicatorInput | None = None
     contributions: Contributions | None = None
     personal_data: PersonalData | None = None
+    tracked: Tracked | None = None
 
     @property
     def type(self) -> str:
@@ -280,6 +302,10 @@ def indicator_input(kind: str) -> IndicatorInput | None:
 def contribution_sections() -> list[Contributions]:
     found = [t.contributions for t in _TYPES.values() if t.contributions is not None]
     return sorted(found, key=lambda s: (s.order, s.key))
+
+
+def tracked_types() -> list[ContentType]:
+    return [t for t in _TYPES.values() if t.tracked is not None]
 
 
 def personal_data() -> list[PersonalData]:

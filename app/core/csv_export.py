@@ -20,7 +20,10 @@ Two documented parameters, for files that programs rather than people read:
   ``app/districts/data/erfurt/councils.csv`` that the district loader reads;
 * ``bom=False`` for the social index CLI output, a file written for other programs.
 
-:func:`csv_response` turns a table into a Flask download (``Content-Disposition: attachment``).
+:func:`csv_response` turns a table into a Flask download (``Content-Disposition: attachment``);
+:func:`csv_stream_response` does the same for tables too large for memory: it writes the rows
+as they come from an iterable (a generator that pages through the database) in chunks of about
+64 KB, so memory stays flat. :func:`iter_csv` is the writer itself; the other functions use it.
 """
 
 from __future__ import annotations
@@ -29,11 +32,11 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 from urllib.parse import quote
 
-from flask import Response
+from flask import Response, stream_with_context
 
 BOM = "\ufeff"
 EXCEL_DELIMITER = ";"
@@ -41,6 +44,7 @@ DATA_DELIMITER = ","
 DELIMITERS = (EXCEL_DELIMITER, DATA_DELIMITER)
 LINE_END = "\r\n"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 64 * 1024
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 Row = Sequence[Any]
@@ -66,6 +70,50 @@ def cell_text(value: Any) -> str:
     return csv_safe(str(value))
 
 
+def iter_csv(
+    header: Row,
+    rows: Iterable[Row],
+    *,
+    delimiter: str = EXCEL_DELIMITER,
+    bom: bool = True,
+    chunk_size: int = CHUNK_SIZE,
+) -> Iterator[str]:
+    """The CSV file of ``header`` and ``rows`` in pieces: first the BOM and the header (before
+    any row is read), then the rows in chunks of about ``chunk_size`` characters. ``rows`` is
+    read lazily, one row at a time.
+
+    :param delimiter: ``";"`` (default, for people and their spreadsheets) or ``","`` (data
+        files for programs, see the module docstring).
+    :param bom: start with a UTF-8 byte-order mark (default); ``False`` only for files written
+        for other programs.
+    """
+    if delimiter not in DELIMITERS:  # checked now, not when the first chunk is read
+        raise ValueError(f"delimiter must be one of {DELIMITERS!r}, not {delimiter!r}")
+    return _chunks(header, rows, delimiter, bom, chunk_size)
+
+
+def _chunks(
+    header: Row, rows: Iterable[Row], delimiter: str, bom: bool, chunk_size: int
+) -> Iterator[str]:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=LINE_END)
+    if bom:
+        buffer.write(BOM)
+    writer.writerow([cell_text(cell) for cell in header])
+    yield buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    for row in rows:
+        writer.writerow([cell_text(cell) for cell in row])
+        if buffer.tell() >= chunk_size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    rest = buffer.getvalue()
+    if rest:
+        yield rest
+
+
 def write_csv(
     handle: IO[str],
     header: Row,
@@ -74,29 +122,17 @@ def write_csv(
     delimiter: str = EXCEL_DELIMITER,
     bom: bool = True,
 ) -> None:
-    """Write ``header`` and ``rows`` to an open text file (opened with ``newline=""``).
-
-    :param delimiter: ``";"`` (default, for people and their spreadsheets) or ``","`` (data
-        files for programs, see the module docstring).
-    :param bom: start with a UTF-8 byte-order mark (default); ``False`` only for files written
-        for other programs.
-    """
-    if delimiter not in DELIMITERS:
-        raise ValueError(f"delimiter must be one of {DELIMITERS!r}, not {delimiter!r}")
-    if bom:
-        handle.write(BOM)
-    writer = csv.writer(handle, delimiter=delimiter, lineterminator=LINE_END)
-    writer.writerow([cell_text(cell) for cell in header])
-    writer.writerows([cell_text(cell) for cell in row] for row in rows)
+    """Write ``header`` and ``rows`` to an open text file (opened with ``newline=""``);
+    the parameters are those of :func:`iter_csv`."""
+    for chunk in iter_csv(header, rows, delimiter=delimiter, bom=bom):
+        handle.write(chunk)
 
 
 def csv_text(
     header: Row, rows: Iterable[Row], *, delimiter: str = EXCEL_DELIMITER, bom: bool = True
 ) -> str:
     """The CSV file of ``header`` and ``rows`` as text (see :func:`write_csv`)."""
-    out = io.StringIO(newline="")
-    write_csv(out, header, rows, delimiter=delimiter, bom=bom)
-    return out.getvalue()
+    return "".join(iter_csv(header, rows, delimiter=delimiter, bom=bom))
 
 
 def content_disposition(filename: str) -> str:
@@ -122,6 +158,25 @@ def csv_response(
     saved as ``filename``. ``no_store`` keeps caches from storing personal data."""
     body = csv_text(header, rows, delimiter=delimiter).encode("utf-8")
     response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    if no_store:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_stream_response(
+    filename: str,
+    header: Row,
+    rows: Iterable[Row],
+    *,
+    delimiter: str = EXCEL_DELIMITER,
+    no_store: bool = False,
+) -> Response:
+    """Like :func:`csv_response`, but streamed: the rows are read from ``rows`` while the file
+    is sent (keep ``rows`` a generator that pages through the database, never a list), inside
+    the request context (:func:`flask.stream_with_context`). No ``Content-Length``."""
+    chunks = (chunk.encode("utf-8") for chunk in iter_csv(header, rows, delimiter=delimiter))
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
     response.headers["Content-Disposition"] = content_disposition(filename)
     if no_store:
         response.headers["Cache-Control"] = "no-store"

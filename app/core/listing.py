@@ -139,9 +139,12 @@ class Filters:
         return filters
 
 
-def conditions(model, filters: Filters, *, category_model, district_model) -> list:
+def conditions(
+    model, filters: Filters, *, category_model, district_model, skip: tuple[str, ...] = ()
+) -> list:
     """The SQL conditions of the shared filters for a :class:`~app.core.places.PlacedMixin`
-    model with a ``category_id``; each extra filter compares the model's column of its name.
+    model with a ``category_id``; each extra filter compares the model's column of its name,
+    except those in ``skip`` (the caller adds their conditions, e.g. the workflow status).
     Visibility and other rules of the domain are the caller's."""
     where = []
     if filters.bbox:
@@ -159,6 +162,8 @@ def conditions(model, filters: Filters, *, category_model, district_model) -> li
             )
         )
     for name in filters.choices:
+        if name in skip:
+            continue
         value = getattr(filters, name)
         if value:
             where.append(getattr(model, name) == value)

@@ -1,4 +1,5 @@
-"""The district council's dashboard, its settings, the CSV export and the print view.
+"""The district council's dashboard, its settings, the exports (CSV, XLSX, GeoJSON) and the
+print view.
 Thin routes: load → permission → (form → one service call → commit) → render."""
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.csv_export import csv_response
+from ..core import exports
 from ..core.permissions import authorize, is_admin, is_planner, requires
 from ..core.time import utcnow
 from ..districts.permissions import can_configure_council
@@ -97,14 +98,37 @@ def settings(slug: str):
     return _render(council, districts, previous, form=form, status=400)
 
 
-@bp.get("/ortsteilrat/<slug>/export.csv")
-@requires(can_view_council_dashboard)
-def export(slug: str):
+def _export(slug: str, extension: str):
+    """The council's public inputs as a streamed download: ``csv``, ``xlsx`` or ``geojson``."""
     council = _council_or_404(slug)
     authorize(can_view_council_dashboard(current_user, council))
     district_ids = [d.id for d in services.district_list(council)]
-    filename = f"ortsteilrat-{council.slug}-{utcnow().date().isoformat()}.csv"
-    return csv_response(filename, *services.export_table(council, district_ids))
+    filename = f"ortsteilrat-{council.slug}-{utcnow().date().isoformat()}.{extension}"
+    rows = services.export_rows(district_ids)
+    columns = services.EXPORT_COLUMNS
+    if extension == "xlsx":
+        return exports.xlsx_download(filename, columns, rows, title=council.name)
+    if extension == "geojson":
+        return exports.geojson_download(filename, columns, rows, point=services.export_point)
+    return exports.csv_download(filename, columns, rows)
+
+
+@bp.get("/ortsteilrat/<slug>/export.csv")
+@requires(can_view_council_dashboard)
+def export(slug: str):
+    return _export(slug, "csv")
+
+
+@bp.get("/ortsteilrat/<slug>/export.xlsx")
+@requires(can_view_council_dashboard)
+def export_xlsx(slug: str):
+    return _export(slug, "xlsx")
+
+
+@bp.get("/ortsteilrat/<slug>/export.geojson")
+@requires(can_view_council_dashboard)
+def export_geojson(slug: str):
+    return _export(slug, "geojson")
 
 
 @bp.get("/ortsteilrat/<slug>/druckansicht")

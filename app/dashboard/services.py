@@ -7,6 +7,7 @@ Services flush, never commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from ..barriers import services as barriers
 from ..comments.models import Comment
 from ..core import content_types
 from ..core.audit import record
+from ..core.exports import Column
 from ..core.i18n import localized
 from ..core.permissions import COUNCIL_ROLES
 from ..core.time import as_utc, utcnow
@@ -29,11 +31,11 @@ from ..districts.models import Council, District
 from ..extensions import db
 from ..moderation.models import PENDING_APPROVAL, Flag
 from ..needs.models import PRIORITIES, Need, NeedSupport
-from ..needs.models import STATUSES as NEED_STATUSES
-from ..proposals.models import STATUS_WITHDRAWN, Proposal, Support
-from ..proposals.services import STATUS_LABELS
+from ..proposals.models import Proposal, Support
+from ..proposals.services import status_label
 from ..responses.models import OfficialResponse
 from ..responses.services import responses_for_many
+from ..workflow import services as workflow
 from .models import DashboardVisit
 
 VISIT_GAP = timedelta(minutes=30)  # a new visit starts after this much quiet
@@ -43,18 +45,11 @@ TOP_LIMIT = 10
 NEEDS_LIMIT = 100
 PRINT_EXCERPT = 300  # characters of an official response in the print view
 
-NEED_STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "met": _l("Met"),
-    "closed": _l("Closed"),
-}
 PRIORITY_LABELS = {
     "high": _l("High priority"),
     "medium": _l("Medium priority"),
     "low": _l("Low priority"),
 }
-assert set(NEED_STATUS_LABELS) == set(NEED_STATUSES)
 assert set(PRIORITY_LABELS) == set(PRIORITIES)
 
 
@@ -332,7 +327,7 @@ def top_proposals(
         .where(
             Proposal.visible(),
             Proposal.district_id.in_(district_ids),
-            Proposal.status != STATUS_WITHDRAWN,
+            Proposal.withdrawn_at.is_(None),
         )
         .order_by(n.desc(), Proposal.created_at.desc(), Proposal.id.desc())
         .limit(limit)
@@ -348,7 +343,7 @@ def council_needs(council: Council, limit: int = NEEDS_LIMIT) -> list[tuple[Need
         .group_by(NeedSupport.need_id)
         .subquery()
     )
-    status_order = case({s: i for i, s in enumerate(NEED_STATUSES)}, value=Need.status, else_=99)
+    status_order = workflow.status_order("need", Need.id)
     priority_order = case({p: i for i, p in enumerate(PRIORITIES)}, value=Need.priority, else_=99)
     n = func.coalesce(supports.c.n, 0)
     rows = db.session.execute(
@@ -362,7 +357,7 @@ def council_needs(council: Council, limit: int = NEEDS_LIMIT) -> list[tuple[Need
 
 
 def need_status_label(status: str) -> str:
-    return str(NEED_STATUS_LABELS.get(status, status))
+    return workflow.status_label(status)
 
 
 def priority_label(priority: str) -> str:
@@ -482,7 +477,7 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
                 title=p.title,
                 district=p.district,
                 category=localized(p.category, "name"),
-                status=str(STATUS_LABELS.get(p.status, p.status)),
+                status=status_label(p.public_status),
                 place=_place(p),
                 supports=int(n),
                 comments=0,
@@ -525,43 +520,44 @@ def kind_label(kind: str) -> str:
     return str(content_type.label) if content_type is not None else kind
 
 
-def export_table(council: Council, district_ids: list[int]) -> tuple[list[str], list[list]]:
-    """The districts' public inputs: header and rows of the CSV export for German Excel
-    (written by :func:`app.core.csv_export.csv_response`: UTF-8 with BOM, ``;``, CRLF,
-    spreadsheet formulas defused)."""
-    header = [
-        _("Type"),
-        _("ID"),
-        _("Title"),
-        _("District"),
-        _("Category"),
-        _("Status / priority"),
-        _("Place"),
-        _("Supports"),
-        _("Comments"),
-        _("Official responses"),
-        _("Created"),
-        _("Link"),
-    ]
-    rows = []
-    for item in public_inputs(district_ids, external=True):
-        rows.append(
-            [
-                kind_label(item.kind),
-                item.id,
-                item.title,
-                f"{item.district.number} {item.district.name}",
-                item.category,
-                item.status,
-                item.place,
-                item.supports,
-                item.comments,
-                len(item.responses),
-                as_utc(item.created_at).date().isoformat() if item.created_at else "",
-                item.url or "",
-            ]
-        )
-    return header, rows
+def _district_label(item: Input) -> str:
+    return f"{item.district.number} {item.district.name}"
+
+
+# The export of the districts' public inputs, one set of columns for CSV (German Excel: UTF-8
+# with BOM, ``;``, CRLF, formulas defused), XLSX and GeoJSON (see app/core/exports.py).
+EXPORT_COLUMNS: tuple[Column, ...] = (
+    Column("type", _l("Type"), get=lambda item: kind_label(item.kind)),
+    Column("id", _l("ID")),  # text: an id is no number to calculate with
+    Column("title", _l("Title")),
+    Column("district", _l("District"), get=_district_label),
+    Column("category", _l("Category")),
+    Column("status", _l("Status / priority")),
+    Column("place", _l("Place")),
+    Column("supports", _l("Supports"), "int"),
+    Column("comments", _l("Comments"), "int"),
+    Column("responses", _l("Official responses"), "int", get=lambda item: len(item.responses)),
+    Column("created", _l("Created"), "date", get=lambda item: item.created_at),
+    Column("link", _l("Link"), get=lambda item: item.url),
+)
+
+
+def export_point(item: Input) -> tuple[float, float] | None:
+    """The map point of an input for GeoJSON; ``None`` when it was placed "somewhere in the
+    district" (its coordinates are then the district's label point, not a place)."""
+    obj = item.obj
+    if obj is None or not obj.place_from_map:
+        return None
+    return obj.lat, obj.lon
+
+
+def export_rows(district_ids: list[int]) -> Iterator[Input]:
+    """The rows of the export: the districts' public inputs, most supported first.
+
+    A council's inputs are few (hundreds), and their order needs the counts of two kinds, so
+    they are loaded by :func:`public_inputs` in a fixed number of queries; the writers read
+    them one by one."""
+    yield from public_inputs(district_ids, external=True)
 
 
 def excerpt(text: str, limit: int = PRINT_EXCERPT) -> str:

@@ -10,6 +10,7 @@ from ..core import search
 from ..core.permissions import ADMIN, COUNCIL_MEMBER, MAYOR, PLANNER
 from ..districts.models import Council
 from ..extensions import db
+from ..workflow import services as workflow
 from .barriers import _demo_people, load_demo_barriers
 from .indicators import load_demo_indicators
 from .needs import load_demo_needs
@@ -51,6 +52,7 @@ def load_demo() -> list[tuple[str, str, str]]:
                 office_id=office.id if office else None,
             )
         created.append((email, role or "citizen", DEMO_PASSWORD))
+    workflow.load_statuses()  # every demo input gets its work item
     load_demo_barriers(DEMO_PASSWORD)
     load_demo_proposals(_demo_people(DEMO_PASSWORD))
     load_demo_needs()

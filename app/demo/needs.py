@@ -12,9 +12,9 @@ from ..accounts import services as accounts
 from ..districts.models import Council
 from ..extensions import db
 from ..needs import services
-from ..needs.models import STATUS_IN_PROGRESS, STATUS_MET, Need
+from ..needs.models import Need
 from ..proposals import services as proposal_services
-from ..proposals.models import STATUS_WITHDRAWN, Proposal
+from ..proposals.models import Proposal
 
 COUNCIL_SLUG = "moskauer-platz"
 MAYOR_EMAIL = "ortsteilbuergermeister@demo.example.org"
@@ -39,7 +39,7 @@ NEEDS = (
         "Kinderwagen kommen kaum hinauf.",
         "mobility",
         "high",
-        STATUS_IN_PROGRESS,
+        "in_implementation",
         (0.0006, 0.0008),
         "Haltestelle Moskauer Platz",
         "mayor",
@@ -70,7 +70,7 @@ NEEDS = (
         "Die Spielgeräte sind alt, einige sind gesperrt.",
         "green-play",
         "low",
-        STATUS_MET,
+        "planned",
         (0.0003, -0.0009),
         "",
         "mayor",
@@ -106,7 +106,7 @@ def load_demo_needs() -> int:
         .where(
             Proposal.district_id == district.id,
             Proposal.visible(),
-            Proposal.status != STATUS_WITHDRAWN,
+            Proposal.withdrawn_at.is_(None),
         )
         .order_by(Proposal.id)
         .limit(1)

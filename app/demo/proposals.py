@@ -7,11 +7,13 @@ import random
 
 from sqlalchemy import insert, select
 
+from ..core.time import utcnow
 from ..districts import services as district_services
 from ..districts.models import District
 from ..extensions import db
 from ..proposals import services
 from ..proposals.models import Proposal, Support
+from ..workflow import services as workflow
 
 COUNT = 300
 
@@ -79,12 +81,13 @@ DESCRIPTIONS = (
     "Besonders Familien und ältere Menschen würden davon profitieren.",
     "Bisher fehlt so etwas hier ganz. Ich helfe gern bei der Umsetzung.",
 )
+# workflow status keys; "withdrawn" is the author's act (status stays "new")
 STATUS_WEIGHTS = (
-    ("submitted", 60),
+    ("new", 60),
     ("in_review", 15),
-    ("accepted", 10),
-    ("rejected", 5),
-    ("implemented", 5),
+    ("planned", 10),
+    ("declined", 5),
+    ("done", 5),
     ("withdrawn", 5),
 )
 
@@ -100,7 +103,8 @@ def load_demo_proposals(people: list) -> int:
     categories = {c.slug: c for c in services.categories()}
     rng = random.Random(3001)  # noqa: S311 - demo data, not security
     statuses = [s for s, w in STATUS_WEIGHTS for _ in range(w)]
-    rows = []
+    rows, chosen = [], []
+    now = utcnow()
     for n in range(COUNT):
         district = districts[n % len(districts)]
         slug = rng.choice(sorted(TITLES))
@@ -116,6 +120,8 @@ def load_demo_proposals(people: list) -> int:
         if not from_map:
             lat, lon, district_id = district.label_lat, district.label_lon, district.id
         author = people[rng.randrange(len(people))]
+        status = rng.choice(statuses)
+        chosen.append(status)
         rows.append(
             {
                 "title": title,
@@ -127,7 +133,7 @@ def load_demo_proposals(people: list) -> int:
                 "district_id": district_id,
                 "address": "",
                 "place_from_map": from_map,
-                "status": rng.choice(statuses),
+                "withdrawn_at": now if status == "withdrawn" else None,
                 "photo": None,
                 "is_demo": True,
             }
@@ -135,13 +141,34 @@ def load_demo_proposals(people: list) -> int:
     db.session.execute(insert(Proposal), rows)
     created = list(
         db.session.execute(
-            select(Proposal.id, Proposal.author_id, Proposal.status)
+            select(
+                Proposal.id,
+                Proposal.author_id,
+                Proposal.district_id,
+                Proposal.category_id,
+                Proposal.created_at,
+            )
             .where(Proposal.is_demo.is_(True))
             .order_by(Proposal.id)
         )
     )
+    workflow.import_items(
+        "proposal",
+        [
+            workflow.ImportedItem(
+                target_id=pid,
+                status_key="new" if status == "withdrawn" else status,
+                district_id=district_id,
+                category_id=category_id,
+                created_at=created_at,
+            )
+            for (pid, _a, district_id, category_id, created_at), status in zip(
+                created, chosen, strict=True
+            )
+        ],
+    )
     supports = []
-    for pid, author_id, status in created:
+    for (pid, author_id, *_rest), status in zip(created, chosen, strict=True):
         if status == "withdrawn":
             continue
         for person in rng.sample(people, rng.randint(0, len(people))):

@@ -16,7 +16,7 @@ from ..api.listing import geojson_page
 from ..core.listing import point_feature
 from ..core.permissions import public
 from . import listing
-from .services import PRIORITY_LABELS, ROLE_LABELS, STATUS_LABELS, council_label
+from .services import PRIORITY_LABELS, ROLE_LABELS, council_label, status_label
 
 
 def feature(row: listing.Row) -> dict:
@@ -35,7 +35,7 @@ def feature(row: listing.Row) -> dict:
             "priority": row.priority,
             "priority_label": str(PRIORITY_LABELS.get(row.priority, row.priority)),
             "status": row.status,
-            "status_label": str(STATUS_LABELS.get(row.status, row.status)),
+            "status_label": status_label(row.status),
             "place_from_map": row.place_from_map,
             "supports": row.supports,
             "url": f"{request.script_root}/bedarfe/{row.id}",

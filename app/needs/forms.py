@@ -12,8 +12,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..core.forms import ConfirmForm  # noqa: F401 - support, withdraw support
 from ..core.i18n import localized
 from ..core.places import PlaceFormMixin, place_fields
-from .models import DESCRIPTION_MAX, PRIORITIES, STATUSES, TITLE_MAX
-from .services import PRIORITY_LABELS, STATUS_LABELS
+from ..workflow import services as workflow
+from .models import DESCRIPTION_MAX, PRIORITIES, TITLE_MAX
+from .services import PRIORITY_LABELS
 
 
 class CheckboxListField(SelectMultipleField):
@@ -82,7 +83,7 @@ class NeedForm(PlaceFormMixin, FlaskForm):
         self.priority.choices = [("", _l("Please choose"))] + [
             (p, PRIORITY_LABELS[p]) for p in PRIORITIES
         ]
-        self.status.choices = [(s, STATUS_LABELS[s]) for s in STATUSES]
+        self.status.choices = workflow.status_choices()
         self._councils = {str(c.id): c for c in councils}
         self.council.choices = [(str(c.id), c.name) for c in councils]
         if len(councils) > 1:
@@ -129,7 +130,7 @@ class NeedForm(PlaceFormMixin, FlaskForm):
             raise ValidationError(_l("Please choose a priority."))
 
     def validate_status(self, field):
-        if field.data and field.data not in STATUSES:
+        if field.data and workflow.status_by_key(field.data) is None:
             raise ValidationError(_l("Please choose a status."))
 
     def validate_district(self, field):

@@ -19,12 +19,14 @@ from ..core.content_types import (
     Contributions,
     IndicatorInput,
     PersonalData,
+    Respondable,
+    Tracked,
 )
 from ..extensions import db
 from . import services
 from .models import Need, NeedSupport
 from .notify import follow_own, notify_new, notify_status
-from .services import STATUS_LABELS, council_label
+from .services import council_label, status_label
 
 __all__ = ["follow_own", "notify_new", "notify_status", "register"]
 
@@ -87,7 +89,7 @@ def _contributions(user) -> list:
             note=_(
                 "Posted for %(council)s. Status: %(status)s.",
                 council=council_label(n.council),
-                status=STATUS_LABELS.get(n.status, n.status),
+                status=status_label(n.status),
             ),
         )
         for n in needs
@@ -134,6 +136,9 @@ def register() -> None:
             public=lambda: (Need.visible(),),
             can_comment=lambda user, need: need.is_visible and can_contribute(user),
             moderated=True,
+            # answered officially (planners; the council's mayor): a closed workflow status
+            # needs a public answer
+            respondable=Respondable(district=lambda n: n.district, is_open=lambda n: n.is_visible),
             indicator=IndicatorInput(
                 "need",
                 _l("Needs of the district councils"),
@@ -149,6 +154,7 @@ def register() -> None:
             # the account is deleted, like proposals; supports are counted anonymously.
             # Export only.
             personal_data=PersonalData("needs", export=export_own),
+            tracked=Tracked(category_id=lambda need: need.category_id),
         )
     )
 
@@ -159,7 +165,7 @@ def template_helpers() -> dict:
         "district_needs": lambda district: services.for_district(district.id),
         "proposal_needs": lambda proposal: services.needs_for_proposal(proposal.id),
         "need_priority_label": lambda p: services.PRIORITY_LABELS.get(p, p),
-        "need_status_label": lambda s: services.STATUS_LABELS.get(s, s),
+        "need_status_label": services.status_label,
         "need_council_label": services.council_label,
         "need_role_label": services.role_label,
     }

@@ -19,14 +19,16 @@ from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 -
 from ..districts.models import Council, District
 from ..extensions import db
 from ..proposals.models import Category
-from .models import PRIORITIES, STATUSES, Need
+from ..workflow import services as workflow
+from ..workflow.models import STATUS_KEYS
+from .models import PRIORITIES, Need
 from .services import PRIORITY_ORDER, supports
 
 
 @dataclass
 class Filters(listing.Filters):
     search_type: ClassVar[str | None] = "need"
-    choices: ClassVar[dict[str, tuple[str, ...]]] = {"priority": PRIORITIES, "status": STATUSES}
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"priority": PRIORITIES, "status": STATUS_KEYS}
 
     priority: str | None = None
     status: str | None = None
@@ -38,10 +40,15 @@ def parse_filters(args, *, max_limit: int = MAX_LIMIT) -> Filters:
 
 
 def conditions(filters: Filters) -> list:
-    return [
+    where = [
         Need.visible(),
-        *listing.conditions(Need, filters, category_model=Category, district_model=District),
+        *listing.conditions(
+            Need, filters, category_model=Category, district_model=District, skip=("status",)
+        ),
     ]
+    if filters.status:
+        where.append(workflow.status_condition("need", Need.id, filters.status))
+    return where
 
 
 @dataclass
@@ -72,7 +79,7 @@ def _query():
             Need.lat,
             Need.lon,
             Need.priority,
-            Need.status,
+            workflow.status_key_column("need", Need.id),
             Need.author_role,
             Need.place_from_map,
             Need.created_at,

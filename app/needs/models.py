@@ -16,20 +16,17 @@ from ..core.places import PlacedMixin
 from ..core.time import utcnow
 from ..extensions import db
 from ..moderation.models import ModeratedMixin
+from ..workflow.models import TrackedMixin
 
 PRIORITIES = ("high", "medium", "low")
-STATUS_OPEN = "open"
-STATUS_IN_PROGRESS = "in_progress"
-STATUS_MET = "met"
-STATUS_CLOSED = "closed"
-STATUSES = (STATUS_OPEN, STATUS_IN_PROGRESS, STATUS_MET, STATUS_CLOSED)
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000
 
 
-class Need(PlacedMixin, ModeratedMixin, db.Model):
+class Need(PlacedMixin, ModeratedMixin, TrackedMixin, db.Model):
     __tablename__ = "needs"
+    workflow_type = "need"
     extra_table_args = (Index("ix_needs_district_state", "district_id", "moderation_state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +34,6 @@ class Need(PlacedMixin, ModeratedMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     category_id: Mapped[int] = mapped_column(ForeignKey("proposal_categories.id"), index=True)
     priority: Mapped[str] = mapped_column(String(10), default="medium")
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_OPEN, index=True)
     council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True

@@ -14,8 +14,9 @@ from ..districts import services as district_services
 from ..extensions import db
 from ..moderation.permissions import can_see_moderated
 from ..proposals import services as proposal_services
+from ..workflow import services as workflow
 from . import forms, integration, listing, services
-from .models import PRIORITIES, STATUSES, Need
+from .models import PRIORITIES, Need
 from .permissions import can_edit_need, can_post_needs, can_support_need
 
 bp = Blueprint("needs", __name__)
@@ -116,7 +117,7 @@ def index():
             categories=proposal_services.categories(),
             districts=district_services.list_districts(),
             priorities=[(p, services.PRIORITY_LABELS[p]) for p in PRIORITIES],
-            statuses=[(s, services.STATUS_LABELS[s]) for s in STATUSES],
+            statuses=workflow.status_choices(),
         ),
         400 if error else 200,
     )
@@ -148,7 +149,7 @@ def show(need_id: int):
         council_label=services.council_label(need.council),
         role_label=services.role_label(need.author_role),
         priority_text=services.PRIORITY_LABELS.get(need.priority, need.priority),
-        status_text=services.STATUS_LABELS.get(need.status, need.status),
+        status_text=services.status_label(need.status),
         proposals=services.linked_proposals(need.id),
         supports=services.support_count(need.id),
         supported=services.has_supported(current_user, need.id),

@@ -23,11 +23,10 @@ from ..districts import services as district_services
 from ..districts.models import Council, District
 from ..extensions import db
 from ..proposals.models import Proposal
+from ..workflow import services as workflow
 from . import notify
 from .models import (
     PRIORITIES,
-    STATUS_OPEN,
-    STATUSES,
     Need,
     NeedProposalLink,
     NeedSupport,
@@ -35,12 +34,13 @@ from .models import (
 from .permissions import can_post_need
 
 PRIORITY_LABELS = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
-STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "met": _l("Met"),
-    "closed": _l("Closed"),
-}
+
+
+def status_label(status: str | None) -> str:
+    """The public name of a need's (workflow) status."""
+    return workflow.status_label(status)
+
+
 ROLE_LABELS = {"mayor": _l("District mayor"), "council_member": _l("Council member")}
 # High first in lists.
 PRIORITY_ORDER = case({"high": 0, "medium": 1, "low": 2}, value=Need.priority, else_=3)
@@ -265,7 +265,6 @@ def create_need(
         description=(description or "").strip(),
         category_id=category.id,
         priority=priority,
-        status=STATUS_OPEN,
         council_id=council.id,
         author_id=author.id,
         author_role=role_in(author, council),
@@ -275,6 +274,7 @@ def create_need(
     db.session.add(need)
     db.session.flush()
     _set_links(need, ids)
+    workflow.open_item(author, "need", need)
     record(
         author,
         "need.created",
@@ -318,8 +318,8 @@ def edit_need(
     council = need.council
     _check(actor, council, priority, place)
     ids = _check_links(council, list(linked_proposal_ids))
-    if status is not None and status not in STATUSES:
-        raise NeedError(_("Please choose a status."), "status")
+    if status is not None:
+        _check_status(need, status)
     before = _snapshot(need)
     need.title = title.strip()
     need.description = (description or "").strip()
@@ -346,23 +346,37 @@ def edit_need(
     return False
 
 
-def set_status(actor, need: Need, status: str) -> None:
-    """Set the need's status (audited); its followers are told."""
-    if status not in STATUSES:
-        raise NeedError(_("Please choose a status."), "status")
-    if status == need.status:
+def _response_for(need: Need, status: str) -> int | None:
+    """A closed status links the need's latest public answer (``None``: none yet)."""
+    target = workflow.status_by_key(status)
+    if target is None or not target.closed:
+        return None
+    return workflow.latest_response_id("need", need.id)
+
+
+def _check_status(need: Need, status: str) -> None:
+    item = workflow.item_for("need", need.id)
+    if item is None:
+        if workflow.status_by_key(status) is None:
+            raise NeedError(_("Please choose a status."), "status")
         return
-    before = need.status
-    need.status = status
-    record(
-        actor,
-        "need.status_changed",
-        "need",
-        need.id,
-        before={"status": before},
-        after={"status": status},
-        district_id=need.district_id,
-    )
+    try:
+        workflow.check_change(item, status, response_id=_response_for(need, status))
+    except workflow.WorkflowError as exc:
+        raise NeedError(str(exc), "status") from None
+
+
+def set_status(actor, need: Need, status: str) -> None:
+    """Set the need's workflow status (history and audit by the workflow); its followers
+    are told. A closed status needs a public answer on the need (the latest is linked)."""
+    _check_status(need, status)
+    item = workflow.ensure_item(actor, "need", need)
+    if item.status.key == status:
+        return
+    try:
+        workflow.change_status(actor, item, status, response_id=_response_for(need, status))
+    except workflow.WorkflowError as exc:
+        raise NeedError(str(exc), "status") from None
     db.session.flush()
     notify.notify_status(need, actor)
 

@@ -1,8 +1,11 @@
 """``GET /api/v1/proposals``: GeoJSON of proposals, filtered in SQL, capped and paged.
 
 Parameters: ``bbox=minLon,minLat,maxLon,maxLat``, ``category`` (code), ``district``
-(number), ``status``, ``limit`` (1–600, default 500), ``cursor`` (from ``next``). The answer
-has ``total`` (all matching) and ``next`` (URL of the next page, or null). See
+(number), ``status`` (a workflow status key – ``new``, ``in_review``, ``assigned``,
+``planned``, ``in_implementation``, ``done``, ``declined``, ``duplicate``,
+``not_responsible``, ``merged_into_measure`` – or ``withdrawn``), ``limit`` (1–600, default
+500), ``cursor`` (from ``next``). The ``status`` property of a feature carries the same value.
+The answer has ``total`` (all matching) and ``next`` (URL of the next page, or null). See
 :mod:`app.core.listing` for why whole-city requests are capped and paged.
 """
 

@@ -19,12 +19,13 @@ from ..core.content_types import (
     Contributions,
     IndicatorInput,
     Respondable,
+    Tracked,
 )
 from ..extensions import db
 from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
-from .models import STATUS_WITHDRAWN, Proposal
-from .services import STATUS_LABELS, all_for_district_url, latest_for_district
+from .models import Proposal
+from .services import all_for_district_url, latest_for_district, status_label
 
 
 def _visible():
@@ -79,7 +80,7 @@ def _contributions(user) -> list:
     )
     items = []
     for p in proposals:
-        note = _("Withdrawn.") if p.status == STATUS_WITHDRAWN else _("You made this proposal.")
+        note = _("Withdrawn.") if p.is_withdrawn else _("You made this proposal.")
         moderation = contribution_note(p)
         items.append(
             ContributionItem(
@@ -93,7 +94,7 @@ def _contributions(user) -> list:
 
 
 def _can_comment(user, proposal: Proposal) -> bool:
-    return proposal.status != STATUS_WITHDRAWN and proposal.is_visible and can_contribute(user)
+    return not proposal.is_withdrawn and proposal.is_visible and can_contribute(user)
 
 
 def register() -> None:
@@ -124,6 +125,7 @@ def register() -> None:
                 bulk_loader=bulk_load,
             ),
             contributions=Contributions("proposals", _l("Proposals"), _contributions, order=10),
+            tracked=Tracked(category_id=lambda p: p.category_id),
         )
     )
 
@@ -152,5 +154,5 @@ def template_helpers() -> dict:
     return {
         "district_proposals": lambda district: latest_for_district(district.id),
         "proposals_all_url": all_for_district_url,
-        "status_label": lambda status: STATUS_LABELS.get(status, status),
+        "status_label": status_label,
     }

@@ -3,9 +3,9 @@
 Only public proposals are listed (``Proposal.visible()``: not hidden or pending by the
 moderation), and only public comments are counted. The filters, the cursor pages and the cap
 are :mod:`app.core.listing`'s (bbox, category, district, limit, cursor); proposals add the
-status. Supports and comments are counted by subqueries inside the same statement, for the
-rows of the current page only, so a page costs the same number of queries however many rows
-it has.
+status (the workflow's key, or ``withdrawn``). The status and the counts of supports and
+comments are read by subqueries inside the same statement, for the rows of the current page
+only, so a page costs the same number of queries however many rows it has.
 """
 
 from __future__ import annotations
@@ -13,20 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..comments.models import Comment
 from ..core import listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import District
-from .models import STATUSES, Category, Proposal
-from .services import supports
+from ..workflow import services as workflow
+from .models import WITHDRAWN, Category, Proposal
+from .services import PUBLIC_STATUSES, supports
 
 
 @dataclass
 class Filters(listing.Filters):
     search_type: ClassVar[str | None] = "proposal"
-    choices: ClassVar[dict[str, tuple[str, ...]]] = {"status": STATUSES}
+    # the workflow's status keys and the author's "withdrawn"
+    choices: ClassVar[dict[str, tuple[str, ...]]] = {"status": PUBLIC_STATUSES}
 
     status: str | None = None
 
@@ -37,11 +39,28 @@ def parse_filters(args, *, max_limit: int = MAX_LIMIT) -> Filters:
 
 
 def _conditions(filters: Filters):
-    return [
-        Proposal.status.in_(STATUSES),
+    where = [
         Proposal.visible(),
-        *listing.conditions(Proposal, filters, category_model=Category, district_model=District),
+        *listing.conditions(
+            Proposal, filters, category_model=Category, district_model=District, skip=("status",)
+        ),
     ]
+    if filters.status == WITHDRAWN:
+        where.append(Proposal.withdrawn_at.is_not(None))
+    elif filters.status:
+        where += [
+            Proposal.withdrawn_at.is_(None),
+            workflow.status_condition("proposal", Proposal.id, filters.status),
+        ]
+    return where
+
+
+def status_column():
+    """The public status of each row: the workflow key, or ``withdrawn``."""
+    return case(
+        (Proposal.withdrawn_at.is_not(None), WITHDRAWN),
+        else_=workflow.status_key_column("proposal", Proposal.id),
+    )
 
 
 @dataclass
@@ -85,7 +104,7 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
             Proposal.title,
             Proposal.lat,
             Proposal.lon,
-            Proposal.status,
+            status_column(),
             Category.slug,
             Category.name_de,
             Category.name_en,

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
-    Index,
     String,
     Text,
     UniqueConstraint,
@@ -25,21 +24,11 @@ from ..core.places import PlacedMixin
 from ..core.time import utcnow
 from ..extensions import db
 from ..moderation.models import ModeratedMixin
+from ..workflow.models import TrackedMixin
 
-STATUS_SUBMITTED = "submitted"
-STATUS_IN_REVIEW = "in_review"
-STATUS_ACCEPTED = "accepted"
-STATUS_REJECTED = "rejected"
-STATUS_IMPLEMENTED = "implemented"
-STATUS_WITHDRAWN = "withdrawn"
-STATUSES = (
-    STATUS_SUBMITTED,
-    STATUS_IN_REVIEW,
-    STATUS_ACCEPTED,
-    STATUS_REJECTED,
-    STATUS_IMPLEMENTED,
-    STATUS_WITHDRAWN,
-)
+# Withdrawing is the author's act, not a workflow status: ``withdrawn_at``. Lists and the API
+# still name it as a status ("withdrawn") beside the workflow's status keys.
+WITHDRAWN = "withdrawn"
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000
@@ -78,15 +67,15 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_de
 
 
-class Proposal(PlacedMixin, ModeratedMixin, db.Model):
+class Proposal(PlacedMixin, ModeratedMixin, TrackedMixin, db.Model):
     __tablename__ = "proposals"
-    extra_table_args = (Index("ix_proposals_district_status", "district_id", "status"),)
+    workflow_type = "proposal"
 
     @classmethod
     def public(cls):
         """The SQL condition for what the public sees of proposals (other domains select
         through it): not withdrawn, not hidden or pending by the moderation."""
-        return and_(cls.status != STATUS_WITHDRAWN, cls.visible())
+        return and_(cls.withdrawn_at.is_(None), cls.visible())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -95,7 +84,7 @@ class Proposal(PlacedMixin, ModeratedMixin, db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_SUBMITTED, index=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     photo: Mapped[str | None] = mapped_column(String(80))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(
@@ -110,7 +99,12 @@ class Proposal(PlacedMixin, ModeratedMixin, db.Model):
 
     @property
     def is_withdrawn(self) -> bool:
-        return self.status == STATUS_WITHDRAWN
+        return self.withdrawn_at is not None
+
+    @property
+    def public_status(self) -> str:
+        """The status key, or ``withdrawn`` (lists and the API)."""
+        return WITHDRAWN if self.is_withdrawn else self.status
 
 
 class Support(db.Model):

@@ -29,7 +29,7 @@ def can_withdraw_proposal(user: Any, proposal: Any) -> bool:
         active(user)
         and proposal is not None
         and proposal.author_id == user.id
-        and proposal.status != "withdrawn"
+        and not proposal.is_withdrawn
     )
 
 
@@ -39,4 +39,4 @@ def can_support_proposal(user: Any, proposal: Any = None) -> bool:
         return False
     if proposal is None:
         return True
-    return proposal.author_id != user.id and proposal.status != "withdrawn"
+    return proposal.author_id != user.id and not proposal.is_withdrawn

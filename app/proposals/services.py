@@ -8,7 +8,6 @@ from difflib import SequenceMatcher
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
@@ -16,14 +15,16 @@ from ..comments.services import count_for
 from ..core.audit import record
 from ..core.places import Place, place_at_point, place_in_district
 from ..core.supports import Supports
+from ..core.time import utcnow
 from ..districts import services as district_services
 from ..districts.models import District
 from ..extensions import db
 from ..moderation.models import PENDING_APPROVAL
+from ..workflow import services as workflow
+from ..workflow.models import NEW, STATUS_KEYS
 from .models import (
     CATEGORIES,
-    STATUS_SUBMITTED,
-    STATUS_WITHDRAWN,
+    WITHDRAWN,
     Category,
     Proposal,
     Support,
@@ -93,6 +94,7 @@ def create_proposal(
         proposal.moderation_state = PENDING_APPROVAL
     db.session.add(proposal)
     db.session.flush()
+    workflow.open_item(author, "proposal", proposal)
     if proposal.moderation_state == PENDING_APPROVAL:
         record(
             author,
@@ -122,9 +124,7 @@ def comment_count(proposal_id: int) -> int:
 def is_locked(proposal: Proposal) -> bool:
     """Editing ends with the first comment, support or status change."""
     return (
-        proposal.status != STATUS_SUBMITTED
-        or support_count(proposal.id) > 0
-        or comment_count(proposal.id) > 0
+        proposal.status != NEW or support_count(proposal.id) > 0 or comment_count(proposal.id) > 0
     )
 
 
@@ -147,17 +147,17 @@ def edit_proposal(
 
 
 def withdraw(actor, proposal: Proposal) -> None:
-    if proposal.status == STATUS_WITHDRAWN:
+    """The author withdraws the proposal (``withdrawn_at``); its workflow status stays."""
+    if proposal.is_withdrawn:
         raise ProposalError(_("This proposal has already been withdrawn."))
-    before = proposal.status
-    proposal.status = STATUS_WITHDRAWN
+    proposal.withdrawn_at = utcnow()
     record(
         actor,
         "proposal.withdrawn",
         "proposal",
         proposal.id,
-        before={"status": before},
-        after={"status": STATUS_WITHDRAWN},
+        before={"withdrawn": False},
+        after={"withdrawn": True, "status": proposal.status},
         district_id=proposal.district_id,
     )
     db.session.flush()
@@ -176,7 +176,7 @@ def has_supported(user, proposal_id: int) -> bool:
 def support(user, proposal: Proposal) -> bool:
     """Set "supported" (idempotent). True if a support was added (see
     :meth:`app.core.supports.Supports.support`). Not for a withdrawn proposal."""
-    if proposal.status == STATUS_WITHDRAWN:
+    if proposal.is_withdrawn:
         raise ProposalError(_("A withdrawn proposal cannot be supported."))
     return supports.support(user, proposal)
 
@@ -252,7 +252,7 @@ def similar_proposals(title: str, lat: float, lon: float, *, exclude_id: int | N
     query = select(Proposal).where(
         Proposal.lat.between(lat - dlat, lat + dlat),
         Proposal.lon.between(lon - dlon, lon + dlon),
-        Proposal.status != STATUS_WITHDRAWN,
+        Proposal.withdrawn_at.is_(None),
         Proposal.visible(),
     )
     if exclude_id is not None:
@@ -266,14 +266,23 @@ def similar_proposals(title: str, lat: float, lon: float, *, exclude_id: int | N
     return [proposal for _distance, proposal in found[:10]]
 
 
-STATUS_LABELS = {
-    "submitted": _l("Submitted"),
-    "in_review": _l("In review"),
-    "accepted": _l("Accepted"),
-    "rejected": _l("Rejected"),
-    "implemented": _l("Implemented"),
-    "withdrawn": _l("Withdrawn"),
-}
+# What lists and the API accept and show as a proposal's status: the workflow's keys and
+# the author's "withdrawn".
+PUBLIC_STATUSES = (*STATUS_KEYS, WITHDRAWN)
+
+
+def status_label(status: str | None) -> str:
+    """The public name of a proposal's status (a workflow key or ``withdrawn``)."""
+    if status == WITHDRAWN:
+        return _("Withdrawn")
+    return workflow.status_label(status)
+
+
+def status_options() -> dict[str, str]:
+    """Status key → public name, in the workflow's order, for filters and tables."""
+    options = {s.key: status_label(s.key) for s in workflow.statuses()}
+    options[WITHDRAWN] = status_label(WITHDRAWN)
+    return options
 
 
 def all_for_district_url(district) -> str | None:
@@ -292,7 +301,7 @@ def latest_for_district(district_id: int, limit: int = 10) -> tuple[list[Proposa
     and how many there are."""
     where = (
         Proposal.district_id == district_id,
-        Proposal.status != STATUS_WITHDRAWN,
+        Proposal.withdrawn_at.is_(None),
         Proposal.visible(),
     )
     rows = list(

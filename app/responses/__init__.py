@@ -9,7 +9,9 @@ from ..core.permissions import register_predicates
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
-    from . import permissions, routes
+    from ..workflow import services as workflow
+    from . import permissions, routes, services
 
     app.register_blueprint(routes.bp)
+    workflow.set_response_lookup(services.latest_id)
     register_predicates(permissions)  # perm.<name> in templates

@@ -22,6 +22,7 @@ from ..core.permissions import MAYOR, PLANNER
 from ..core.time import utcnow
 from ..extensions import db
 from ..notifications import services as notifications
+from ..workflow import services as workflow
 from .models import BODY_MAX, OfficialResponse
 from .permissions import can_respond_officially
 
@@ -141,6 +142,7 @@ def respond(
         },
         district_id=getattr(district, "id", None),
     )
+    workflow.note_response(target.type, obj.id, response.created_at)
     _notify(target, obj, actor)
     return response
 
@@ -227,6 +229,19 @@ def responses_for_many(
     for response in rows:
         found.setdefault((response.target_type, response.target_id), []).append(response)
     return found
+
+
+def latest_id(target_type: str, target_id: int) -> int | None:
+    """The id of the item's latest public answer (for the workflow's closed statuses)."""
+    return db.session.scalar(
+        select(OfficialResponse.id)
+        .where(
+            OfficialResponse.target_type == target_type,
+            OfficialResponse.target_id == target_id,
+        )
+        .order_by(OfficialResponse.created_at.desc(), OfficialResponse.id.desc())
+        .limit(1)
+    )
 
 
 def counts(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:

@@ -9,18 +9,21 @@ from ..accounts.services import load_offices
 from ..districts.services import load_districts
 from ..extensions import db
 from ..proposals.services import load_categories
+from ..workflow.services import load_statuses
 
 
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Load the base data every installation needs: districts, councils, offices."""
+    """Load the base data every installation needs: districts, councils, offices,
+    proposal categories, workflow statuses."""
     report = load_districts()
     created = load_offices()
     categories = load_categories()
+    statuses = load_statuses()
     db.session.commit()
     click.echo(
         f"districts: {report.districts_created} created, {report.districts_updated} updated; "
         f"councils: {report.councils_created} created; offices: {created} created; "
-        f"proposal categories: {categories} created"
+        f"proposal categories: {categories} created; workflow statuses: {statuses} created"
     )

@@ -13,7 +13,6 @@ from ..core.permissions import public
 from ..districts import services as district_services
 from ..needs import listing as need_listing
 from ..proposals import listing, services
-from ..proposals.services import STATUS_LABELS
 
 bp = Blueprint("proposal_map", __name__)
 
@@ -84,7 +83,7 @@ def map_page():
             typed=request.args,
             categories=services.categories(),
             districts=district_services.list_districts(),
-            statuses=STATUS_LABELS,
+            statuses=services.status_options(),
             api_url=url_for("api.proposals", **api_args),
             next_url=(
                 url_for(

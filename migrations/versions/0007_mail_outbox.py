@@ -1,7 +1,7 @@
 """Mail outbox, mail preferences and the users' mail suppression
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01 14:10:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'  # re-chained to the next revision before it at merge time
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

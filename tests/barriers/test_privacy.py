@@ -6,13 +6,16 @@ Runs on SQLite and on PostgreSQL (``TEST_DATABASE_URL``).
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 
 import pytest
 from flask_babel import force_locale
+from openpyxl import load_workbook
 
 from app.barriers import services
+from app.core.exports import XLSX_MIMETYPE
 from app.extensions import db
 
 from .conftest import details
@@ -93,6 +96,8 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "need_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
+        "status_id": [1],
+        "rule_id": [1],
     }
 
 
@@ -116,6 +121,16 @@ def _urls(app, values: dict[str, list]) -> list[str]:
     assert not unfilled, "the privacy crawl has no value for: " + "; ".join(unfilled)
     urls.add("/api/v1/barriers?limit=2000")
     return sorted(urls)
+
+
+def _text(response) -> str:
+    """The text a person sees in the response; for an XLSX download its cells."""
+    if response.mimetype != XLSX_MIMETYPE:
+        return response.get_data(as_text=True)
+    sheets = load_workbook(io.BytesIO(response.get_data())).worksheets
+    return "\n".join(
+        str(value) for sheet in sheets for row in sheet.iter_rows(values_only=True) for value in row
+    )
 
 
 def _is_form(url: str) -> bool:
@@ -147,13 +162,14 @@ def test_nothing_personal_and_no_small_cell_leaks(
     urls = _urls(app, _values(scene, districts, offers))
     assert f"/barrieren/{scene['private'].id}" in urls and "/api/v1/barriers/summary" in urls
     council_25 = districts["25"].council.slug
-    for page in ("", "export.csv", "druckansicht"):  # the council dashboard of the private report
+    # the council dashboard of the private report
+    for page in ("", "export.csv", "export.xlsx", "export.geojson", "druckansicht"):
         assert f"/ortsteilrat/{council_25}/{page}" in urls
     checked = 0
     for url in urls:
         response = client.get(url)
         assert response.status_code < 500, url
-        body = response.get_data(as_text=True)
+        body = _text(response)
         if url == f"/barrieren/{scene['private'].id}":
             assert response.status_code == 404
         if url == f"/barrieren/{scene['public'].id}":

@@ -295,7 +295,7 @@ def test_need_edit_form_proposal_ids(client, create_user, login, districts):
     response = client.post("/bedarfe/neu", data=_need_data())
     assert response.status_code == 302
     edit = response.headers["Location"].rstrip("/") + "/bearbeiten"
-    response = client.post(edit, data=_need_data(status="open", proposals=["99999999999"]))
+    response = client.post(edit, data=_need_data(status="new", proposals=["99999999999"]))
     assert response.status_code == 400
     assert "Bitte wählen Sie Vorschläge aus der Liste." in response.get_data(as_text=True)
 

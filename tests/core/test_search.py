@@ -192,7 +192,7 @@ def test_update_and_delete_keep_the_index_in_sync(make):
     db.session.commit()
     assert found("Rutsche", {pid}) == set()
     assert found("Schaukel", {pid}) == {pid}
-    proposal.status = "in_review"  # no text changed: nothing to do, still found
+    proposal.is_demo = True  # no text changed: nothing to do, still found
     db.session.commit()
     assert found("Schaukel", {pid}) == {pid}
     db.session.delete(proposal)
@@ -311,7 +311,7 @@ def test_listing_combines_words_filters_and_paging_in_one_statement(make, count_
 
 
 def test_filters_read_q_and_keep_it_in_links():
-    filters = listing.parse_filters({"q": "  Spielplatz   Bänke ", "status": "submitted"})
+    filters = listing.parse_filters({"q": "  Spielplatz   Bänke ", "status": "new"})
     assert filters.q == "Spielplatz Bänke"
     assert filters.query_args()["q"] == "Spielplatz Bänke"
     assert listing.parse_filters({"q": "x" * 5000}).q == "x" * search.MAX_QUERY_CHARS

@@ -14,6 +14,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.moderation.models import Flag
 from app.needs.models import Need
+from tests.workflow.helpers import put_status
 
 URL = "/ortsteilrat/moskauer-platz/"
 
@@ -47,7 +48,7 @@ def make_need(districts, categories):
         *,
         number="23",
         priority="high",
-        status="open",
+        status="new",
         days_ago=None,
         state="visible",
         author=None,
@@ -59,7 +60,6 @@ def make_need(districts, categories):
             description="Der Spielplatz ist alt.",
             category_id=categories["children-youth"].id,
             priority=priority,
-            status=status,
             council_id=district.council_id,
             district_id=district.id,
             lat=district.label_lat,
@@ -73,6 +73,8 @@ def make_need(districts, categories):
         if days_ago is not None:
             need.created_at = utcnow() - timedelta(days=days_ago)
         db.session.add(need)
+        db.session.flush()
+        put_status("need", need, status)
         if commit:
             db.session.commit()
         return need

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import URL
 
-PAGES = ("", "export.csv", "druckansicht")
+PAGES = ("", "export.csv", "export.xlsx", "export.geojson", "druckansicht")
 EXPECTED = {
     "anonymous": 302,
     "citizen": 403,
@@ -25,6 +25,7 @@ def test_dashboard_export_and_print_access(client, login, people, who):
         login(people[who])
     for page in PAGES:
         response = client.get(URL + page)
+        response.get_data()  # a streamed export runs to its end inside the request
         assert response.status_code == EXPECTED[who], (who, page)
         if who == "anonymous":
             assert "/anmelden" in response.headers["Location"]

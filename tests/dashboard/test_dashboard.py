@@ -14,7 +14,6 @@ from app.dashboard import services
 from app.dashboard.models import DashboardVisit
 from app.districts.models import Council
 from app.extensions import db
-from app.proposals.models import STATUS_WITHDRAWN
 from app.responses.models import OfficialResponse
 
 from .conftest import URL
@@ -154,7 +153,7 @@ def test_top_proposals_order_and_responses(client, login, people, make_proposal,
     make_proposal(title="Zwei", supports=2)
     make_proposal(title="Versteckt fünf", supports=5, state="hidden")
     withdrawn = make_proposal(title="Zurückgezogen vier", supports=4)
-    withdrawn.status = STATUS_WITHDRAWN
+    withdrawn.withdrawn_at = utcnow()
     make_proposal(title="Anderswo zehn", number="25", supports=10)
     db.session.commit()
     with app.test_request_context():
@@ -178,12 +177,12 @@ def test_top_proposals_order_and_responses(client, login, people, make_proposal,
 def test_needs_listed_with_priority_and_status(client, login, people, make_need, english):
     make_need("Niedrig offen", priority="low")
     make_need("Hoch offen", priority="high")
-    make_need("Erledigt", priority="high", status="met")
+    make_need("Erledigt", priority="high", status="done")
     make_need("Anderer Rat", number="25")
     login(people["member"])
     section = _section(client.get(URL).get_data(as_text=True), "needs-title")
     assert section.index("Hoch offen") < section.index("Niedrig offen") < section.index("Erledigt")
-    assert "High priority" in section and "Low priority" in section and "Met" in section
+    assert "High priority" in section and "Low priority" in section and "Done" in section
     assert "Anderer Rat" not in section
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+
+import pytest
 
 from app.core.time import utcnow
 from app.extensions import db
@@ -107,3 +110,82 @@ def test_print_stylesheet_rules(app):
     assert "@media print" in css
     for rule in (".site-header", ".site-footer", "attr(href)", "break-inside: avoid", "11pt"):
         assert rule in css, rule
+
+
+def _proposal_at_a_point(make_proposal, districts):
+    district = districts["23"]
+    return make_proposal(
+        title="Bank am Moskauer Platz",
+        point=(district.label_lat + 0.0005, district.label_lon + 0.0005),
+        supports=5,
+    )
+
+
+def test_xlsx_has_the_rows_and_columns_of_the_csv(
+    client, login, people, make_proposal, make_need, app, districts
+):
+    from openpyxl import load_workbook
+
+    answered = _scene(make_proposal, make_need, people, app)
+    _proposal_at_a_point(make_proposal, districts)
+    login(people["member"])
+    text = client.get(URL + "export.csv").get_data().decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    response = client.get(URL + "export.xlsx")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    today = utcnow().date().isoformat()
+    assert (
+        f'filename="ortsteilrat-moskauer-platz-{today}.xlsx"'
+        in response.headers["Content-Disposition"]
+    )
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:L{len(csv_rows)}"
+    assert all(cell.font.b for cell in sheet[1])
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == csv_rows[0]
+    as_text = [
+        ["" if v is None else v.date().isoformat() if hasattr(v, "date") else str(v) for v in r]
+        for r in rows[1:]
+    ]
+    assert as_text == csv_rows[1:]  # the same rows, in the same order
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == answered.title)
+    assert (row[1].value, row[1].data_type) == (str(answered.id), "s")  # the id as text
+    assert (row[7].value, row[7].data_type) == (2, "n")  # supports as a number
+    assert row[10].is_date and row[10].value.date().isoformat() == today
+
+
+def test_geojson_for_qgis(client, login, people, make_proposal, make_need, app, districts):
+    _scene(make_proposal, make_need, people, app)
+    placed = _proposal_at_a_point(make_proposal, districts)
+    login(people["planner"])
+    response = client.get(URL + "export.geojson")
+    assert response.status_code == 200 and response.is_streamed
+    assert response.mimetype == "application/geo+json"
+    data = json.loads(response.data)
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    features = {f["properties"]["title"]: f for f in data["features"]}
+    assert len(features) == 4  # the public inputs, as in the CSV
+    feature = features["Bank am Moskauer Platz"]
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (lat, lon) == (pytest.approx(placed.lat), pytest.approx(placed.lon))
+    assert 10.9 <= lon <= 11.2 and 50.9 <= lat <= 51.1  # [lon, lat] in Erfurt
+    assert feature["properties"]["id"] == str(placed.id)
+    assert feature["properties"]["supports"] == 5
+    assert feature["properties"]["district"] == "23 Moskauer Platz"
+    # placed "somewhere in the district": the label point is no place, so no geometry
+    assert features["Straßenbeleuchtung Übergang"]["geometry"] is None
+    assert features["Grünfläche am Moskauer Platz"]["geometry"] is None
+
+
+def test_export_links_on_the_dashboard(client, login, people, english):
+    login(people["member"])
+    page = client.get(URL).get_data(as_text=True)
+    for href, text in [
+        (URL + "export.csv", "Export public inputs as CSV (Excel)"),
+        (URL + "export.xlsx", "Export public inputs as an Excel workbook (XLSX)"),
+        (URL + "export.geojson", "Export public inputs with their map points as GeoJSON"),
+    ]:
+        assert f'href="{href}"' in page and text in page

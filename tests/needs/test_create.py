@@ -44,7 +44,7 @@ def test_create_without_point(client, login, member, categories, districts):
     assert (need.lat, need.lon) == (district.label_lat, district.label_lon)
     assert need.address == "Stadtteilzentrum"
     assert need.author_id == member.id and need.author_role == "council_member"
-    assert need.priority == "high" and need.status == "open"
+    assert need.priority == "high" and need.status == "new"
     assert need.moderation_state == "visible"
 
 
@@ -185,14 +185,14 @@ def test_edit_and_status_change_are_audited(
     assert 'name="status"' in page and 'value="Treffpunkt für Jugendliche"' in page
     response = client.post(
         f"/bedarfe/{need.id}/bearbeiten",
-        data=form_data(title="Jugendraum gesucht", priority="medium", status="in_progress"),
+        data=form_data(title="Jugendraum gesucht", priority="medium", status="in_implementation"),
     )
     assert response.status_code == 302
     db.session.refresh(need)
     assert (need.title, need.priority, need.status) == (
         "Jugendraum gesucht",
         "medium",
-        "in_progress",
+        "in_implementation",
     )
     assert need.author_id == member.id  # the poster stays
     entries = {
@@ -204,8 +204,9 @@ def test_edit_and_status_change_are_audited(
     assert edited.before["title"] == "Treffpunkt für Jugendliche"
     assert edited.after["title"] == "Jugendraum gesucht" and edited.after["priority"] == "medium"
     assert "council_id" not in edited.after and "lat" not in edited.after
-    status = entries["need.status_changed"]
-    assert (status.before, status.after) == ({"status": "open"}, {"status": "in_progress"})
+    status = entries["workflow.status_changed"]
+    assert status.actor_id == mayor.id and status.district_id == need.district_id
+    assert (status.before["status"], status.after["status"]) == ("new", "in_implementation")
     note = db.session.scalar(select(Notification).where(Notification.user_id == citizen.id))
     assert (note.kind, note.target_type, note.target_id) == ("status_changed", "need", need.id)
 
@@ -227,7 +228,15 @@ def test_invalid_status_and_priority(client, login, member, make_need):
     need = make_need(member)
     login(member)
     url = f"/bedarfe/{need.id}/bearbeiten"
-    assert client.post(url, data=form_data(status="done")).status_code == 400
+    assert client.post(url, data=form_data(status="met")).status_code == 400  # an old one
+    # a closed status needs a public answer on the need first; nothing is changed
+    response = client.post(url, data=form_data(status="done", title="Geändert"))
+    assert response.status_code == 400
+    assert "Für diesen Status braucht es zuerst eine öffentliche Antwort." in (
+        response.get_data(as_text=True)
+    )
+    db.session.refresh(need)
+    assert need.status == "new" and need.title == "Treffpunkt für Jugendliche"
     assert client.post(url, data=form_data(priority="urgent")).status_code == 400
 
 
@@ -260,7 +269,7 @@ def test_link_proposals(client, login, member, citizen, make_proposal, districts
     assert "Expressed as a need by the council" in proposal_page
     assert f'href="/bedarfe/{need.id}"' in proposal_page
     # editing can remove the link
-    client.post(f"/bedarfe/{need.id}/bearbeiten", data=form_data(status="open"))
+    client.post(f"/bedarfe/{need.id}/bearbeiten", data=form_data(status="new"))
     assert db.session.scalar(select(func.count()).select_from(NeedProposalLink)) == 0
 
 

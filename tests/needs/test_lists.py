@@ -64,14 +64,14 @@ def test_list_page_and_filters(client, needs):
     assert ids.index(needs["point"].id) < ids.index(needs["district"].id)
     page = client.get("/bedarfe/?district=23&priority=low").get_data(as_text=True)
     assert _ids(page, 'id="need-list"') == [needs["district"].id]
-    page = client.get("/bedarfe/?category=education&status=open").get_data(as_text=True)
+    page = client.get("/bedarfe/?category=education&status=new").get_data(as_text=True)
     assert _ids(page, 'id="need-list"') == [needs["district"].id]
     assert '<option value="education" selected>' in page
-    assert client.get("/bedarfe/?status=met").status_code == 200
-    assert _ids(client.get("/bedarfe/?status=met").get_data(as_text=True), 'id="need-list"') == []
+    assert client.get("/bedarfe/?status=done").status_code == 200
+    assert _ids(client.get("/bedarfe/?status=done").get_data(as_text=True), 'id="need-list"') == []
 
 
-@pytest.mark.parametrize("query", ["?priority=urgent", "?district=x", "?status=done"])
+@pytest.mark.parametrize("query", ["?priority=urgent", "?district=x", "?status=met"])
 def test_bad_filter_is_400(client, needs, query):
     assert client.get(f"/bedarfe/{query}").status_code == 400
 
@@ -104,7 +104,7 @@ def test_api_geojson(client, needs):
     ]
     assert props["council"] == "Moskauer Platz" and props["author_role"] == "council_member"
     assert props["url"] == f"/bedarfe/{needs['point'].id}"
-    assert props["priority"] == "high" and props["status"] == "open" and props["supports"] == 0
+    assert props["priority"] == "high" and props["status"] == "new" and props["supports"] == 0
     # no personal data: neither the poster's name nor id
     text = response.get_data(as_text=True)
     assert "Max Rat" not in text and "author_id" not in text and "email" not in text
@@ -175,7 +175,7 @@ def test_district_page_lists_needs_with_priority_and_status(client, needs):
     page = client.get("/ortsteile/23").get_data(as_text=True)
     assert set(_ids(page, 'id="district-needs-title"')) == {needs["point"].id, needs["district"].id}
     section = page.split('id="district-needs-title"', 1)[1]
-    assert "Priority: High" in section and "Status: Open" in section
+    assert "Priority: High" in section and "Status: New" in section
     page = client.get("/ortsteile/15").get_data(as_text=True)
     assert _ids(page, 'id="district-needs-title"') == [needs["herrenberg"].id]
 

@@ -6,6 +6,7 @@ from app.comments.models import Comment
 from app.core.time import utcnow
 from app.districts.models import District
 from app.extensions import db
+from tests.workflow.helpers import put_status
 
 # (lat, lon) in known districts
 ALTSTADT = (50.9785, 11.0265)
@@ -35,13 +36,13 @@ def make_proposals(create_user, prefix: str = "Vorschlag") -> dict:
     made = []
     for i, (place, district, slug, status) in enumerate(
         [
-            (ALTSTADT, altstadt, "health", "submitted"),
+            (ALTSTADT, altstadt, "health", "new"),
             (ALTSTADT, altstadt, "health", "in_review"),
-            (ALTSTADT, altstadt, "education", "submitted"),
+            (ALTSTADT, altstadt, "education", "new"),
             (ALTSTADT, altstadt, "safety", "withdrawn"),
-            (HERRENBERG, None, "health", "submitted"),
-            (HERRENBERG, None, "housing", "accepted"),
-            (HERRENBERG, None, "other", "submitted"),
+            (HERRENBERG, None, "health", "new"),
+            (HERRENBERG, None, "housing", "planned"),
+            (HERRENBERG, None, "other", "new"),
         ]
     ):
         lat, lon = place[0] + i * 0.0001, place[1] + i * 0.0001
@@ -57,11 +58,14 @@ def make_proposals(create_user, prefix: str = "Vorschlag") -> dict:
             lat=lat,
             lon=lon,
             district_id=district.id,
-            status=status,
+            withdrawn_at=utcnow() if status == "withdrawn" else None,
         )
         db.session.add(proposal)
-        made.append(proposal)
+        made.append((proposal, status))
     db.session.flush()
+    for proposal, status in made:
+        put_status("proposal", proposal, "new" if status == "withdrawn" else status)
+    made = [proposal for proposal, _status in made]
     supported = made[0]
     db.session.add_all(
         [
@@ -110,7 +114,6 @@ def bulk_proposals(create_user, n: int, title: str = "Vorschlag") -> None:
                 "lat": ALTSTADT[0],
                 "lon": ALTSTADT[1],
                 "district_id": district.id,
-                "status": "submitted",
             }
             for i in range(n)
         ],

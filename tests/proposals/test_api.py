@@ -58,9 +58,9 @@ def test_filters(client, data):
     assert {f["properties"]["category"] for f in body["features"]} == {"health"}
     _r, body = _get(client, "?status=withdrawn")
     assert [f["properties"]["id"] for f in body["features"]] == [data["withdrawn"].id]
-    _r, body = _get(client, "?district=01&category=health&status=submitted")
+    _r, body = _get(client, "?district=01&category=health&status=new")
     assert all(
-        (p["district"], p["category"], p["status"]) == ("01", "health", "submitted")
+        (p["district"], p["category"], p["status"]) == ("01", "health", "new")
         for p in (f["properties"] for f in body["features"])
     )
 

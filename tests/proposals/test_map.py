@@ -38,10 +38,10 @@ def test_list_shows_what_the_map_shows(client, data):
 
 
 def test_filters_keep_their_values(client, data):
-    page = client.get("/karte?category=health&district=01&status=submitted").get_data(as_text=True)
+    page = client.get("/karte?category=health&district=01&status=new").get_data(as_text=True)
     assert '<option value="health" selected>' in page
     assert re.search(r'<option value="01"\s+selected>', page)
-    assert '<option value="submitted" selected>' in page
+    assert '<option value="new" selected>' in page
     assert _list_ids(page) == [data["all"][0].id]
 
 

@@ -8,6 +8,7 @@ from app.core.audit import AuditEntry
 from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Proposal, Support
+from tests.workflow.helpers import put_status
 
 from .conftest import ALTSTADT, form_data
 
@@ -100,7 +101,7 @@ def test_withdraw(client, login, citizen, make_proposal):
     login(citizen)
     assert client.post(f"/vorschlaege/{proposal.id}/zurueckziehen").status_code == 302
     proposal = db.session.get(Proposal, proposal.id)
-    assert proposal.status == "withdrawn"
+    assert proposal.is_withdrawn and proposal.status == "new"
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "proposal.withdrawn"))
     assert entry.district_id == proposal.district_id
     assert client.post(f"/vorschlaege/{proposal.id}/zurueckziehen").status_code == 403
@@ -129,7 +130,7 @@ def test_edit_until_first_support(client, login, create_user, citizen, make_prop
 
 def test_edit_locked_after_status_change(client, login, citizen, make_proposal):
     proposal = make_proposal(citizen)
-    proposal.status = "in_review"
+    put_status("proposal", proposal, "in_review")
     db.session.commit()
     login(citizen)
     assert client.get(f"/vorschlaege/{proposal.id}/bearbeiten").status_code == 403

@@ -1,0 +1,18 @@
+"""The back office's workflow: statuses as data, work items, history, routing."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..core.permissions import register_predicates
+
+
+def init_app(app: Flask) -> None:
+    # Deferred on purpose: importing the package stays free of side effects.
+    from . import permissions, routes, services
+
+    app.config.setdefault("WORKFLOW_DEFAULT_RESPONSE_DAYS", services.DEFAULT_RESPONSE_DAYS)
+    app.register_blueprint(routes.bp)
+    app.jinja_env.globals["workflow_status_label"] = services.status_label
+    app.jinja_env.globals["workflow_timeline"] = services.timeline
+    register_predicates(permissions)  # perm.<name> in templates

@@ -1,0 +1,72 @@
+"""Forms of the workflow's admin pages. Labels and messages are lazy (request language)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+
+from ..core.numbers import IdSelectField, WholeNumberField
+
+COLOUR = r"^#[0-9a-fA-F]{6}$"
+
+
+class StatusForm(FlaskForm):
+    name_de = StringField(
+        _l("Public name (German)"),
+        validators=[
+            DataRequired(message=_l("Please enter a name.")),
+            Length(max=80, message=_l("Please use at most %(max)d characters.", max=80)),
+        ],
+    )
+    name_en = StringField(
+        _l("Public name (English)"),
+        validators=[
+            DataRequired(message=_l("Please enter a name.")),
+            Length(max=80, message=_l("Please use at most %(max)d characters.", max=80)),
+        ],
+    )
+    colour = StringField(
+        _l("Colour"),
+        description=_l("As #rrggbb, e.g. #1f5fa8; it needs a contrast of 4.5:1 on white."),
+        validators=[
+            DataRequired(message=_l("Please enter a colour.")),
+            Regexp(COLOUR, message=_l("Please enter the colour as #rrggbb, e.g. #1f5fa8.")),
+        ],
+    )
+    position = WholeNumberField(
+        _l("Order"),
+        description=_l("Smaller numbers come first."),
+        low=0,
+        high=10_000,
+        validators=[InputRequired(message=_l("Please enter a number."))],
+    )
+    active = BooleanField(_l("Offered for status changes"))
+
+
+class RuleForm(FlaskForm):
+    target_type = SelectField(_l("Type of input"), validate_choice=True)
+    category = IdSelectField(_l("Category"))
+    district = IdSelectField(_l("District"))
+    office = IdSelectField(
+        _l("Responsible office"),
+        validators=[InputRequired(message=_l("Please choose the office."))],
+    )
+
+
+class TargetForm(FlaskForm):
+    category = IdSelectField(
+        _l("Category"),
+        validators=[InputRequired(message=_l("Please choose a category."))],
+    )
+    days = WholeNumberField(
+        _l("Days until the first answer"),
+        low=1,
+        high=365,
+        validators=[InputRequired(message=_l("Please enter a number."))],
+    )
+
+
+class DeleteForm(FlaskForm):
+    """CSRF only."""

@@ -1,0 +1,213 @@
+"""The back office's workflow: statuses as data, one work item per input, its history,
+routing rules and response targets.
+
+Inputs (proposals, needs, barrier reports) are known only by ``(target_type, target_id)``;
+their models mix in :class:`TrackedMixin` to read their work item and status.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    event,
+)
+from sqlalchemy.orm import Mapped, declared_attr, foreign, mapped_column, relationship
+
+from ..core.time import utcnow
+from ..extensions import db
+
+NEW = "new"
+DUPLICATE = "duplicate"
+
+# key, German name, English name, colour (≥ 4.5:1 on white), closed, position
+SEEDED_STATUSES = (
+    ("new", "Neu", "New", "#1f5fa8", False, 10),
+    ("in_review", "In Prüfung", "In review", "#6a4c93", False, 20),
+    ("assigned", "Zugewiesen", "Assigned", "#2f4858", False, 30),
+    ("planned", "Geplant", "Planned", "#a04000", False, 40),
+    ("in_implementation", "In Umsetzung", "In implementation", "#7b5d2e", False, 50),
+    ("done", "Erledigt", "Done", "#2e7d32", True, 60),
+    ("declined", "Abgelehnt", "Declined", "#b3261e", True, 70),
+    ("duplicate", "Doppelt", "Duplicate", "#555555", True, 80),
+    ("not_responsible", "Nicht zuständig", "Not our responsibility", "#37474f", True, 90),
+    (
+        "merged_into_measure",
+        "In Maßnahme übernommen",
+        "Merged into a measure",
+        "#5d4037",
+        True,
+        100,
+    ),
+)
+STATUS_KEYS = tuple(row[0] for row in SEEDED_STATUSES)
+
+
+class WorkflowStatus(db.Model):
+    """A status of the workflow (an admin page edits names, colour, order, active)."""
+
+    __tablename__ = "workflow_statuses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_de: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80))
+    colour: Mapped[str] = mapped_column(String(7), default="#555555")
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, locale: str = "de") -> str:
+        return self.name_en if locale == "en" else self.name_de
+
+
+class WorkItem(db.Model):
+    """The back office's record of one input: status, responsible office and person, due
+    date; district, category and creation time copied from the input for the inbox."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        UniqueConstraint("target_type", "target_id", name="uq_work_items_target"),
+        Index("ix_work_items_status_created", "status_id", "created_at", "id"),
+        Index("ix_work_items_office_status", "office_id", "status_id"),
+        Index("ix_work_items_district_status", "district_id", "status_id"),
+        Index("ix_work_items_assignee_status", "assignee_id", "status_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int] = mapped_column(Integer)
+    status_id: Mapped[int] = mapped_column(ForeignKey("workflow_statuses.id"))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("work_items.id", ondelete="SET NULL")
+    )
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="SET NULL"))
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal_categories.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    status: Mapped[WorkflowStatus] = relationship(lazy="joined")
+    office = relationship("Office", lazy="select")
+    assignee = relationship("User", lazy="select", foreign_keys=[assignee_id])
+    duplicate_of = relationship("WorkItem", remote_side=[id], lazy="select")
+
+
+class StatusChange(db.Model):
+    """One status change of a work item: immutable history."""
+
+    __tablename__ = "work_item_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(
+        ForeignKey("work_items.id", ondelete="CASCADE"), index=True
+    )
+    from_status_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_statuses.id"))
+    to_status_id: Mapped[int] = mapped_column(ForeignKey("workflow_statuses.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id", ondelete="SET NULL"))
+    response_id: Mapped[int | None] = mapped_column(
+        ForeignKey("official_responses.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    to_status: Mapped[WorkflowStatus] = relationship(foreign_keys=[to_status_id], lazy="joined")
+
+
+class HistoryIsImmutable(RuntimeError):
+    """A status change row was to be changed or deleted."""
+
+
+@event.listens_for(StatusChange, "before_update")
+def _refuse_update(mapper, connection, target) -> None:
+    raise HistoryIsImmutable("status changes cannot be changed")
+
+
+@event.listens_for(StatusChange, "before_delete")
+def _refuse_delete(mapper, connection, target) -> None:
+    raise HistoryIsImmutable("status changes cannot be deleted")
+
+
+class RoutingRule(db.Model):
+    """Which office is responsible for new inputs: by type, category and district (each
+    ``NULL`` = any); the most specific matching rule wins."""
+
+    __tablename__ = "workflow_routing_rules"
+    __table_args__ = (
+        UniqueConstraint(
+            "target_type", "category_id", "district_id", name="uq_workflow_routing_rules"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str | None] = mapped_column(String(40))
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal_categories.id", ondelete="CASCADE")
+    )
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="CASCADE"))
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+
+    office = relationship("Office", lazy="joined")
+    category = relationship("Category", lazy="joined")
+    district = relationship("District", lazy="joined")
+
+
+class ResponseTarget(db.Model):
+    """The target for a first answer, in days, per category (due date = created + days)."""
+
+    __tablename__ = "workflow_response_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal_categories.id", ondelete="CASCADE"), unique=True
+    )
+    days: Mapped[int] = mapped_column(Integer)
+
+    category = relationship("Category", lazy="joined")
+
+
+class TrackedMixin:
+    """For the models of tracked inputs: ``work_item`` (joined with its status, so lists
+    need no extra query) and ``status`` (the status key; ``new`` without a work item)."""
+
+    workflow_type: ClassVar[str]
+
+    @declared_attr
+    def work_item(cls) -> Mapped[WorkItem | None]:
+        return relationship(
+            WorkItem,
+            primaryjoin=lambda: and_(
+                foreign(WorkItem.target_id) == cls.id, WorkItem.target_type == cls.workflow_type
+            ),
+            viewonly=True,
+            uselist=False,
+            lazy="joined",
+        )
+
+    @property
+    def status(self) -> str:
+        item = self.work_item
+        return item.status.key if item is not None else NEW
+
+    @property
+    def status_record(self) -> WorkflowStatus | None:
+        item = self.work_item
+        return item.status if item is not None else None

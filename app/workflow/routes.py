@@ -1,0 +1,214 @@
+"""Admin pages of the workflow: the statuses (names, colour, order, offered) and the
+assignment settings (routing rules, response targets). Admins edit, planners read."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..accounts.models import Office
+from ..core import content_types
+from ..core.i18n import localized
+from ..core.permissions import requires
+from ..districts.models import District
+from ..extensions import db
+from . import forms, services
+from .models import ResponseTarget, RoutingRule, WorkflowStatus
+from .permissions import can_edit_workflow_settings, can_read_workflow_settings
+
+bp = Blueprint("workflow", __name__, url_prefix="/verwaltung")
+
+
+# --- statuses --------------------------------------------------------------------------------
+
+
+@bp.get("/status/")
+@requires(can_read_workflow_settings)
+def statuses():
+    return render_template(
+        "workflow/statuses.html",
+        statuses=services.statuses(include_inactive=True),
+        can_edit=can_edit_workflow_settings(current_user),
+    )
+
+
+@bp.route("/status/<id:status_id>", methods=["GET", "POST"])
+@requires(can_edit_workflow_settings)
+def edit_status(status_id: int):
+    status = db.session.get(WorkflowStatus, status_id)
+    if status is None:
+        abort(404)
+    form = forms.StatusForm(obj=status)
+    if form.validate_on_submit():
+        try:
+            services.update_status(
+                current_user,
+                status,
+                name_de=form.name_de.data,
+                name_en=form.name_en.data,
+                colour=form.colour.data,
+                position=form.position.data,
+                active=form.active.data,
+            )
+        except services.WorkflowError as exc:
+            db.session.rollback()
+            form[exc.field or "name_de"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The status has been saved."), "success")
+            return redirect(url_for("workflow.statuses"))
+    code = 400 if form.errors else 200
+    return render_template("workflow/status_form.html", form=form, status=status), code
+
+
+# --- routing rules and response targets ---------------------------------------------------------
+
+
+def _type_choices() -> list[tuple[str, str]]:
+    return [("", _("Any type"))] + [
+        (t.name, str(t.label or t.name)) for t in content_types.tracked_types()
+    ]
+
+
+def _category_choices(empty: str | None) -> list[tuple[str, str]]:
+    from_table = services.categories_for_choice()
+    options = [(str(c.id), localized(c, "name")) for c in from_table]
+    return ([("", empty)] if empty is not None else [("", _("Please choose"))]) + options
+
+
+def _rule_form(rule: RoutingRule | None = None) -> forms.RuleForm:
+    data = None
+    if rule is not None:
+        data = {
+            "target_type": rule.target_type or "",
+            "category": rule.category_id,
+            "district": rule.district_id,
+            "office": rule.office_id,
+        }
+    form = forms.RuleForm(data=data, prefix="rule")
+    form.target_type.choices = _type_choices()
+    form.category.choices = _category_choices(_("Any category"))
+    districts = db.session.scalars(select(District).order_by(District.number))
+    form.district.choices = [("", _("Any district"))] + [
+        (str(d.id), f"{d.number} {d.name}") for d in districts
+    ]
+    offices = db.session.scalars(select(Office).order_by(Office.slug))
+    form.office.choices = [("", _("Please choose"))] + [
+        (str(o.id), localized(o, "name")) for o in offices
+    ]
+    return form
+
+
+def _target_form() -> forms.TargetForm:
+    form = forms.TargetForm(prefix="target")
+    form.category.choices = _category_choices(None)
+    return form
+
+
+def _assignment_page(rule_form=None, target_form=None, code: int = 200):
+    return (
+        render_template(
+            "workflow/assignment.html",
+            rules=services.rules(),
+            targets=services.response_targets(),
+            default_days=services.response_days(None),
+            rule_form=rule_form or _rule_form(),
+            target_form=target_form or _target_form(),
+            delete_form=forms.DeleteForm(),
+            can_edit=can_edit_workflow_settings(current_user),
+            type_label=dict(_type_choices()),
+        ),
+        code,
+    )
+
+
+@bp.get("/zuweisung/")
+@requires(can_read_workflow_settings)
+def assignment():
+    return _assignment_page()
+
+
+def _save_rule(form: forms.RuleForm, rule: RoutingRule | None) -> bool:
+    try:
+        services.save_rule(
+            current_user,
+            rule,
+            target_type=form.target_type.data or None,
+            category_id=form.category.data,
+            district_id=form.district.data,
+            office_id=form.office.data,
+        )
+    except services.WorkflowError as exc:
+        db.session.rollback()
+        form.office.errors.append(str(exc))
+        return False
+    db.session.commit()
+    flash(_("The rule has been saved."), "success")
+    return True
+
+
+@bp.post("/zuweisung/regeln")
+@requires(can_edit_workflow_settings)
+def add_rule():
+    form = _rule_form()
+    if form.validate_on_submit() and _save_rule(form, None):
+        return redirect(url_for("workflow.assignment"))
+    return _assignment_page(rule_form=form, code=400)
+
+
+def _load_rule(rule_id: int) -> RoutingRule:
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None:
+        abort(404)
+    return rule
+
+
+@bp.route("/zuweisung/regeln/<id:rule_id>", methods=["GET", "POST"])
+@requires(can_edit_workflow_settings)
+def edit_rule(rule_id: int):
+    rule = _load_rule(rule_id)
+    form = _rule_form(rule if request.method == "GET" else None)
+    if form.validate_on_submit() and _save_rule(form, rule):
+        return redirect(url_for("workflow.assignment"))
+    code = 400 if form.errors else 200
+    return render_template("workflow/rule_form.html", form=form, rule=rule), code
+
+
+@bp.post("/zuweisung/regeln/<id:rule_id>/loeschen")
+@requires(can_edit_workflow_settings)
+def delete_rule(rule_id: int):
+    rule = _load_rule(rule_id)
+    if not forms.DeleteForm().validate_on_submit():
+        abort(400)
+    services.delete_rule(current_user, rule)
+    db.session.commit()
+    flash(_("The rule has been deleted."), "success")
+    return redirect(url_for("workflow.assignment"))
+
+
+@bp.post("/zuweisung/ziele")
+@requires(can_edit_workflow_settings)
+def save_target():
+    form = _target_form()
+    if form.validate_on_submit():
+        services.save_target(current_user, form.category.data, form.days.data)
+        db.session.commit()
+        flash(_("The response target has been saved."), "success")
+        return redirect(url_for("workflow.assignment"))
+    return _assignment_page(target_form=form, code=400)
+
+
+@bp.post("/zuweisung/ziele/<id:target_id>/loeschen")
+@requires(can_edit_workflow_settings)
+def delete_target(target_id: int):
+    target = db.session.get(ResponseTarget, target_id)
+    if target is None:
+        abort(404)
+    if not forms.DeleteForm().validate_on_submit():
+        abort(400)
+    services.delete_target(current_user, target)
+    db.session.commit()
+    flash(_("The response target has been deleted."), "success")
+    return redirect(url_for("workflow.assignment"))
