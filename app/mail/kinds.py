@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..core.permissions import COUNCIL_ROLES
+from ..core.permissions import COUNCIL_ROLES, PLANNER
 
 IMMEDIATELY = "immediately"
 DAILY = "daily"
@@ -31,11 +31,16 @@ CATEGORY_LABELS = {
     FOLLOWED: _l("News on things I follow"),
     DISTRICT: _l("New proposals and needs in districts I follow"),
     MODERATION: _l("Reports for moderation (council members and mayors)"),
-    STAFF: _l("Weekly overview of the moderation queue (council members and mayors)"),
+    STAFF: _l(
+        "Weekly overview of what is waiting for me "
+        "(moderation queue, open items in the administration)"
+    ),
 }
 DEFAULTS = {OWN: IMMEDIATELY, FOLLOWED: DAILY, DISTRICT: DAILY, MODERATION: DAILY, STAFF: WEEKLY}
 ALLOWED = {STAFF: (WEEKLY, NEVER)}  # the staff overview is weekly or nothing
-STAFF_ROLES = COUNCIL_ROLES  # who sees the moderation settings
+# who can choose the moderation mails and the weekly staff overview
+MODERATION_ROLES = COUNCIL_ROLES
+STAFF_ROLES = (*COUNCIL_ROLES, PLANNER)
 # A digest's unsubscribe link switches off every category that goes into that digest.
 DIGEST_DAILY = "digest:daily"
 DIGEST_WEEKLY = "digest:weekly"
@@ -77,10 +82,13 @@ def allowed_frequencies(category: str) -> tuple[str, ...]:
 
 
 def categories_for(user) -> tuple[str, ...]:
-    """The categories a person can set: moderation ones only for staff."""
-    if any(user.has_role(role) for role in STAFF_ROLES):
-        return CATEGORIES
-    return tuple(c for c in CATEGORIES if c not in (MODERATION, STAFF))
+    """The categories a person can set: the staff ones only for staff."""
+    hidden = set()
+    if not any(user.has_role(role) for role in MODERATION_ROLES):
+        hidden.add(MODERATION)
+    if not any(user.has_role(role) for role in STAFF_ROLES):
+        hidden.add(STAFF)
+    return tuple(c for c in CATEGORIES if c not in hidden)
 
 
 STATUS_LABELS = {

@@ -3,7 +3,7 @@ proposals waiting for approval under pre-moderation; nothing waiting, no mail.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from app.extensions import db
 from app.mail import services, worker
 from app.mail.digests import send_staff_digests
 from app.mail.models import MailOutbox
+from app.workflow import services as workflow
 
 MONDAY = datetime(2027, 11, 1, 6, 0, tzinfo=UTC)  # 07:00 CET
 
@@ -51,3 +52,30 @@ def test_no_staff_digest_when_the_queue_is_empty(create_user, districts):
     create_user("council_member", council="23")
     db.session.commit()
     assert send_staff_digests(MONDAY) == 0
+
+
+def test_planners_get_their_open_items_overdue_first(create_user, proposal_factory, smtp):
+    planner = create_user("planner", office="social-planning")
+    planner.locale = "en"
+    later = proposal_factory(create_user(), title="Later one", number="23")
+    overdue = proposal_factory(create_user(), title="Overdue one", number="23")
+    done = proposal_factory(create_user(), title="Closed one", number="23")
+    today = date.today()
+    for proposal, due in ((later, today + timedelta(days=20)), (overdue, today - timedelta(3))):
+        item = workflow.item_for("proposal", proposal.id)
+        item.assignee_id, item.due_on = planner.id, due
+    closed = workflow.item_for("proposal", done.id)
+    closed.assignee_id = planner.id
+    closed.status = next(s for s in workflow.statuses() if s.closed)
+    db.session.commit()
+
+    assert send_staff_digests(MONDAY) == 1
+    db.session.commit()
+    worker.send_due(MONDAY)
+    [message] = smtp.messages
+    assert message["To"] == planner.email
+    text = message.get_body(("plain",)).get_content()
+    assert "Your open items in the administration" in text
+    assert text.index("Overdue one") < text.index("Later one")
+    assert "overdue since" in text and "due on" in text
+    assert "Closed one" not in text
