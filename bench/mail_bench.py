@@ -32,6 +32,7 @@ from app.mail.models import SENT, MailOutbox  # noqa: E402
 from app.proposals import services as proposals  # noqa: E402
 from app.proposals.models import Category  # noqa: E402
 from app.proposals.services import load_categories  # noqa: E402
+from app.workflow.services import load_statuses  # noqa: E402
 
 MAILS = 2000
 
@@ -78,6 +79,7 @@ def run(url: str, label: str) -> None:
             load_districts()
             accounts.load_offices()
             load_categories()
+            load_statuses()  # the back office opens a work item per proposal
             people = []
             for i in range(20):
                 person = accounts.register(f"p{i}@example.org", f"Person {i}", "x" * 12)
