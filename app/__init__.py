@@ -24,6 +24,7 @@ from . import (
     notifications,
     proposals,
     responses,
+    responsiveness,
     site,
     workflow,
 )
@@ -95,6 +96,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         indicators,
         api,
         dashboard,
+        responsiveness,
         site,
         demo,
     ):
