@@ -35,9 +35,7 @@ def figures():
 @bp.get("/wie-schnell-antwortet-die-stadt")
 @public
 def public_page():
-    return render_template(
-        "responsiveness/public.html", found=services.public_responsiveness()
-    )
+    return render_template("responsiveness/public.html", found=services.public_responsiveness())
 
 
 @bp.get("/wie-schnell-antwortet-die-stadt.csv")

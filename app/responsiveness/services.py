@@ -99,18 +99,15 @@ def grouped_percentiles(
     for p in percentiles:
         low = (ranked.c.n - 1) * int(p) // 100
         wanted.extend((ranked.c.rn == low, ranked.c.rn == low + 1))
-    values: dict[Any, tuple[int, dict[int, float]]] = {}
-    counts = select(base.c.g, func.count()).group_by(base.c.g)
-    for g, n in db.session.execute(counts):
-        values[g] = (int(n), {})
-    if any(n >= min_count for n, _found in values.values()):
-        rows = db.session.execute(
-            select(ranked.c.g, ranked.c.rn, ranked.c.v).where(
-                ranked.c.n >= min_count, or_(*wanted)
-            )
+    # The first row of every group brings its count; the wanted ranks their values.
+    rows = db.session.execute(
+        select(ranked.c.g, ranked.c.n, ranked.c.rn, ranked.c.v).where(
+            or_(ranked.c.rn == 0, and_(ranked.c.n >= min_count, or_(*wanted)))
         )
-        for g, rn, v in rows:
-            values[g][1][int(rn)] = float(v)
+    )
+    values: dict[Any, tuple[int, dict[int, float]]] = {}
+    for g, n, rn, v in rows:
+        values.setdefault(g, (int(n), {}))[1][int(rn)] = float(v)
     result: dict[Any, tuple[int, dict[int, float | None]]] = {}
     for g, (n, found) in values.items():
         figures: dict[int, float | None] = dict.fromkeys(percentiles)
@@ -297,9 +294,7 @@ def responsiveness(threshold: int = MIN_COUNT) -> Responsiveness:
     """Per office and per district: counts, days to first response and to closure."""
     return Responsiveness(
         by_office=_groups(WorkItem.office_id, _office_labels(), threshold, _("No office yet")),
-        by_district=_groups(
-            WorkItem.district_id, _district_labels(), threshold, _("No district")
-        ),
+        by_district=_groups(WorkItem.district_id, _district_labels(), threshold, _("No district")),
         threshold=threshold,
     )
 
@@ -361,7 +356,12 @@ def _counts_by(column: Any, labels: dict[Any, str], none_label: str) -> list[dic
         .group_by(column)
     ).all()
     result = [
-        {"key": key, "label": labels.get(key, none_label), "inputs": int(n), "open": int(open_ or 0)}
+        {
+            "key": key,
+            "label": labels.get(key, none_label),
+            "inputs": int(n),
+            "open": int(open_ or 0),
+        }
         for key, n, open_ in rows
     ]
     return sorted(result, key=lambda e: (e["key"] is None, -e["inputs"], e["label"]))

@@ -93,7 +93,7 @@ def test_share_answered_within_the_target(make_items, offices):
 def test_groups_without_office_or_district_are_labelled(make_items):
     make_items(2, office=None)
     found = services.responsiveness()
-    assert _group(found.by_office, None).label == "No office yet"
+    assert _group(found.by_office, None).label == "Noch kein Amt"
 
 
 def test_backlog_buckets_by_whole_days(make_items):
@@ -119,7 +119,10 @@ def test_figures_count_by_district_status_category_and_office(make_items, office
     assert rows["25"]["cells"] == {new: 2}
     assert found.status_totals[new] == 4 and found.status_totals[done] == 1
     by_office = {r["key"]: (r["inputs"], r["open"]) for r in found.by_office}
-    assert by_office == {offices["social-planning"].id: (3, 2), offices["transport-planning"].id: (2, 2)}
+    assert by_office == {
+        offices["social-planning"].id: (3, 2),
+        offices["transport-planning"].id: (2, 2),
+    }
     assert [(r["inputs"], r["open"]) for r in found.by_category] == [(5, 4)]
     assert found.backlog_total == 4
 
@@ -128,9 +131,7 @@ def test_days_between_works_on_this_database(app, make_items):
     (item,) = make_items(1, response_days=[1.5])
     value = db.session.scalar(
         db.select(
-            services.days_between(
-                services.WorkItem.created_at, services.WorkItem.first_response_at
-            )
+            services.days_between(services.WorkItem.created_at, services.WorkItem.first_response_at)
         ).where(services.WorkItem.id == item.id)
     )
     assert float(value) == pytest.approx(1.5, abs=1e-4)
