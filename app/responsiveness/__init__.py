@@ -13,5 +13,8 @@ def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
     from . import permissions, routes
 
+    # Figures over every work item take a while: computed at most every 5 minutes per process
+    # (the tests compute them every time).
+    app.config.setdefault("RESPONSIVENESS_CACHE_SECONDS", 0 if app.testing else 300)
     app.register_blueprint(routes.bp)
     register_predicates(permissions)  # perm.<name> in templates

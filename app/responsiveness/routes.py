@@ -29,19 +29,19 @@ def figure_share(value: float | None) -> str:
 @bp.get("/verwaltung/zahlen/")
 @requires(can_view_figures)
 def figures():
-    return render_template("responsiveness/figures.html", figures=services.figures())
+    return render_template("responsiveness/figures.html", figures=services.back_office_figures())
 
 
 @bp.get("/wie-schnell-antwortet-die-stadt")
 @public
 def public_page():
-    return render_template("responsiveness/public.html", found=services.public_responsiveness())
+    return render_template("responsiveness/public.html", found=services.public_page_figures())
 
 
 @bp.get("/wie-schnell-antwortet-die-stadt.csv")
 @public
 def public_csv():
-    found = services.public_responsiveness()
+    found = services.public_page_figures()
     note = _("fewer than %(n)d inputs", n=found.threshold)
     return csv_response(
         "wie-schnell-antwortet-die-stadt.csv",

@@ -20,6 +20,10 @@ Definitions
 * *Backlog*: the items in an open status by whole days since their creation, in the buckets
   of :data:`app.core.stats.AGE_BUCKETS`.
 
+Speed: over 200,000 items the queries take about a second, so the pages read the figures
+through a small per-process cache (``RESPONSIVENESS_CACHE_SECONDS``, 300 by default, 0 in
+the tests: always computed); the pages say when the figures were computed.
+
 The public page uses a higher threshold where the barriers' privacy threshold is higher
 (:func:`public_min_count`), so nothing barrier-related is published below it.
 """
@@ -27,24 +31,27 @@ The public page uses a higher threshold where the barriers' privacy threshold is
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, and_, bindparam, case, cast, extract, func, or_, select
 
 from ..accounts.models import Office
 from ..barriers import services as barriers
-from ..core.i18n import localized
+from ..core.i18n import current_language, localized
 from ..core.stats import AGE_BUCKETS, MIN_COUNT
 from ..core.time import utcnow
 from ..districts.models import District
 from ..extensions import db
 from ..proposals.models import Category
 from ..workflow import services as workflow
-from ..workflow.models import WorkflowStatus, WorkItem
+from ..workflow.models import WorkItem
 
 PERCENTILES = (50, 90)
 
@@ -174,13 +181,23 @@ class Responsiveness:
     by_office: list[Group]
     by_district: list[Group]
     threshold: int
+    computed_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class StatusColumn:
+    """A status as a column of the district × status table (plain data, cacheable)."""
+
+    id: int
+    label: str
+    closed: bool
 
 
 @dataclass
 class Figures:
     """Everything the back office's figures page shows."""
 
-    statuses: list[WorkflowStatus]
+    statuses: list[StatusColumn]
     by_district_status: list[dict]
     status_totals: dict[int, int]
     by_category: list[dict]
@@ -189,6 +206,7 @@ class Figures:
     backlog_total: int
     responsiveness: Responsiveness
     barrier_summary: dict = field(default_factory=dict)
+    computed_at: datetime = field(default_factory=utcnow)
 
 
 def public_min_count() -> int:
@@ -197,45 +215,44 @@ def public_min_count() -> int:
     return max(MIN_COUNT, barriers.min_cell())
 
 
-def _open_condition() -> Any:
-    return WorkflowStatus.closed.is_(False)
+def _closed_ids() -> set[int]:
+    return {s.id for s in workflow.statuses(include_inactive=True) if s.closed}
 
 
-def _group_counts(group: Any, today: date) -> dict[Any, dict[str, int]]:
+def _status_counts(group: Any) -> dict[Any, dict[str, int]]:
+    """Inputs, open and closed per value of ``group``: GROUP BY the group and the status
+    (index-only where an index starts with the group), the closed flag from the statuses."""
+    closed_ids = _closed_ids()
+    found: dict[Any, dict[str, int]] = {}
+    for key, status_id, n in db.session.execute(
+        select(group, WorkItem.status_id, func.count())
+        .select_from(WorkItem)
+        .group_by(group, WorkItem.status_id)
+    ):
+        entry = found.setdefault(key, {"inputs": 0, "open": 0, "closed": 0})
+        entry["inputs"] += int(n)
+        entry["closed" if status_id in closed_ids else "open"] += int(n)
+    return found
+
+
+def _on_time_counts(group: Any, today: date) -> dict[Any, tuple[int, int]]:
+    """Per value of ``group``: (answered by the due date, answered or overdue)."""
     answered_on_time = and_(
         WorkItem.first_response_at.is_not(None),
-        WorkItem.due_on.is_not(None),
         _day_of(WorkItem.first_response_at) <= WorkItem.due_on,
     )
-    counted_for_target = and_(
-        WorkItem.due_on.is_not(None),
-        or_(WorkItem.first_response_at.is_not(None), WorkItem.due_on < today),
-    )
+    counted = or_(WorkItem.first_response_at.is_not(None), WorkItem.due_on < today)
     rows = db.session.execute(
         select(
             group,
-            func.count(),
-            func.sum(case((_open_condition(), 1), else_=0)),
-            func.count(WorkItem.first_response_at),
-            func.sum(case((WorkflowStatus.closed.is_(True), 1), else_=0)),
             func.sum(case((answered_on_time, 1), else_=0)),
-            func.sum(case((counted_for_target, 1), else_=0)),
+            func.sum(case((counted, 1), else_=0)),
         )
         .select_from(WorkItem)
-        .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+        .where(WorkItem.due_on.is_not(None))
         .group_by(group)
-    ).all()
-    return {
-        key: {
-            "inputs": int(n),
-            "open": int(open_ or 0),
-            "answered": int(answered or 0),
-            "closed": int(closed or 0),
-            "on_time": int(on_time or 0),
-            "on_time_base": int(base or 0),
-        }
-        for key, n, open_, answered, closed, on_time, base in rows
-    }
+    )
+    return {key: (int(on_time or 0), int(base or 0)) for key, on_time, base in rows}
 
 
 def _timings(group: Any, threshold: int) -> tuple[dict[Any, Timing], dict[Any, Timing]]:
@@ -245,7 +262,7 @@ def _timings(group: Any, threshold: int) -> tuple[dict[Any, Timing], dict[Any, T
     closed = grouped_percentiles(
         group,
         days_between(WorkItem.created_at, WorkItem.closed_at),
-        [WorkItem.status_id.in_(select(WorkflowStatus.id).where(WorkflowStatus.closed))],
+        [WorkItem.status_id.in_(_closed_ids())],
         min_count=threshold,
     )
 
@@ -258,17 +275,23 @@ def _timings(group: Any, threshold: int) -> tuple[dict[Any, Timing], dict[Any, T
 def _groups(
     group: Any, labels: dict[Any, tuple[str, str]], threshold: int, none_label: str
 ) -> list[Group]:
-    counts = _group_counts(group, utcnow().date())
+    counts = _status_counts(group)
+    on_time = _on_time_counts(group, utcnow().date())
     first, closure = _timings(group, threshold)
     result = []
     for key, found in counts.items():
         label, number = labels.get(key, (none_label, ""))
+        response = first.get(key, NO_TIMING)
+        on_time_n, base = on_time.get(key, (0, 0))
         result.append(
             Group(
                 key=key,
                 label=label,
                 number=number,
-                first_response=first.get(key, NO_TIMING),
+                answered=response.n,
+                on_time=on_time_n,
+                on_time_base=base,
+                first_response=response,
                 closure=closure.get(key, NO_TIMING),
                 threshold=threshold,
                 **found,
@@ -303,6 +326,46 @@ def public_responsiveness() -> Responsiveness:
     return responsiveness(public_min_count())
 
 
+# --- the cache ---------------------------------------------------------------------------------
+
+_cache: dict[tuple, tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached(name: str, compute: Callable[[], Any], *key: Any) -> Any:
+    """``compute()``, kept for ``RESPONSIVENESS_CACHE_SECONDS`` per app, language and
+    ``key`` (``0``: always computed). The values hold plain data, no database objects."""
+    seconds = float(current_app.config.get("RESPONSIVENESS_CACHE_SECONDS", 0))
+    if seconds <= 0:
+        return compute()
+    full_key = (id(current_app._get_current_object()), name, current_language(), *key)
+    now = time.monotonic()
+    with _cache_lock:
+        found = _cache.get(full_key)
+    if found is not None and now - found[0] < seconds:
+        return found[1]
+    value = compute()
+    with _cache_lock:
+        _cache[full_key] = (now, value)
+    return value
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def public_page_figures() -> Responsiveness:
+    """The public page's figures (cached)."""
+    threshold = public_min_count()
+    return cached("public", lambda: responsiveness(threshold), threshold)
+
+
+def back_office_figures() -> Figures:
+    """The back office's figures page (cached)."""
+    return cached("figures", figures)
+
+
 def backlog(now: datetime | None = None) -> list[dict]:
     """The open items by age in whole days, in the buckets of ``AGE_BUCKETS`` (zeros
     included). One query."""
@@ -315,8 +378,7 @@ def backlog(now: datetime | None = None) -> list[dict]:
         db.session.execute(
             select(bucket, func.count())
             .select_from(WorkItem)
-            .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
-            .where(_open_condition())
+            .where(WorkItem.status_id.not_in(_closed_ids()))
             .group_by(bucket)
         ).all()
     )
@@ -326,7 +388,7 @@ def backlog(now: datetime | None = None) -> list[dict]:
     ]
 
 
-def _by_district_status(statuses: list[WorkflowStatus]) -> tuple[list[dict], dict[int, int]]:
+def _by_district_status(statuses: list[StatusColumn]) -> tuple[list[dict], dict[int, int]]:
     rows = db.session.execute(
         select(WorkItem.district_id, WorkItem.status_id, func.count())
         .select_from(WorkItem)
@@ -349,20 +411,9 @@ def _by_district_status(statuses: list[WorkflowStatus]) -> tuple[list[dict], dic
 
 
 def _counts_by(column: Any, labels: dict[Any, str], none_label: str) -> list[dict]:
-    rows = db.session.execute(
-        select(column, func.count(), func.sum(case((_open_condition(), 1), else_=0)))
-        .select_from(WorkItem)
-        .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
-        .group_by(column)
-    ).all()
     result = [
-        {
-            "key": key,
-            "label": labels.get(key, none_label),
-            "inputs": int(n),
-            "open": int(open_ or 0),
-        }
-        for key, n, open_ in rows
+        {"key": key, "label": labels.get(key, none_label), **found}
+        for key, found in _status_counts(column).items()
     ]
     return sorted(result, key=lambda e: (e["key"] is None, -e["inputs"], e["label"]))
 
@@ -370,7 +421,11 @@ def _counts_by(column: Any, labels: dict[Any, str], none_label: str) -> list[dic
 def figures() -> Figures:
     """The back office's figures: a constant number of queries, whatever the number of
     items."""
-    statuses = workflow.statuses(include_inactive=True)
+    language = current_language()
+    statuses = [
+        StatusColumn(s.id, s.name(language), s.closed)
+        for s in workflow.statuses(include_inactive=True)
+    ]
     by_district_status, totals = _by_district_status(statuses)
     categories = {c.id: localized(c, "name") for c in db.session.scalars(select(Category))}
     offices = {key: label for key, (label, _number) in _office_labels().items()}
