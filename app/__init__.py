@@ -12,6 +12,7 @@ from config import BASE_DIR, CONFIGS, INSTANCE_DIR, Config
 from . import (
     accounts,
     api,
+    backoffice,
     barriers,
     comments,
     dashboard,
@@ -96,6 +97,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         indicators,
         api,
         dashboard,
+        backoffice,
         responsiveness,
         site,
         demo,

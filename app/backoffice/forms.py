@@ -1,0 +1,41 @@
+"""Forms of the item view: change the status (with the public answer) and assign.
+Labels and messages are lazy (request language)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..core.numbers import IdSelectField
+
+ANSWER_MAX = 5000
+
+
+class StatusChangeForm(FlaskForm):
+    status = SelectField(
+        _l("New status"),
+        validators=[InputRequired(message=_l("Please choose a status."))],
+    )
+    answer = TextAreaField(
+        _l("Public answer"),
+        description=_l(
+            "Published on the input's page and sent to its author and followers. "
+            "Needed for a closing status."
+        ),
+        validators=[
+            Optional(),
+            Length(
+                max=ANSWER_MAX,
+                message=_l("Please use at most %(max)d characters.", max=ANSWER_MAX),
+            ),
+        ],
+    )
+    duplicate_type = SelectField(_l("Type of the original"), validate_choice=False)
+    duplicate_id = StringField(_l("Number of the original"), validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    office = IdSelectField(_l("Responsible office"))
+    assignee = IdSelectField(_l("Responsible person"))

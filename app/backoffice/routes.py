@@ -1,0 +1,254 @@
+"""The back office's pages: the inbox, the item view with its actions, the exports.
+Thin routes: load (404) → permission (403) → form → one service call per step → commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..core import content_types, exports
+from ..core.i18n import localized
+from ..core.numbers import NumberError, parse_id
+from ..core.permissions import authorize, requires
+from ..extensions import db
+from ..responses.services import ResponseError, respond
+from ..workflow import services as workflow
+from ..workflow.models import DUPLICATE
+from ..workflow.permissions import can_assign, can_change_status
+from . import services
+from .forms import AssignForm, StatusChangeForm
+from .permissions import can_see_inbox, can_see_inbox_item, can_use_inbox
+
+bp = Blueprint("backoffice", __name__, url_prefix="/verwaltung/eingang")
+
+
+def _scope() -> set[int] | None:
+    return services.council_district_ids(current_user, everything=can_use_inbox(current_user))
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+def _render_inbox(filters: services.InboxFilters, message: str | None):
+    scope = _scope()
+    page = services.inbox_page(filters, scope)
+    return render_template(
+        "backoffice/inbox.html",
+        filters=filters,
+        message=message,
+        page=page,
+        choices=services.filter_choices(scope),
+        can_act=can_use_inbox(current_user),
+        read_only=not can_use_inbox(current_user),
+    ), (400 if message else 200)
+
+
+@bp.get("/")
+@requires(can_see_inbox)
+def inbox():
+    filters, message = services.for_page(request.args, current_user)
+    return _render_inbox(filters, message)
+
+
+def _columns() -> list[exports.Column]:
+    base = request.host_url.rstrip("/")
+    Column = exports.Column
+    return [
+        Column("id", _l("ID"), "text", lambda r: str(r.target_id)),
+        Column("type", _l("Type"), "text", lambda r: r.target_type),
+        Column("title", _l("Title")),
+        Column("district_number", _l("District number")),
+        Column("district_name", _l("District")),
+        Column("category", _l("Category")),
+        Column("status", _l("Status")),
+        Column("status_type", _l("Status type")),
+        Column("office", _l("Office")),
+        Column("assignee", _l("Responsible person")),
+        Column("created", _l("Created"), "datetime", lambda r: r.created_at),
+        Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
+        Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
+        Column("url", _l("Link"), "text", lambda r: base + r.public_url if r.public_url else ""),
+        Column("lat", _l("Latitude"), "float"),
+        Column("lon", _l("Longitude"), "float"),
+    ]
+
+
+def _point(row: services.InboxRow):
+    return (row.lat, row.lon) if row.lat is not None and row.lon is not None else None
+
+
+@bp.get("/export.<any(csv, xlsx, geojson):fmt>")
+@requires(can_use_inbox)
+def export(fmt: str):
+    try:
+        filters = services.parse_filters(request.args, current_user)
+    except services.FilterError as exc:
+        return _render_inbox(services.InboxFilters(), str(exc))
+    filters.cursor = None
+    filters.ids.pop("cursor", None)
+    columns = _columns()
+    rows = services.export_rows(filters, None)
+    filename = f"eingang.{fmt}"
+    if fmt == "xlsx":
+        return exports.xlsx_download(filename, columns, rows, title=_("Inbox"), no_store=True)
+    if fmt == "geojson":
+        return exports.geojson_download(filename, columns, rows, point=_point, no_store=True)
+    return exports.csv_download(filename, columns, rows, no_store=True)
+
+
+# --- the item view ---------------------------------------------------------------------------
+
+
+def _load(type_name: str, target_id: int):
+    content_type = content_types.get(type_name)
+    if content_type is None or content_type.tracked is None:
+        abort(404)
+    item = workflow.item_for(type_name, target_id)
+    obj = content_type.load_any(target_id) if item is not None else None
+    if obj is None:
+        abort(404)
+    authorize(can_see_inbox_item(current_user, item, _scope()))
+    return content_type, item, obj
+
+
+def _status_form(item, **kwargs) -> StatusChangeForm:
+    form = StatusChangeForm(**kwargs)
+    form.status.choices = workflow.status_choices()
+    form.duplicate_type.choices = [
+        (t.name, str(t.label or t.name)) for t in content_types.tracked_types()
+    ]
+    return form
+
+
+def _assign_form(item, **kwargs) -> AssignForm:
+    form = AssignForm(**kwargs)
+    form.office.choices = [("", _("No office"))] + [
+        (str(o.id), localized(o, "name")) for o in services.offices()
+    ]
+    form.assignee.choices = [("", _("Nobody"))] + [
+        (str(p.id), p.public_name) for p in services.planners()
+    ]
+    return form
+
+
+def _render_item(content_type, item, obj, *, status_form=None, assign_form=None, code=200):
+    can_act = can_use_inbox(current_user)
+    if can_act:
+        status_form = status_form or _status_form(
+            item, formdata=None, status=item.status.key if item.status else None
+        )
+        assign_form = assign_form or _assign_form(
+            item,
+            formdata=None,
+            office=str(item.office_id or ""),
+            assignee=str(item.assignee_id or ""),
+        )
+    return render_template(
+        "backoffice/item.html",
+        content_type=content_type,
+        item=item,
+        obj=obj,
+        title=content_type.title(obj) or _("(without title)"),
+        public_url=content_type.url(obj),
+        texts=services.input_texts(content_type, obj),
+        facts=services.district_facts(item.district_id),
+        timeline=services.internal_timeline(item),
+        can_act=can_act,
+        status_form=status_form if can_act else None,
+        assign_form=assign_form if can_act else None,
+    ), code
+
+
+@bp.get("/<type_name>/<id:target_id>")
+@requires(can_see_inbox)
+def item(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    return _render_item(content_type, work_item, obj)
+
+
+class _FormProblem(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _original(form: StatusChangeForm) -> Any:
+    """The work item named as the original of a duplicate (``None`` if none was named)."""
+    try:
+        original_id = parse_id(form.duplicate_id.data, name=str(form.duplicate_id.label.text))
+    except NumberError as exc:
+        raise _FormProblem(str(exc), "duplicate_id") from None
+    if original_id is None:
+        return None
+    found = workflow.item_for(form.duplicate_type.data or "", original_id)
+    if found is None:
+        raise _FormProblem(_("There is no input of this type with this number."), "duplicate_id")
+    return found
+
+
+@bp.post("/<type_name>/<id:target_id>/status")
+@requires(can_use_inbox)
+def change_status(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_change_status(current_user, work_item))
+    form = _status_form(work_item)
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, status_form=form, code=400)
+    answer = (form.answer.data or "").strip()
+    try:
+        duplicate_of = _original(form) if form.status.data == DUPLICATE else None
+        response_id = None
+        if answer:
+            respondable = content_types.respondable(type_name)
+            if respondable is None:
+                raise _FormProblem(_("This type of input cannot get a public answer."), "answer")
+            response_id = respond(current_user, respondable, obj, answer).id
+        change = workflow.change_status(
+            current_user,
+            work_item,
+            form.status.data,
+            response_id=response_id,
+            duplicate_of=duplicate_of,
+        )
+    except (workflow.WorkflowError, ResponseError, _FormProblem) as exc:
+        db.session.rollback()
+        field = getattr(exc, "field", None)
+        target = field if field in ("status", "answer", "duplicate_id") else "status"
+        if field == "duplicate_of":
+            target = "duplicate_id"
+        form[target].errors = [*form[target].errors, str(exc)]
+        return _render_item(content_type, work_item, obj, status_form=form, code=400)
+    db.session.commit()
+    if change is not None:
+        flash(_("The status has been changed."), "success")
+    elif response_id is not None:
+        flash(_("The public answer has been published."), "success")
+    else:
+        flash(_("Nothing has changed."), "info")
+    return redirect(url_for("backoffice.item", type_name=type_name, target_id=target_id))
+
+
+@bp.post("/<type_name>/<id:target_id>/zuweisen")
+@requires(can_use_inbox)
+def assign(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_assign(current_user, work_item))
+    form = _assign_form(work_item)
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, assign_form=form, code=400)
+    office = services.office_by_id(form.office.data)
+    person = services.user_by_id(form.assignee.data)
+    try:
+        changed = workflow.assign(current_user, work_item, office, person)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        target = "assignee" if exc.field == "assignee" else "office"
+        form[target].errors = [*form[target].errors, str(exc)]
+        return _render_item(content_type, work_item, obj, assign_form=form, code=400)
+    db.session.commit()
+    flash(_("The assignment has been saved.") if changed else _("Nothing has changed."), "success")
+    return redirect(url_for("backoffice.item", type_name=type_name, target_id=target_id))

@@ -1,0 +1,120 @@
+"""Exports of the inbox's current filter: CSV for German Excel, XLSX, GeoJSON; planners only;
+only the filtered rows; barrier reports without personal details."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+import pytest
+
+from app.backoffice import services
+from app.extensions import db
+from app.workflow import services as workflow
+
+from .conftest import INBOX
+
+EXPORT = INBOX + "export"
+
+
+@pytest.fixture
+def scene(make_proposal, make_need, make_report):
+    wanted, _ = make_proposal(title="Spielplatz am Teich", number="25", category="green-play")
+    make_proposal(title="Mehr Bänke", number="23")
+    need, _ = make_need(number="23")
+    report, _ = make_report(number="25")
+    return wanted, need, report
+
+
+def _csv(response) -> list[list[str]]:
+    raw = response.data
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_csv_contains_only_the_filtered_rows(client, login_as, people, scene):
+    wanted, _need, _report = scene
+    login_as(people["planner"])
+    response = client.get(EXPORT + ".csv", query_string={"district": "25", "type": "proposal"})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    header, *body = _csv(response)
+    assert header[0] == "ID" and len(header) == 16
+    assert len(body) == 1
+    row = body[0]
+    assert row[0] == str(wanted.id) and row[1] == "proposal"
+    assert row[2] == "Spielplatz am Teich"
+    assert row[3] == "25"  # district number as text (leading zeros survive)
+    assert row[6] == "Neu" and row[7] == "open"
+    assert row[13].startswith("http") and row[13].endswith(str(wanted.id))
+    assert row[14] and row[15]  # lat, lon
+
+
+def test_csv_keeps_leading_zero_of_district_numbers(client, login_as, people, make_proposal):
+    make_proposal(number="01")
+    login_as(people["planner"])
+    _header, row = _csv(client.get(EXPORT + ".csv"))
+    assert row[3] == "01"
+
+
+def test_xlsx_opens_and_holds_the_filter(client, login_as, people, scene):
+    login_as(people["planner"])
+    response = client.get(EXPORT + ".xlsx", query_string={"type": "need"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    sheet = book.active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][1] == "need"
+
+
+def test_geojson_points_are_lon_lat(client, login_as, people, scene, districts):
+    wanted, _need, _report = scene
+    login_as(people["planner"])
+    response = client.get(EXPORT + ".geojson", query_string={"q": "Spielplätze"})
+    assert response.status_code == 200 and response.mimetype == "application/geo+json"
+    data = json.loads(response.data)
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    assert len(data["features"]) == 1
+    feature = data["features"][0]
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (round(lat, 4), round(lon, 4)) == (round(wanted.lat, 4), round(wanted.lon, 4))
+    assert 50 < lat < 51.5 and 10.5 < lon < 11.5  # Erfurt, in the order lon, lat
+    assert feature["properties"]["id"] == str(wanted.id)
+
+
+def test_barrier_reports_without_personal_details(client, login_as, people, scene):
+    login_as(people["planner"])
+    response = client.get(EXPORT + ".csv", query_string={"type": "barrier_report"})
+    text = response.data.decode("utf-8-sig")
+    header, *body = _csv(response)
+    assert len(body) == 1
+    for private in ("30_49", "self", "not_stated", people["citizen"].display_name):
+        assert private not in text
+
+
+@pytest.mark.parametrize("role", ["mayor", "council_member", "citizen"])
+def test_export_is_for_planners_only(client, login_as, people, role):
+    login_as(people[role])
+    for fmt in ("csv", "xlsx", "geojson"):
+        assert client.get(f"{EXPORT}.{fmt}").status_code == 403
+
+
+def test_export_with_a_bad_filter_shows_the_message(client, login_as, people):
+    login_as(people["planner"])
+    response = client.get(EXPORT + ".csv", query_string={"district": "99"})
+    assert response.status_code == 400
+    assert 'id="filter-message"' in response.get_data(as_text=True)
+
+
+def test_export_pages_through_batches(app, people, make_proposal, monkeypatch):
+    """More rows than one batch: all of them come, in keyset batches."""
+    monkeypatch.setattr(services, "EXPORT_BATCH", 3)
+    made = {make_proposal(title=f"Bank {n}", commit=False)[0].id for n in range(8)}
+    db.session.commit()
+    filters = services.parse_filters({}, people["planner"])
+    with app.test_request_context():
+        found = [row.target_id for row in services.export_rows(filters, None)]
+    assert sorted(found) == sorted(made)
+    assert workflow.item_for("proposal", found[0]) is not None
