@@ -21,6 +21,12 @@ def figure_days(value: float | None) -> str:
     return "" if value is None else format_decimal(round(value, 1), format="#,##0.0")
 
 
+@bp.app_template_global("figure_count")
+def figure_count(value: int) -> str:
+    """A count with the language's thousands separator ("27.187" in German)."""
+    return format_decimal(value, format="#,##0")
+
+
 @bp.app_template_global("figure_share")
 def figure_share(value: float | None) -> str:
     return "" if value is None else format_percent(value, format="#,##0 %")

@@ -8,6 +8,8 @@ import io
 
 import pytest
 
+from app.responsiveness.routes import figure_count
+
 PUBLIC = "/wie-schnell-antwortet-die-stadt"
 FIGURES = "/verwaltung/zahlen/"
 
@@ -136,3 +138,8 @@ def test_query_count_does_not_grow_with_the_items(
     with count_queries() as many:
         assert client.get(path).status_code == 200
     assert many.count == few.count
+
+
+def test_counts_use_the_languages_thousands_separator(app):
+    with app.test_request_context():
+        assert figure_count(27187) == "27.187"
