@@ -26,6 +26,7 @@ from . import (
     notifications,
     proposals,
     responses,
+    responsiveness,
     site,
     workflow,
 )
@@ -99,6 +100,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         api,
         dashboard,
         backoffice,
+        responsiveness,
         site,
         demo,
     ):
