@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import content_types, exports
-from ..core.i18n import localized
+from ..core.i18n import current_language, localized
 from ..core.numbers import NumberError, parse_id
 from ..core.permissions import authorize, requires
 from ..extensions import db
-from ..responses.services import ResponseError, respond
+from ..responses.services import ResponseError, respond, voices
 from ..workflow import services as workflow
 from ..workflow.models import DUPLICATE
 from ..workflow.permissions import can_assign, can_change_status
@@ -115,9 +115,26 @@ def _load(type_name: str, target_id: int):
     return content_type, item, obj
 
 
-def _status_form(item, **kwargs) -> StatusChangeForm:
+def can_answer(type_name: str, obj) -> bool:
+    """Whether the person can give this input a public answer (a planner for an office, the
+    district's mayor). Without one, closing statuses (they need an answer) are not offered,
+    except "duplicate", which needs the original instead."""
+    respondable = content_types.respondable(type_name)
+    return respondable is not None and bool(
+        voices(current_user, respondable.respondable.district(obj))
+    )
+
+
+def _status_form(item, obj=None, **kwargs) -> StatusChangeForm:
     form = StatusChangeForm(**kwargs)
-    form.status.choices = workflow.status_choices()
+    answering = obj is not None and can_answer(item.target_type, obj)
+    form.status.choices = [
+        (status.key, status.name(current_language()))
+        for status in workflow.statuses()
+        if answering or not status.closed or status.key == DUPLICATE
+    ]
+    if not answering:
+        del form.answer
     form.duplicate_type.choices = [
         (t.name, str(t.label or t.name)) for t in content_types.tracked_types()
     ]
@@ -139,7 +156,7 @@ def _render_item(content_type, item, obj, *, status_form=None, assign_form=None,
     can_act = can_use_inbox(current_user)
     if can_act:
         status_form = status_form or _status_form(
-            item, formdata=None, status=item.status.key if item.status else None
+            item, obj, formdata=None, status=item.status.key if item.status else None
         )
         assign_form = assign_form or _assign_form(
             item,
@@ -195,10 +212,10 @@ def _original(form: StatusChangeForm) -> Any:
 def change_status(type_name: str, target_id: int):
     content_type, work_item, obj = _load(type_name, target_id)
     authorize(can_change_status(current_user, work_item))
-    form = _status_form(work_item)
+    form = _status_form(work_item, obj)
     if not form.validate_on_submit():
         return _render_item(content_type, work_item, obj, status_form=form, code=400)
-    answer = (form.answer.data or "").strip()
+    answer = (form.answer.data or "").strip() if "answer" in form else ""
     try:
         duplicate_of = _original(form) if form.status.data == DUPLICATE else None
         response_id = None

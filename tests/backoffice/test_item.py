@@ -232,3 +232,34 @@ def test_item_view_shows_social_index_class_and_key_indicators(
     assert f"Klasse im Sozialindex: {german}" in " ".join(section.split())
     rows = section[: section.index("</table>")].count('<th scope="row">')
     assert 3 <= rows <= 5
+
+
+def test_without_an_official_voice_closing_statuses_are_not_offered(
+    client, login_as, people, make_proposal
+):
+    """Admins (no office) cannot answer officially: they get the open statuses and
+    "duplicate", no answer field, and a closing status is refused with nothing written."""
+    proposal, item = make_proposal()
+    login_as(people["admin"])
+    html = client.get(_url(proposal)).get_data(as_text=True)
+    assert 'name="answer"' not in html
+    assert 'value="in_review"' in html and 'value="duplicate"' in html
+    assert 'value="done"' not in html and 'value="declined"' not in html
+    assert "Closing statuses need a public answer" not in html  # German page
+    assert "Abschließende Status brauchen eine öffentliche Antwort" in html
+
+    refused = client.post(_url(proposal, "/status"), data={"status": "done", "answer": "x"})
+    assert refused.status_code == 400
+    assert _count(OfficialResponse) == 0 and _count(StatusChange, work_item_id=item.id) == 1
+
+    moved = client.post(_url(proposal, "/status"), data={"status": "in_review"})
+    assert moved.status_code == 302
+    db.session.refresh(item)
+    assert item.status.key == "in_review"
+
+
+def test_planners_get_the_answer_field_and_every_status(client, login_as, people, make_proposal):
+    proposal, _ = make_proposal()
+    login_as(people["planner"])
+    html = client.get(_url(proposal)).get_data(as_text=True)
+    assert 'name="answer"' in html and 'value="done"' in html

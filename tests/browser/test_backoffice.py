@@ -232,6 +232,8 @@ def test_axe_on_the_back_office_and_account_pages(
         f"{INBOX}proposal/{play.id}",
         "/verwaltung/status/",
         "/verwaltung/zuweisung/",
+        "/verwaltung/zahlen/",
+        "/wie-schnell-antwortet-die-stadt",
         "/konto",
     )
     for language in ("de", "en"):
@@ -263,6 +265,8 @@ def test_back_office_pages_fit_a_narrow_screen(
         f"{INBOX}proposal/{inputs['play'].id}",
         "/verwaltung/status/",
         "/verwaltung/zuweisung/",
+        "/verwaltung/zahlen/",
+        "/wie-schnell-antwortet-die-stadt",
         "/konto",
     ):
         page.goto(path)
