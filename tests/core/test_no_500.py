@@ -21,8 +21,13 @@ def _urls(app):
             continue
         values = {}
         for arg in rule.arguments:
-            converter = rule._converters[arg].__class__.__name__
-            values[arg] = 1 if converter in ("IntegerConverter", "IdConverter") else "23"
+            converter = rule._converters[arg]
+            if hasattr(converter, "items"):  # <any(a, b):…>: one of its values
+                values[arg] = sorted(converter.items)[0]
+            elif type(converter).__name__ in ("IntegerConverter", "IdConverter"):
+                values[arg] = 1
+            else:
+                values[arg] = "23"
         path = rule.build(values, append_unknown=False)[1]
         yield rule, path
 
