@@ -39,3 +39,34 @@ class StatusChangeForm(FlaskForm):
 class AssignForm(FlaskForm):
     office = IdSelectField(_l("Responsible office"))
     assignee = IdSelectField(_l("Responsible person"))
+
+
+class TagForm(FlaskForm):
+    name = StringField(
+        _l("Tag"),
+        description=_l("Choose a tag or type a new one; tags are internal."),
+        render_kw={"list": "known-tags", "autocomplete": "off"},
+        validators=[
+            InputRequired(message=_l("Please enter a name for the tag.")),
+            Length(max=60, message=_l("Please use at most %(max)d characters.", max=60)),
+        ],
+    )
+
+
+NOTE_MAX = 5000
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Internal note"),
+        description=_l(
+            "Only for the administration and the district council. "
+            "Mention someone with @ and their name, e.g. @Petra Schulz."
+        ),
+        validators=[
+            InputRequired(message=_l("Please write a note.")),
+            Length(
+                max=NOTE_MAX, message=_l("Please use at most %(max)d characters.", max=NOTE_MAX)
+            ),
+        ],
+    )

@@ -17,11 +17,18 @@ from ..core.permissions import authorize, requires
 from ..extensions import db
 from ..responses.services import ResponseError, respond
 from ..workflow import services as workflow
+from ..workflow import triage
 from ..workflow.models import DUPLICATE
 from ..workflow.permissions import can_assign, can_change_status
 from . import services
-from .forms import AssignForm, StatusChangeForm
-from .permissions import can_see_inbox, can_see_inbox_item, can_use_inbox
+from .forms import AssignForm, NoteForm, StatusChangeForm, TagForm
+from .permissions import (
+    can_add_note,
+    can_see_inbox,
+    can_see_inbox_item,
+    can_tag,
+    can_use_inbox,
+)
 
 bp = Blueprint("backoffice", __name__, url_prefix="/verwaltung/eingang")
 
@@ -71,6 +78,7 @@ def _columns() -> list[exports.Column]:
         Column("created", _l("Created"), "datetime", lambda r: r.created_at),
         Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
         Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
+        Column("tags", _l("Tags"), "text", lambda r: ", ".join(r.tags)),
         Column("url", _l("Link"), "text", lambda r: base + r.public_url if r.public_url else ""),
         Column("lat", _l("Latitude"), "float"),
         Column("lon", _l("Longitude"), "float"),
@@ -135,8 +143,20 @@ def _assign_form(item, **kwargs) -> AssignForm:
     return form
 
 
-def _render_item(content_type, item, obj, *, status_form=None, assign_form=None, code=200):
+def _render_item(
+    content_type,
+    item,
+    obj,
+    *,
+    status_form=None,
+    assign_form=None,
+    tag_form=None,
+    note_form=None,
+    code=200,
+):
     can_act = can_use_inbox(current_user)
+    may_tag = can_tag(current_user)
+    may_note = can_add_note(current_user, item, _scope())
     if can_act:
         status_form = status_form or _status_form(
             item, formdata=None, status=item.status.key if item.status else None
@@ -160,6 +180,12 @@ def _render_item(content_type, item, obj, *, status_form=None, assign_form=None,
         can_act=can_act,
         status_form=status_form if can_act else None,
         assign_form=assign_form if can_act else None,
+        tags=triage.tags_of(item),
+        all_tags=triage.tags() if may_tag else [],
+        tag_form=(tag_form or TagForm(formdata=None)) if may_tag else None,
+        notes=triage.notes_of(item),
+        note_form=(note_form or NoteForm(formdata=None)) if may_note else None,
+        original=triage.original_of(item),
     ), code
 
 
@@ -252,3 +278,87 @@ def assign(type_name: str, target_id: int):
     db.session.commit()
     flash(_("The assignment has been saved.") if changed else _("Nothing has changed."), "success")
     return redirect(url_for("backoffice.item", type_name=type_name, target_id=target_id))
+
+
+def _back(type_name: str, target_id: int, anchor: str | None = None):
+    url = url_for("backoffice.item", type_name=type_name, target_id=target_id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+# --- tags, notes, "not a duplicate" ----------------------------------------------------------
+
+
+@bp.post("/<type_name>/<id:target_id>/schlagwort")
+@requires(can_tag)
+def add_tag(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    form = TagForm()
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, tag_form=form, code=400)
+    try:
+        tag = triage.tag_or_create(current_user, form.name.data)
+        changed = triage.add_tag(current_user, work_item, tag)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, str(exc)]
+        return _render_item(content_type, work_item, obj, tag_form=form, code=400)
+    db.session.commit()
+    flash(_("The tag has been added.") if changed else _("Nothing has changed."), "success")
+    return _back(type_name, target_id, "tags-title")
+
+
+@bp.post("/<type_name>/<id:target_id>/schlagwort/<id:tag_id>/entfernen")
+@requires(can_tag)
+def remove_tag(type_name: str, target_id: int, tag_id: int):
+    _content_type, work_item, _obj = _load(type_name, target_id)
+    tag = triage.tag_by_id(tag_id)
+    if tag is None:
+        abort(404)
+    changed = triage.remove_tag(current_user, work_item, tag)
+    db.session.commit()
+    flash(_("The tag has been removed.") if changed else _("Nothing has changed."), "success")
+    return _back(type_name, target_id, "tags-title")
+
+
+@bp.post("/<type_name>/<id:target_id>/notiz")
+@requires(can_see_inbox)
+def add_note(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_add_note(current_user, work_item, _scope()))
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, note_form=form, code=400)
+    try:
+        _note, people = triage.add_note(current_user, work_item, form.body.data)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, str(exc)]
+        return _render_item(content_type, work_item, obj, note_form=form, code=400)
+    db.session.commit()
+    if people:
+        flash(
+            _(
+                "The note has been saved; notified: %(names)s.",
+                names=", ".join(p.public_name for p in people),
+            ),
+            "success",
+        )
+    else:
+        flash(_("The note has been saved."), "success")
+    return _back(type_name, target_id, "notes-title")
+
+
+@bp.post("/<type_name>/<id:target_id>/kein-duplikat")
+@requires(can_use_inbox)
+def not_duplicate(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_change_status(current_user, work_item))
+    try:
+        triage.undo_duplicate(current_user, work_item)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back(type_name, target_id)
+    db.session.commit()
+    flash(_("The input is no longer marked as a duplicate."), "success")
+    return _back(type_name, target_id)

@@ -40,7 +40,7 @@ def test_csv_contains_only_the_filtered_rows(client, login_as, people, scene):
     response = client.get(EXPORT + ".csv", query_string={"district": "25", "type": "proposal"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     header, *body = _csv(response)
-    assert header[0] == "ID" and len(header) == 16
+    assert header[0] == "ID" and len(header) == 17
     assert len(body) == 1
     row = body[0]
     assert row[0] == str(wanted.id) and row[1] == "proposal"
