@@ -87,6 +87,8 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "offer_id": [offer.id for offer in offers],
         "slug": [districts[n].council.slug for n in ("23", "25")],
         "target_type": ["barrier_report"],
+        "type_name": ["barrier_report"],
+        "fmt": ["csv", "xlsx", "geojson"],
         "target_id": reports,
         "code": ["population"],
         "batch_id": [1],
