@@ -4,11 +4,13 @@ Thin routes: load (404) → permission (403) → form → one service call per s
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..core import content_types, exports
 from ..core.i18n import localized
@@ -20,8 +22,8 @@ from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import DUPLICATE
 from ..workflow.permissions import can_assign, can_change_status
-from . import services
-from .forms import AssignForm, NoteForm, StatusChangeForm, TagForm
+from . import bulk, services
+from .forms import AssignForm, BulkForm, NoteForm, StatusChangeForm, TagForm
 from .permissions import (
     can_add_note,
     can_see_inbox,
@@ -49,6 +51,10 @@ def _render_inbox(filters: services.InboxFilters, message: str | None):
         message=message,
         page=page,
         choices=services.filter_choices(scope),
+        bulk_form=_bulk_form(formdata=None, filter=urlencode(filters.query_args()))
+        if can_use_inbox(current_user)
+        else None,
+        bulk_cap=bulk.CAP,
         can_act=can_use_inbox(current_user),
         read_only=not can_use_inbox(current_user),
     ), (400 if message else 200)
@@ -362,3 +368,88 @@ def not_duplicate(type_name: str, target_id: int):
     db.session.commit()
     flash(_("The input is no longer marked as a duplicate."), "success")
     return _back(type_name, target_id)
+
+
+# --- bulk actions ----------------------------------------------------------------------------
+
+
+def _bulk_form(**kwargs) -> BulkForm:
+    form = BulkForm(**kwargs)
+    form.office.choices = [("", _("No office"))] + [
+        (str(o.id), localized(o, "name")) for o in services.offices()
+    ]
+    form.assignee.choices = [("", _("Nobody"))] + [
+        (str(p.id), p.public_name) for p in services.planners()
+    ]
+    form.status.choices = [("", _("Choose a status"))] + workflow.status_choices()
+    return form
+
+
+def _bulk_action(form: BulkForm) -> bulk.Action:
+    kind = form.action.data
+    if kind == "assign":
+        return bulk.Action(
+            kind,
+            office=services.office_by_id(form.office.data),
+            person=services.user_by_id(form.assignee.data),
+        )
+    if kind == "tag":
+        name = (form.tag.data or "").strip()
+        if not name:
+            raise bulk.SelectionError(_("Please enter a name for the tag."))
+        try:
+            return bulk.Action(kind, tag=triage.tag_or_create(current_user, name))
+        except workflow.WorkflowError as exc:
+            raise bulk.SelectionError(str(exc)) from None
+    if not form.status.data:
+        raise bulk.SelectionError(_("Please choose a status."))
+    return bulk.Action(kind, status_key=form.status.data, answer=(form.answer.data or "").strip())
+
+
+def _selection(form: BulkForm, scope: set[int] | None) -> list[tuple[str, int]]:
+    if form.all_matching.data:
+        filters = services.parse_filters(MultiDict(parse_qsl(form.filter.data or "")), current_user)
+        filters.cursor = None
+        filters.ids.pop("cursor", None)
+        return bulk.matching(filters, scope)
+    return bulk.parse_keys(request.form.getlist("selected"))
+
+
+def _inbox_back(form: BulkForm) -> str:
+    return url_for("backoffice.inbox") + (f"?{form.filter.data}" if form.filter.data else "")
+
+
+@bp.post("/sammelaktion")
+@requires(can_use_inbox)
+def bulk_action():
+    form = _bulk_form()
+    scope = _scope()
+    if not form.validate_on_submit():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return render_template(
+            "backoffice/bulk.html",
+            message=" ".join(problems),
+            outcomes=[],
+            ok=False,
+            back=_inbox_back(form),
+        ), 400
+    try:
+        pairs = _selection(form, scope)
+        action = _bulk_action(form)
+    except (services.FilterError, bulk.SelectionError) as exc:
+        db.session.rollback()
+        return render_template(
+            "backoffice/bulk.html",
+            message=str(exc),
+            outcomes=[],
+            ok=False,
+            back=_inbox_back(form),
+        ), 400
+    outcomes, ok = bulk.apply(current_user, action, bulk.load(pairs), scope)
+    if ok:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return render_template(
+        "backoffice/bulk.html", message=None, outcomes=outcomes, ok=ok, back=_inbox_back(form)
+    ), (200 if ok else 400)
