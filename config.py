@@ -167,6 +167,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
+    # The mailto of List-Unsubscribe (default: the sender's address); a person reads it.
+    MAIL_UNSUBSCRIBE_MAILTO = os.environ.get("MAIL_UNSUBSCRIBE_MAILTO")
 
     # Rate limiting (Flask-Limiter): RATELIMIT_STORAGE_URI, else REDIS_URL, else memory://
     # (per process: production refuses it with more than one worker, see worker_count).

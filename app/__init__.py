@@ -19,6 +19,7 @@ from . import (
     demo,
     districts,
     indicators,
+    mail,
     models,  # noqa: F401 - registers all tables
     moderation,
     needs,
@@ -85,6 +86,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     for domain in (
         accounts,
         districts,
+        mail,
         notifications,
         moderation,
         comments,

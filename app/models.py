@@ -14,6 +14,7 @@ from .indicators.models import (
     IndicatorValue,
     IndicatorValueChange,
 )
+from .mail.models import MailOutbox, MailPreference
 from .moderation.models import Flag
 from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
@@ -36,6 +37,8 @@ __all__ = [
     "Comment",
     "DashboardVisit",
     "Flag",
+    "MailOutbox",
+    "MailPreference",
     "Need",
     "NeedProposalLink",
     "NeedSupport",

@@ -43,6 +43,9 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the mail server refused the address for good (5xx): no notification mail
+    # until the person switches mail on again on the account page.
+    mail_suppressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # What sessions and remember-me cookies carry instead of the id (Flask-Login's alternative
     # id). A new value ends every session of the person: logout, "log out on all other
     # devices", a password change or reset, account deletion.

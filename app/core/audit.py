@@ -86,6 +86,7 @@ ACTION_LABELS = {
     "official_response.published": _l("Official response published"),
     "official_response.edited": _l("Official response edited"),
     "council.premoderation_changed": _l("Pre-moderation switched"),
+    "mail.resent": _l("Failed e-mail queued again"),
 }
 
 

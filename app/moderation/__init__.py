@@ -10,7 +10,8 @@ from ..core.permissions import register_predicates
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
-    from . import api, permissions, routes, visibility
+    from ..mail.digests import register_staff_section
+    from . import api, digest, permissions, routes, visibility
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(api.api_bp)
@@ -20,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(visibility.moderation_notice)
     app.add_template_global(visibility.comment_visibility)
     register_predicates(permissions)  # perm.<name> in templates
+    register_staff_section(digest.SECTION)  # the weekly staff digest shows the queue

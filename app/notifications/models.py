@@ -1,5 +1,5 @@
-"""Follows and notifications. A notification is one row per recipient and channel, so
-e-mail can come later: a mailer picks rows with ``channel='email'``/``emailed_at IS NULL``."""
+"""Follows and notifications. A notification is one in-app row per recipient; its e-mail is
+a row of :class:`app.mail.models.MailOutbox` (idempotency key ``n:<notification id>``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Following things and telling followers what happened. Flush, never commit."""
+"""Following things and telling followers what happened. Flush, never commit.
+
+Each notification that should also be mailed gets an outbox row (:mod:`app.mail.services`)
+in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from ..core import content_types
 from ..core.time import utcnow
 from ..extensions import db
+from ..mail import services as mail
 from .models import Follow, Notification
 
 PAGE_SIZE = 30
@@ -99,7 +103,20 @@ def notify_users(
         if user_id != actor_id
     ]
     if rows:
-        db.session.execute(Notification.__table__.insert(), rows)
+        inserted = db.session.execute(
+            Notification.__table__.insert().returning(
+                Notification.__table__.c.id, Notification.__table__.c.user_id
+            ),
+            rows,
+        ).all()
+        # In the same transaction: the mails of this event vanish with it on a rollback.
+        mail.enqueue_notifications(
+            [(row.id, row.user_id) for row in inserted],
+            kind=kind,
+            target_type=target_type,
+            target_id=target_id,
+            actor=actor,
+        )
     return len(rows)
 
 

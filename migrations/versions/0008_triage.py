@@ -1,9 +1,9 @@
 """The back office's triage: internal tags, tags on work items, internal notes
 
-down_revision is '0006' for now: another branch adds '0007'; re-chain at the merge.
+Follows '0007' (the mail outbox, merged from main meanwhile).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 14:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
