@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..core.numbers import IdSelectField
@@ -39,3 +39,73 @@ class StatusChangeForm(FlaskForm):
 class AssignForm(FlaskForm):
     office = IdSelectField(_l("Responsible office"))
     assignee = IdSelectField(_l("Responsible person"))
+
+
+class TagForm(FlaskForm):
+    name = StringField(
+        _l("Tag"),
+        description=_l("Choose a tag or type a new one; tags are internal."),
+        render_kw={"list": "known-tags", "autocomplete": "off"},
+        validators=[
+            InputRequired(message=_l("Please enter a name for the tag.")),
+            Length(max=60, message=_l("Please use at most %(max)d characters.", max=60)),
+        ],
+    )
+
+
+NOTE_MAX = 5000
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Internal note"),
+        description=_l(
+            "Only for the administration and the district council. "
+            "Mention someone with @ and their name, e.g. @Petra Schulz."
+        ),
+        validators=[
+            InputRequired(message=_l("Please write a note.")),
+            Length(
+                max=NOTE_MAX, message=_l("Please use at most %(max)d characters.", max=NOTE_MAX)
+            ),
+        ],
+    )
+
+
+class BulkForm(FlaskForm):
+    """The inbox's bulk action on the selected rows (``selected``, read from the request)
+    or on everything matching the filter (``all_matching`` with the ``filter`` query)."""
+
+    action = SelectField(
+        _l("Action"),
+        choices=[
+            ("assign", _l("Assign an office and person")),
+            ("tag", _l("Add a tag")),
+            ("status", _l("Change the status")),
+        ],
+        validators=[InputRequired(message=_l("Please choose an action."))],
+    )
+    office = IdSelectField(_l("Responsible office"))
+    assignee = IdSelectField(_l("Responsible person"))
+    tag = StringField(
+        _l("Tag"),
+        validators=[
+            Optional(),
+            Length(max=60, message=_l("Please use at most %(max)d characters.", max=60)),
+        ],
+        render_kw={"list": "known-tags", "autocomplete": "off"},
+    )
+    status = SelectField(_l("New status"), validate_choice=False)
+    answer = TextAreaField(
+        _l("Public answer"),
+        description=_l("Published on every selected input's page, signed by your office."),
+        validators=[
+            Optional(),
+            Length(
+                max=ANSWER_MAX,
+                message=_l("Please use at most %(max)d characters.", max=ANSWER_MAX),
+            ),
+        ],
+    )
+    all_matching = BooleanField(_l("All inputs matching the filter (not only the ticked rows)"))
+    filter = HiddenField()

@@ -31,3 +31,14 @@ def can_see_inbox_item(user: Any, item: Any, council_district_ids: set[int] | No
     if can_use_inbox(user):
         return True
     return bool(council_district_ids) and item.district_id in council_district_ids
+
+
+def can_tag(user: Any) -> bool:
+    """Tags are the administration's: planners and admins."""
+    return can_use_inbox(user)
+
+
+def can_add_note(user: Any, item: Any, council_district_ids: set[int] | None) -> bool:
+    """Internal notes: planners, admins, and the mayors and council members of the item's
+    district (the read-only council inbox may add notes)."""
+    return can_see_inbox_item(user, item, council_district_ids)

@@ -4,11 +4,13 @@ Thin routes: load (404) → permission (403) → form → one service call per s
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..core import content_types, exports
 from ..core.i18n import current_language, localized
@@ -17,11 +19,18 @@ from ..core.permissions import authorize, requires
 from ..extensions import db
 from ..responses.services import ResponseError, respond, voices
 from ..workflow import services as workflow
+from ..workflow import triage
 from ..workflow.models import DUPLICATE
 from ..workflow.permissions import can_assign, can_change_status
-from . import services
-from .forms import AssignForm, StatusChangeForm
-from .permissions import can_see_inbox, can_see_inbox_item, can_use_inbox
+from . import bulk, services
+from .forms import AssignForm, BulkForm, NoteForm, StatusChangeForm, TagForm
+from .permissions import (
+    can_add_note,
+    can_see_inbox,
+    can_see_inbox_item,
+    can_tag,
+    can_use_inbox,
+)
 
 bp = Blueprint("backoffice", __name__, url_prefix="/verwaltung/eingang")
 
@@ -42,6 +51,10 @@ def _render_inbox(filters: services.InboxFilters, message: str | None):
         message=message,
         page=page,
         choices=services.filter_choices(scope),
+        bulk_form=_bulk_form(formdata=None, filter=urlencode(filters.query_args()))
+        if can_use_inbox(current_user)
+        else None,
+        bulk_cap=bulk.CAP,
         can_act=can_use_inbox(current_user),
         read_only=not can_use_inbox(current_user),
     ), (400 if message else 200)
@@ -71,6 +84,7 @@ def _columns() -> list[exports.Column]:
         Column("created", _l("Created"), "datetime", lambda r: r.created_at),
         Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
         Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
+        Column("tags", _l("Tags"), "text", lambda r: ", ".join(r.tags)),
         Column("url", _l("Link"), "text", lambda r: base + r.public_url if r.public_url else ""),
         Column("lat", _l("Latitude"), "float"),
         Column("lon", _l("Longitude"), "float"),
@@ -152,8 +166,20 @@ def _assign_form(item, **kwargs) -> AssignForm:
     return form
 
 
-def _render_item(content_type, item, obj, *, status_form=None, assign_form=None, code=200):
+def _render_item(
+    content_type,
+    item,
+    obj,
+    *,
+    status_form=None,
+    assign_form=None,
+    tag_form=None,
+    note_form=None,
+    code=200,
+):
     can_act = can_use_inbox(current_user)
+    may_tag = can_tag(current_user)
+    may_note = can_add_note(current_user, item, _scope())
     if can_act:
         status_form = status_form or _status_form(
             item, obj, formdata=None, status=item.status.key if item.status else None
@@ -177,6 +203,12 @@ def _render_item(content_type, item, obj, *, status_form=None, assign_form=None,
         can_act=can_act,
         status_form=status_form if can_act else None,
         assign_form=assign_form if can_act else None,
+        tags=triage.tags_of(item),
+        all_tags=triage.tags() if may_tag else [],
+        tag_form=(tag_form or TagForm(formdata=None)) if may_tag else None,
+        notes=triage.notes_of(item),
+        note_form=(note_form or NoteForm(formdata=None)) if may_note else None,
+        original=triage.original_of(item),
     ), code
 
 
@@ -269,3 +301,172 @@ def assign(type_name: str, target_id: int):
     db.session.commit()
     flash(_("The assignment has been saved.") if changed else _("Nothing has changed."), "success")
     return redirect(url_for("backoffice.item", type_name=type_name, target_id=target_id))
+
+
+def _back(type_name: str, target_id: int, anchor: str | None = None):
+    url = url_for("backoffice.item", type_name=type_name, target_id=target_id)
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+# --- tags, notes, "not a duplicate" ----------------------------------------------------------
+
+
+@bp.post("/<type_name>/<id:target_id>/schlagwort")
+@requires(can_tag)
+def add_tag(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    form = TagForm()
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, tag_form=form, code=400)
+    try:
+        tag = triage.tag_or_create(current_user, form.name.data)
+        changed = triage.add_tag(current_user, work_item, tag)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, str(exc)]
+        return _render_item(content_type, work_item, obj, tag_form=form, code=400)
+    db.session.commit()
+    flash(_("The tag has been added.") if changed else _("Nothing has changed."), "success")
+    return _back(type_name, target_id, "tags-title")
+
+
+@bp.post("/<type_name>/<id:target_id>/schlagwort/<id:tag_id>/entfernen")
+@requires(can_tag)
+def remove_tag(type_name: str, target_id: int, tag_id: int):
+    _content_type, work_item, _obj = _load(type_name, target_id)
+    tag = triage.tag_by_id(tag_id)
+    if tag is None:
+        abort(404)
+    changed = triage.remove_tag(current_user, work_item, tag)
+    db.session.commit()
+    flash(_("The tag has been removed.") if changed else _("Nothing has changed."), "success")
+    return _back(type_name, target_id, "tags-title")
+
+
+@bp.post("/<type_name>/<id:target_id>/notiz")
+@requires(can_see_inbox)
+def add_note(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_add_note(current_user, work_item, _scope()))
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, note_form=form, code=400)
+    try:
+        _note, people = triage.add_note(current_user, work_item, form.body.data)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        form.body.errors = [*form.body.errors, str(exc)]
+        return _render_item(content_type, work_item, obj, note_form=form, code=400)
+    db.session.commit()
+    if people:
+        flash(
+            _(
+                "The note has been saved; notified: %(names)s.",
+                names=", ".join(p.public_name for p in people),
+            ),
+            "success",
+        )
+    else:
+        flash(_("The note has been saved."), "success")
+    return _back(type_name, target_id, "notes-title")
+
+
+@bp.post("/<type_name>/<id:target_id>/kein-duplikat")
+@requires(can_use_inbox)
+def not_duplicate(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_change_status(current_user, work_item))
+    try:
+        triage.undo_duplicate(current_user, work_item)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back(type_name, target_id)
+    db.session.commit()
+    flash(_("The input is no longer marked as a duplicate."), "success")
+    return _back(type_name, target_id)
+
+
+# --- bulk actions ----------------------------------------------------------------------------
+
+
+def _bulk_form(**kwargs) -> BulkForm:
+    form = BulkForm(**kwargs)
+    form.office.choices = [("", _("No office"))] + [
+        (str(o.id), localized(o, "name")) for o in services.offices()
+    ]
+    form.assignee.choices = [("", _("Nobody"))] + [
+        (str(p.id), p.public_name) for p in services.planners()
+    ]
+    form.status.choices = [("", _("Choose a status"))] + workflow.status_choices()
+    return form
+
+
+def _bulk_action(form: BulkForm) -> bulk.Action:
+    kind = form.action.data
+    if kind == "assign":
+        return bulk.Action(
+            kind,
+            office=services.office_by_id(form.office.data),
+            person=services.user_by_id(form.assignee.data),
+        )
+    if kind == "tag":
+        name = (form.tag.data or "").strip()
+        if not name:
+            raise bulk.SelectionError(_("Please enter a name for the tag."))
+        try:
+            return bulk.Action(kind, tag=triage.tag_or_create(current_user, name))
+        except workflow.WorkflowError as exc:
+            raise bulk.SelectionError(str(exc)) from None
+    if not form.status.data:
+        raise bulk.SelectionError(_("Please choose a status."))
+    return bulk.Action(kind, status_key=form.status.data, answer=(form.answer.data or "").strip())
+
+
+def _selection(form: BulkForm, scope: set[int] | None) -> list[tuple[str, int]]:
+    if form.all_matching.data:
+        filters = services.parse_filters(MultiDict(parse_qsl(form.filter.data or "")), current_user)
+        filters.cursor = None
+        filters.ids.pop("cursor", None)
+        return bulk.matching(filters, scope)
+    return bulk.parse_keys(request.form.getlist("selected"))
+
+
+def _inbox_back(form: BulkForm) -> str:
+    return url_for("backoffice.inbox") + (f"?{form.filter.data}" if form.filter.data else "")
+
+
+@bp.post("/sammelaktion")
+@requires(can_use_inbox)
+def bulk_action():
+    form = _bulk_form()
+    scope = _scope()
+    if not form.validate_on_submit():
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        return render_template(
+            "backoffice/bulk.html",
+            message=" ".join(problems),
+            outcomes=[],
+            ok=False,
+            back=_inbox_back(form),
+        ), 400
+    try:
+        pairs = _selection(form, scope)
+        action = _bulk_action(form)
+    except (services.FilterError, bulk.SelectionError) as exc:
+        db.session.rollback()
+        return render_template(
+            "backoffice/bulk.html",
+            message=str(exc),
+            outcomes=[],
+            ok=False,
+            back=_inbox_back(form),
+        ), 400
+    outcomes, ok = bulk.apply(current_user, action, bulk.load(pairs), scope)
+    if ok:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return render_template(
+        "backoffice/bulk.html", message=None, outcomes=outcomes, ok=ok, back=_inbox_back(form)
+    ), (200 if ok else 400)

@@ -29,6 +29,7 @@ from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
+from ..workflow import triage
 from ..workflow.models import StatusChange, WorkflowStatus, WorkItem
 
 PAGE_SIZE = 50
@@ -68,6 +69,7 @@ class InboxFilters:
     created_to: date | None = None
     overdue: bool = False
     answered: str | None = None  # yes | no
+    tag: str | None = None  # tag name (case-insensitive)
     q: str | None = None
     sort: str = "oldest"
     cursor: str | None = None
@@ -87,6 +89,7 @@ class InboxFilters:
         "created_to",
         "overdue",
         "answered",
+        "tag",
         "q",
         "sort",
     )
@@ -199,6 +202,12 @@ def parse_filters(args, user: Any) -> InboxFilters:
     filters.answered = _text(args, "answered")
     if filters.answered not in (None, "yes", "no"):
         raise _unknown("answered")
+    filters.tag = _text(args, "tag")
+    if filters.tag is not None:
+        found = triage.tag_by_name(filters.tag)
+        if found is None:
+            raise _unknown("tag")
+        ids["tag"] = found.id
     filters.q = _text(args, "q")
     if filters.q is not None and len(filters.q) > search.MAX_QUERY_CHARS:
         filters.q = filters.q[: search.MAX_QUERY_CHARS]
@@ -277,6 +286,8 @@ def conditions(filters: InboxFilters, scope: set[int] | None) -> list:
         where.append(WorkItem.first_response_at.is_not(None))
     elif filters.answered == "no":
         where.append(WorkItem.first_response_at.is_(None))
+    if "tag" in ids:
+        where.append(triage.tagged_condition(ids["tag"]))
     if search.has_words(filters.q):
         where.append(_words_condition(filters))
     return where
@@ -453,6 +464,7 @@ class InboxRow:
     overdue: bool
     lat: float | None = None
     lon: float | None = None
+    tags: list[str] = field(default_factory=list)
 
     @property
     def status_type(self) -> str:
@@ -469,6 +481,7 @@ def _rows(found: list, today: date) -> list[InboxRow]:
     for type_name, target_ids in by_type.items():
         content_type = content_types.get(type_name)
         loaded[type_name] = content_type.get_many_any(target_ids) if content_type else {}
+    tags = triage.tag_names_by_item(row.id for row in found)
     now = utcnow()
     rows = []
     for row in found:
@@ -502,6 +515,7 @@ def _rows(found: list, today: date) -> list[InboxRow]:
                 and row.due_on < today,
                 lat=_coordinate(obj, "lat"),
                 lon=_coordinate(obj, "lon"),
+                tags=tags.get(row.id, []),
             )
         )
     return rows
@@ -584,6 +598,7 @@ def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
         "category": [(s, (en if english else de) or de) for s, de, en in category_rows],
         "status": [(s.key, s.name(current_language())) for s in status_rows],
         "office": [(o.slug, localized(o, "name")) for o in offices],
+        "tag": [(t.name, t.name) for t in triage.tags()],
     }
 
 

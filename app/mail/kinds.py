@@ -63,6 +63,10 @@ KIND_TEXTS = {  # the same msgids as the in-app notification list
     "content_flagged": _l("New report in the moderation queue"),
     "official_response": _l("Official response"),
     "new_need": _l("New need in a district you follow"),
+    "note_mention": _l("You were mentioned in an internal note"),
+    "follow_original": _l(
+        "An input you follow is a duplicate of this one; follow it here to stay informed"
+    ),
 }
 
 

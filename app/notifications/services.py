@@ -5,7 +5,7 @@ in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import gettext as _
@@ -20,6 +20,16 @@ from ..mail import services as mail
 from .models import Follow, Notification
 
 PAGE_SIZE = 30
+
+# kind → the link of its notifications (``builder(target_type, target_id)``), for kinds that
+# point somewhere else than the target's public page (the back office's item view)
+_links: dict[str, Callable[[str, int], str | None]] = {}
+
+
+def register_link(kind: str, builder: Callable[[str, int], str | None]) -> None:
+    """Notifications of ``kind`` link to ``builder(target_type, target_id)``; their target is
+    loaded from the registry whatever its visibility (the reader may see it internally)."""
+    _links[kind] = builder
 
 
 class FollowError(ValueError):
@@ -165,24 +175,29 @@ def page_for(user: Any, page: int) -> tuple[list[dict], int]:
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    by_type: dict[str, set[int]] = {}
+    by_type: dict[tuple[str, bool], set[int]] = {}
     for n in rows:
-        by_type.setdefault(n.target_type, set()).add(n.target_id)
-    loaded: dict[tuple[str, int], Any] = {}
-    for target_type, ids in by_type.items():
-        target = content_types.commentable(target_type)
+        by_type.setdefault((n.target_type, n.kind in _links), set()).add(n.target_id)
+    loaded: dict[tuple[str, bool, int], Any] = {}
+    for (target_type, internal), ids in by_type.items():
+        target = (content_types.get if internal else content_types.commentable)(target_type)
         if target is not None:
-            for target_id, obj in target.get_many(ids).items():
-                loaded[(target_type, target_id)] = obj
+            found = target.get_many_any(ids) if internal else target.get_many(ids)
+            for target_id, obj in found.items():
+                loaded[(target_type, internal, target_id)] = obj
     items = []
     for n in rows:
-        target = content_types.commentable(n.target_type)
-        obj = loaded.get((n.target_type, n.target_id))
+        internal = n.kind in _links
+        target = (content_types.get if internal else content_types.commentable)(n.target_type)
+        obj = loaded.get((n.target_type, internal, n.target_id))
+        url = None
+        if obj is not None:
+            url = _links[n.kind](n.target_type, n.target_id) if internal else target.url(obj)
         items.append(
             {
                 "notification": n,
                 "title": target.title(obj) if obj is not None else _("(no longer available)"),
-                "url": target.url(obj) if obj is not None else None,
+                "url": url,
                 "text": describe(n.kind),
             }
         )
@@ -202,5 +217,9 @@ def describe(kind: str) -> str:
         "content_flagged": _("New report in the moderation queue"),
         "official_response": _("Official response"),
         "new_need": _("New need in a district you follow"),
+        "note_mention": _("You were mentioned in an internal note"),
+        "follow_original": _(
+            "An input you follow is a duplicate of this one; follow it here to stay informed"
+        ),
     }
     return texts.get(kind, kind)

@@ -10,11 +10,12 @@ from ..core.permissions import register_predicates
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
     from ..mail.digests import register_staff_section
-    from . import digest, permissions, routes, services
+    from . import digest, permissions, routes, services, triage
 
     app.config.setdefault("WORKFLOW_DEFAULT_RESPONSE_DAYS", services.DEFAULT_RESPONSE_DAYS)
     app.register_blueprint(routes.bp)
     app.jinja_env.globals["workflow_status_label"] = services.status_label
     app.jinja_env.globals["workflow_timeline"] = services.timeline
+    app.jinja_env.globals["workflow_original"] = triage.public_original
     register_predicates(permissions)  # perm.<name> in templates
     register_staff_section(digest.SECTION)  # planners' weekly digest of their open items

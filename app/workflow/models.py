@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     UniqueConstraint,
     and_,
     event,
@@ -182,6 +183,50 @@ class ResponseTarget(db.Model):
     days: Mapped[int] = mapped_column(Integer)
 
     category = relationship("Category", lazy="joined")
+
+
+class Tag(db.Model):
+    """An internal tag of the back office (planner-defined, never public). ``name_key`` is
+    the lower-cased name: names are unique whatever their case."""
+
+    __tablename__ = "workflow_tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60))
+    name_key: Mapped[str] = mapped_column(String(60), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkItemTag(db.Model):
+    """A tag on a work item."""
+
+    __tablename__ = "work_item_tags"
+    __table_args__ = (Index("ix_work_item_tags_tag", "tag_id", "work_item_id"),)
+
+    work_item_id: Mapped[int] = mapped_column(
+        ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("workflow_tags.id", ondelete="CASCADE"), primary_key=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkItemNote(db.Model):
+    """An internal note on a work item (back office only, never public)."""
+
+    __tablename__ = "work_item_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(
+        ForeignKey("work_items.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author = relationship("User", lazy="joined")
 
 
 class TrackedMixin:

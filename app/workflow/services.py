@@ -23,6 +23,7 @@ from ..core.audit import record
 from ..core.i18n import current_language
 from ..core.time import as_utc, utcnow
 from ..extensions import db
+from ..notifications import services as notifications
 from .models import (
     DUPLICATE,
     NEW,
@@ -35,6 +36,7 @@ from .models import (
 )
 
 DEFAULT_RESPONSE_DAYS = 30
+FOLLOW_ORIGINAL = "follow_original"  # notification kind: follow the original of a duplicate
 
 
 class WorkflowError(ValueError):
@@ -582,8 +584,24 @@ def change_status(
         },
         district_id=item.district_id,
     )
+    if target.key == DUPLICATE:
+        invite_followers_to_original(actor, item, duplicate_of)
     db.session.flush()
     return change
+
+
+def invite_followers_to_original(actor: Any, item: WorkItem, original: WorkItem) -> int:
+    """The duplicate's followers are told about the original (a notification with its link,
+    not a follow; no supports move); those who follow the original already are left out."""
+    already = notifications.follower_ids(original.target_type, original.target_id)
+    return notifications.notify_followers(
+        item.target_type,
+        item.target_id,
+        kind=FOLLOW_ORIGINAL,
+        actor=actor,
+        exclude_user_ids=already,
+        about=(original.target_type, original.target_id),
+    )
 
 
 def check_change(

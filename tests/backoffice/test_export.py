@@ -40,15 +40,16 @@ def test_csv_contains_only_the_filtered_rows(client, login_as, people, scene):
     response = client.get(EXPORT + ".csv", query_string={"district": "25", "type": "proposal"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     header, *body = _csv(response)
-    assert header[0] == "ID" and len(header) == 16
+    assert header[0] == "ID" and len(header) == 17
     assert len(body) == 1
     row = body[0]
     assert row[0] == str(wanted.id) and row[1] == "proposal"
     assert row[2] == "Spielplatz am Teich"
     assert row[3] == "25"  # district number as text (leading zeros survive)
     assert row[6] == "Neu" and row[7] == "open"
-    assert row[13].startswith("http") and row[13].endswith(str(wanted.id))
-    assert row[14] and row[15]  # lat, lon
+    assert row[13] == ""  # no tags
+    assert row[14].startswith("http") and row[14].endswith(str(wanted.id))
+    assert row[15] and row[16]  # lat, lon
 
 
 def test_csv_keeps_leading_zero_of_district_numbers(client, login_as, people, make_proposal):
