@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 from app import create_app
 from app.accounts import services as accounts
 from app.accounts.models import Office, User
+from app.barriers import services as barrier_services
 from app.barriers.services import load_offer_types
 from app.core import search
 from app.core.time import utcnow
@@ -497,6 +498,50 @@ def council_of(number: str) -> Council:
     district = db.session.scalar(db.select(District).where(District.number == number))
     assert district is not None and district.council is not None, number
     return district.council
+
+
+def barrier_details(
+    codes=("transport",), affected="self", age="30_49", benefits="not_stated"
+) -> dict:
+    """The personal details of a barrier report (what the form asks)."""
+    return {
+        "barrier_types": list(codes),
+        "affected": affected,
+        "age_group": age,
+        "participation_benefits": benefits,
+    }
+
+
+@pytest.fixture
+def barrier_report_factory(districts) -> Callable[..., Any]:
+    """Factory: a barrier report by ``author`` from district ``number``, for an ``offer`` or a
+    free ``offer_text``; committed unless ``commit=False``."""
+
+    def factory(
+        author=None,
+        *,
+        offer=None,
+        offer_text: str = "Kurs im Stadtteil",
+        number: str = "23",
+        text: str = "Der Bus fährt abends nicht.",
+        visibility: str = "public",
+        details: dict | None = None,
+        commit: bool = True,
+    ):
+        report = barrier_services.create_report(
+            author,
+            offer=offer,
+            offer_text="" if offer is not None else offer_text,
+            district_from=districts[number],
+            text=text,
+            visibility=visibility,
+            details=details or barrier_details(),
+        )
+        if commit:
+            db.session.commit()
+        return report
+
+    return factory
 
 
 _counter = itertools.count(1)

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 
 from app.accounts.models import Office
-from app.barriers import services as barriers
 from app.core.time import utcnow
 from app.extensions import db
 from app.needs import services as needs
@@ -81,23 +80,9 @@ def make_need(districts, categories, people):
 
 
 @pytest.fixture
-def make_report(districts, people):
+def make_report(people, barrier_report_factory):
     def factory(*, number="23", days_ago: float | None = None):
-        barriers.load_offer_types()
-        report = barriers.create_report(
-            people["citizen"],
-            offer=None,
-            offer_text="Kurs im Stadtteil",
-            district_from=districts[number],
-            text="Der Bus fährt abends nicht.",
-            visibility="public",
-            details={
-                "barrier_types": ["transport"],
-                "affected": "self",
-                "age_group": "30_49",
-                "participation_benefits": "not_stated",
-            },
-        )
+        report = barrier_report_factory(people["citizen"], number=number, commit=False)
         item = _age("barrier_report", report, days_ago)
         db.session.commit()
         return report, item

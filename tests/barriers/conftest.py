@@ -7,6 +7,7 @@ import pytest
 from app.barriers import services
 from app.barriers.models import Offer
 from app.extensions import db
+from tests.conftest import barrier_details
 
 # Places in Erfurt (lat, lon) that lie in known districts.
 ALTSTADT = (50.9785, 11.0265)
@@ -43,17 +44,11 @@ def offers(districts, offer_types):
     return made
 
 
-def details(codes=("transport",), affected="self", age="30_49", benefits="not_stated"):
-    return {
-        "barrier_types": list(codes),
-        "affected": affected,
-        "age_group": age,
-        "participation_benefits": benefits,
-    }
+details = barrier_details  # the personal details of a report, as the form asks them
 
 
 @pytest.fixture
-def make_report(districts):
+def make_report(barrier_report_factory):
     def factory(
         author,
         offer: Offer | None,
@@ -65,17 +60,15 @@ def make_report(districts):
         offer_text="",
         **kwargs,
     ):
-        report = services.create_report(
+        return barrier_report_factory(
             author,
             offer=offer,
             offer_text=offer_text,
-            district_from=districts[district],
+            number=district,
             text=text,
             visibility=visibility,
             details=details(codes, **kwargs),
         )
-        db.session.commit()
-        return report
 
     return factory
 

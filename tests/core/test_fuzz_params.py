@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from wtforms.fields.core import UnboundField
 
-from tests.barriers.conftest import details as barrier_details
 from tests.conftest import PASSWORD
 
 ROLES = ["anonymous", "citizen", "mayor", "planner", "admin"]
@@ -138,10 +137,11 @@ def app_overrides() -> dict:
 
 
 @pytest.fixture
-def real_values(people, proposal_factory, districts, categories) -> dict[str, str]:
+def real_values(
+    people, proposal_factory, barrier_report_factory, districts, categories
+) -> dict[str, str]:
     """Real path values per argument name, so that the sweep also reaches the views behind the
     404s (made once per test, shared by its examples). Unknown names get "1"."""
-    from app.barriers import services as barriers
     from app.comments import services as comments
     from app.extensions import db
     from app.needs import services as needs
@@ -159,15 +159,7 @@ def real_values(people, proposal_factory, districts, categories) -> dict[str, st
         place=needs.place_from_district(council, districts["23"]),
         linked_proposal_ids=(),
     )
-    report = barriers.create_report(
-        people["citizen"],
-        offer=None,
-        offer_text="Musikschule",
-        district_from=districts["23"],
-        text="Der Bus fährt abends nicht.",
-        visibility="public",
-        details=barrier_details(),
-    )
+    report = barrier_report_factory(people["citizen"], offer_text="Musikschule", commit=False)
     db.session.commit()
     return {
         "proposal_id": str(proposal.id),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from app.accounts.models import Office
-from app.barriers import services as barriers
 from app.extensions import db
 from app.needs import services as needs
 
@@ -36,24 +35,5 @@ def make_need(districts, categories, create_user):
 
 
 @pytest.fixture
-def make_report(districts):
-    def factory(author=None, *, number="23"):
-        barriers.load_offer_types()
-        report = barriers.create_report(
-            author,
-            offer=None,
-            offer_text="Kurs im Stadtteil",
-            district_from=districts[number],
-            text="Der Bus fährt abends nicht.",
-            visibility="public",
-            details={
-                "barrier_types": ["transport"],
-                "affected": "self",
-                "age_group": "30_49",
-                "participation_benefits": "not_stated",
-            },
-        )
-        db.session.commit()
-        return report
-
-    return factory
+def make_report(barrier_report_factory):
+    return barrier_report_factory
