@@ -141,7 +141,7 @@ def _one(actor: Any, action: Action, target: Target) -> str:
         if respondable is None:
             raise workflow.WorkflowError(_("This type of input cannot get a public answer."))
         response_id = respond(actor, respondable, target.obj, action.answer).id
-    change = workflow.change_status(actor, item, action.status_key, response_id=response_id)
+    change = services.change_status(actor, item, action.status_key, response_id=response_id)
     if change is not None:
         return _("Status changed.")
     return _("The public answer has been published.") if response_id else _("Nothing has changed.")

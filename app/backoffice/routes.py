@@ -256,7 +256,7 @@ def change_status(type_name: str, target_id: int):
             if respondable is None:
                 raise _FormProblem(_("This type of input cannot get a public answer."), "answer")
             response_id = respond(current_user, respondable, obj, answer).id
-        change = workflow.change_status(
+        change = services.change_status(
             current_user,
             work_item,
             form.status.data,

@@ -29,8 +29,10 @@ from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
+from ..notifications import services as notifications
+from ..workflow import services as workflow
 from ..workflow import triage
-from ..workflow.models import StatusChange, WorkflowStatus, WorkItem
+from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
@@ -744,3 +746,19 @@ def district_facts(district_id: int | None) -> DistrictFacts | None:
             for row in key_rows
         ],
     )
+
+
+def change_status(
+    actor: Any, item: WorkItem, status_key: str, *, response_id=None, duplicate_of=None
+):
+    """The back office's status change: the workflow's, and the input's followers (its author
+    among them) are told once. With a public answer the answer's notification is that one
+    message; a duplicate's followers get the invitation to the original instead."""
+    change = workflow.change_status(
+        actor, item, status_key, response_id=response_id, duplicate_of=duplicate_of
+    )
+    if change is not None and response_id is None and status_key != DUPLICATE:
+        notifications.notify_followers(
+            item.target_type, item.target_id, kind="status_changed", actor=actor
+        )
+    return change

@@ -227,3 +227,31 @@ def test_the_selection_is_capped(client, login_as, people, make_proposal, monkey
         assert "at most 2" in response.get_data(as_text=True) or "höchstens 2" in response.text
     db.session.expire_all()
     assert triage.tag_by_name("X") is None
+
+
+def test_bulk_status_without_answer_tells_each_items_followers(
+    client, login_as, people, make_proposal
+):
+    from app.notifications import services as notifications
+    from app.notifications.models import Notification
+
+    made = [make_proposal()[0] for _ in range(2)]
+    for proposal in made:
+        notifications.follow(people["citizen"], "proposal", proposal.id)
+    db.session.commit()
+    login_as(people["planner"])
+    response = client.post(
+        BULK,
+        data={
+            "action": "status",
+            "status": "in_review",
+            "selected": [key("proposal", p) for p in made],
+        },
+    )
+    assert response.status_code == 200
+    told = db.session.scalars(
+        select(Notification.target_id).where(
+            Notification.user_id == people["citizen"].id, Notification.kind == "status_changed"
+        )
+    ).all()
+    assert sorted(told) == sorted(p.id for p in made)

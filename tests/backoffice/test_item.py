@@ -263,3 +263,35 @@ def test_planners_get_the_answer_field_and_every_status(client, login_as, people
     login_as(people["planner"])
     html = client.get(_url(proposal)).get_data(as_text=True)
     assert 'name="answer"' in html and 'value="done"' in html
+
+
+def _kinds(user) -> list[str]:
+    from app.notifications.models import Notification
+
+    return list(
+        db.session.scalars(select(Notification.kind).where(Notification.user_id == user.id)).all()
+    )
+
+
+def test_followers_hear_of_a_status_change_once(client, login_as, people, make_proposal):
+    """Without an answer: one "status changed"; with an answer: only the answer's message."""
+    from app.notifications import services as notifications
+
+    proposal, _ = make_proposal()
+    follower = people["citizen"]
+    notifications.follow(follower, "proposal", proposal.id)
+    db.session.commit()
+    login_as(people["planner"])
+
+    assert client.post(_url(proposal, "/status"), data={"status": "in_review"}).status_code == 302
+    assert _kinds(follower) == ["status_changed"]
+
+    answered = client.post(
+        _url(proposal, "/status"), data={"status": "done", "answer": "Die Bänke stehen."}
+    )
+    assert answered.status_code == 302
+    assert sorted(_kinds(follower)) == ["official_response", "status_changed"]
+
+    # Nothing changed: nobody is told again.
+    client.post(_url(proposal, "/status"), data={"status": "done"})
+    assert len(_kinds(follower)) == 2
