@@ -72,19 +72,27 @@ class ResetRequestForm(FlaskForm):
     email = EmailField(_l("E-mail address"), validators=_email_validators())
 
 
-class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
+def _new_password() -> PasswordField:
+    return PasswordField(
         _l("New password"),
         description=_l("At least 10 characters."),
         validators=[DataRequired(message=_l("Please choose a password.")), _min_password_length],
     )
-    password_confirm = PasswordField(
-        _l("Repeat password"),
+
+
+def _repeated(field_name: str, label) -> PasswordField:
+    return PasswordField(
+        label,
         validators=[
             DataRequired(message=_l("Please repeat the password.")),
-            EqualTo("password", message=_l("The two passwords are not the same.")),
+            EqualTo(field_name, message=_l("The two passwords are not the same.")),
         ],
     )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password()
+    password_confirm = _repeated("password", _l("Repeat password"))
 
 
 class ChangePasswordForm(FlaskForm):
@@ -93,18 +101,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(message=_l("Please enter your current password."))],
     )
     # Not "password": the account page's delete form has a field of that name (and id).
-    new_password = PasswordField(
-        _l("New password"),
-        description=_l("At least 10 characters."),
-        validators=[DataRequired(message=_l("Please choose a password.")), _min_password_length],
-    )
-    new_password_confirm = PasswordField(
-        _l("Repeat new password"),
-        validators=[
-            DataRequired(message=_l("Please repeat the password.")),
-            EqualTo("new_password", message=_l("The two passwords are not the same.")),
-        ],
-    )
+    new_password = _new_password()
+    new_password_confirm = _repeated("new_password", _l("Repeat new password"))
 
 
 class LogoutEverywhereForm(FlaskForm):

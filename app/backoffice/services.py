@@ -142,6 +142,14 @@ def _unknown(name: str) -> FilterError:
     return FilterError(_("The value of the filter “%(name)s” is not known.", name=name))
 
 
+def _id_of(name: str, id_column, key_column, value: str) -> int:
+    """The id of the row that a filter value names; :class:`FilterError` if there is none."""
+    found = db.session.scalar(select(id_column).where(key_column == value))
+    if found is None:
+        raise _unknown(name)
+    return found
+
+
 def parse_filters(args, user: Any) -> InboxFilters:
     """Read and check the filters of ``args``; raise :class:`FilterError` (translated)."""
     filters = InboxFilters()
@@ -151,42 +159,24 @@ def parse_filters(args, user: Any) -> InboxFilters:
         known = content_types.get(filters.type)
         if known is None or known.tracked is None:
             raise _unknown("type")
-    filters.district = _text(args, "district")
-    if filters.district is not None:
-        found = db.session.scalar(select(District.id).where(District.number == filters.district))
-        if found is None:
-            raise _unknown("district")
-        ids["district"] = found
-    filters.council = _text(args, "council")
-    if filters.council is not None:
-        found = db.session.scalar(select(Council.id).where(Council.slug == filters.council))
-        if found is None:
-            raise _unknown("council")
-        ids["council"] = found
-    filters.category = _text(args, "category")
-    if filters.category is not None:
-        table = _categories()
-        found = db.session.scalar(select(table.c.id).where(table.c.slug == filters.category))
-        if found is None:
-            raise _unknown("category")
-        ids["category"] = found
-    filters.status = _text(args, "status")
-    if filters.status is not None:
-        found = db.session.scalar(
-            select(WorkflowStatus.id).where(WorkflowStatus.key == filters.status)
-        )
-        if found is None:
-            raise _unknown("status")
-        ids["status"] = found
+    table = _categories()
+    lookups = (  # filter name → (id column, column the URL names the row by)
+        ("district", District.id, District.number),
+        ("council", Council.id, Council.slug),
+        ("category", table.c.id, table.c.slug),
+        ("status", WorkflowStatus.id, WorkflowStatus.key),
+    )
+    for name, id_column, key_column in lookups:
+        value = _text(args, name)
+        setattr(filters, name, value)
+        if value is not None:
+            ids[name] = _id_of(name, id_column, key_column, value)
     filters.status_type = _text(args, "status_type")
     if filters.status_type not in (None, "open", "closed"):
         raise _unknown("status_type")
     filters.office = _text(args, "office")
     if filters.office is not None:
-        found = db.session.scalar(select(Office.id).where(Office.slug == filters.office))
-        if found is None:
-            raise _unknown("office")
-        ids["office"] = found
+        ids["office"] = _id_of("office", Office.id, Office.slug, filters.office)
     filters.assignee = _text(args, "assignee")
     if filters.assignee == MINE:
         ids["assignee"] = getattr(user, "id", None)
