@@ -19,6 +19,7 @@ from . import (
     demo,
     districts,
     indicators,
+    legal,
     mail,
     models,  # noqa: F401 - registers all tables
     moderation,
@@ -102,6 +103,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         backoffice,
         responsiveness,
         site,
+        legal,
         demo,
     ):
         domain.init_app(app)

@@ -14,6 +14,7 @@ from .indicators.models import (
     IndicatorValue,
     IndicatorValueChange,
 )
+from .legal.models import AccessibilityFeedback
 from .mail.models import MailOutbox, MailPreference
 from .moderation.models import Flag
 from .needs.models import Need, NeedProposalLink, NeedSupport
@@ -29,6 +30,7 @@ from .workflow.models import (
 )
 
 __all__ = [
+    "AccessibilityFeedback",
     "AffectedBarrier",
     "AffectedPerson",
     "AuditEntry",
