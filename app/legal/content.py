@@ -16,7 +16,6 @@ when a URL changes. The first ``# heading`` is the page title.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,21 +70,23 @@ def _endpoint_url(spec: str) -> str:
 _renderer = _Renderer()
 
 
-def _candidates(slug: str, lang: str) -> list[tuple[Path, str]]:
+def _candidates(slug: str, langs: tuple[str, ...]) -> list[tuple[Path, str, str]]:
+    """The city's files first (in each language), then Quartier's: a city that wrote only
+    the German text shows it to English readers too, rather than Quartier's template."""
     own = Path(current_app.config["LEGAL_CONTENT_DIR"])
-    return [(own / lang / f"{slug}.md", "instance"), (SHIPPED / lang / f"{slug}.md", "shipped")]
+    return [(own / lang / f"{slug}.md", lang, "instance") for lang in langs] + [
+        (SHIPPED / lang / f"{slug}.md", lang, "shipped") for lang in langs
+    ]
 
 
-def exists(slug: str, lang: str) -> bool:
-    return any(path.is_file() for path, _ in _candidates(slug, lang))
-
-
-def load(slug: str, lang: str) -> Page | None:
-    """The page, or ``None`` if neither the city nor Quartier has a text for it."""
-    for path, source in _candidates(slug, lang):
+def load(slug: str, lang: str, fallback: str | None = None) -> Page | None:
+    """The page in ``lang`` (else in ``fallback``), or ``None`` if neither the city nor
+    Quartier has a text for it. ``Page.lang`` says which language was found."""
+    langs = (lang,) if fallback in (None, lang) else (lang, fallback)
+    for path, found_lang, source in _candidates(slug, langs):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
-            return Page(slug, lang, _title(text, slug), _renderer.render(text), source)
+            return Page(slug, found_lang, _title(text, slug), _renderer.render(text), source)
     return None
 
 
@@ -94,8 +95,3 @@ def _title(text: str, fallback: str) -> str:
         if line.startswith("# "):
             return line[2:].strip()
     return fallback
-
-
-def shipped_slugs(lang: str) -> list[str]:
-    folder = SHIPPED / lang
-    return sorted(name[:-3] for name in os.listdir(folder) if name.endswith(".md"))

@@ -48,9 +48,7 @@ EASY_PAGES = (
 def _legal_page(endpoint: str):
     slug, _title = LEGAL_PAGES[endpoint]
     lang = current_language()
-    page = content.load(slug, lang) or content.load(
-        slug, current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    page = content.load(slug, lang, fallback=current_app.config["BABEL_DEFAULT_LOCALE"])
     if page is None:
         abort(404)
     return render_template("legal/page.html", page=page, endpoint=endpoint)

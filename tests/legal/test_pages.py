@@ -80,11 +80,14 @@ def test_the_citys_file_replaces_the_default(client, own_text):
     assert "Vorlage" not in text  # the shipped template's note is gone
 
 
-def test_english_falls_back_to_german_with_a_notice(client, own_text):
+def test_the_citys_german_text_beats_quartiers_english_template(client, own_text):
     own_text("de", "impressum", "# Impressum\n\nNur deutsch.\n")
-    # no English file of the city: the shipped English default wins over the German one
     client.post("/sprache", data={"lang": "en"})
-    assert "Imprint" in client.get("/impressum").get_data(as_text=True)
+    text = client.get("/impressum").get_data(as_text=True)
+    assert "Nur deutsch." in text and "This page is available in German only." in text
+    assert '<article class="legal-text prose" lang="de">' in text
+    # without the city's own text, English readers get Quartier's English default
+    assert "<h1>Privacy policy</h1>" in client.get("/datenschutz").get_data(as_text=True)
 
 
 def test_markdown_is_rendered_safely(client, own_text):
