@@ -100,6 +100,7 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "token": ["not-a-token"],
         "status_id": [1],
         "rule_id": [1],
+        "filename": ["dgs.mp4"],
     }
 
 
