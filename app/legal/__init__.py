@@ -22,6 +22,13 @@ def init_app(app: Flask) -> None:
     from . import permissions, routes, services
 
     app.config.setdefault("MEDIA_FOLDER", f"{app.instance_path}/media")
+    if app.config.get("ENV_NAME") == "production" and not app.config.get(
+        "ACCESSIBILITY_FEEDBACK_EMAIL"
+    ):
+        app.logger.warning(
+            "ACCESSIBILITY_FEEDBACK_EMAIL is not set: accessibility feedback is only listed "
+            "at /admin/barrierefreiheit/rueckmeldungen, nobody is mailed"
+        )
     app.register_blueprint(routes.bp)
     register_predicates(permissions)
     register_builder(services.MAIL_KIND, services.build_mail)
