@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from shapely.geometry import mapping, shape
+from shapely.geometry import MultiPolygon, mapping, shape
 from shapely.geometry.polygon import orient
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -463,15 +463,14 @@ def _district_rows() -> Iterator[Any]:
 
 
 def district_geometry(row) -> dict | None:
-    """The full-precision shape, RFC 7946 winding (exterior rings counterclockwise)."""
+    """The full-precision shape as a MultiPolygon (one geometry type for the whole layer, as
+    QGIS and GeoPackage want it), RFC 7946 winding (exterior rings counterclockwise)."""
     if not row["geometry"]:
         return None
     geometry = shape(json.loads(row["geometry"]))
-    if geometry.geom_type == "Polygon":
-        geometry = orient(geometry, 1.0)
-    elif geometry.geom_type == "MultiPolygon":
-        geometry = type(geometry)([orient(part, 1.0) for part in geometry.geoms])
-    return json.loads(json.dumps(mapping(geometry)))  # tuples → lists
+    parts = [geometry] if geometry.geom_type == "Polygon" else list(geometry.geoms)
+    multi = MultiPolygon([orient(part, 1.0) for part in parts])
+    return json.loads(json.dumps(mapping(multi)))  # tuples → lists
 
 
 def _district_dates() -> Dates:
