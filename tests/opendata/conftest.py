@@ -8,6 +8,7 @@ import pytest
 
 from app.barriers import services as barrier_services
 from app.extensions import db
+from app.indicators.demo import load_demo_data
 from app.needs import services as need_services
 from app.opendata import registry
 from tests.conftest import barrier_details
@@ -98,3 +99,11 @@ def scene(districts, categories, create_user, proposal_factory, offer_list):
 @pytest.fixture
 def keys(app) -> list[str]:
     return [dataset.key for dataset in registry.datasets()]
+
+
+@pytest.fixture
+def full_scene(scene):
+    """The scene and the demo indicator series with its social index: every dataset has rows."""
+    load_demo_data()
+    db.session.commit()
+    return scene
