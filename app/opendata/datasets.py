@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 
 from ..barriers import services as barriers
 from ..barriers.models import AffectedPerson, BarrierReport, Offer, OfferType
+from ..core.audit import AuditEntry
 from ..core.exports import Column
 from ..core.i18n import current_language
 from ..core.time import as_utc
@@ -34,7 +35,7 @@ from ..core.urls import external_url
 from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index
-from ..indicators.models import IndexDefinition, Indicator, IndicatorValue
+from ..indicators.models import ImportBatch, IndexDefinition, Indicator, IndicatorValue
 from ..needs import services as need_services
 from ..needs.models import Need, NeedSupport
 from ..proposals import services as proposal_services
@@ -260,8 +261,16 @@ def _offer_rows() -> Iterator[dict]:
 
 
 def _offer_dates() -> Dates:
-    query = select(func.min(Offer.created_at), func.max(Offer.created_at))
-    return tuple(db.session.execute(query.where(Offer.active.is_(True))).one())
+    """Offers keep no change time of their own: edits and (de)activations are audited."""
+    active = Offer.active.is_(True)
+    issued, created, changed = _date_query(
+        select(func.min(Offer.created_at)).where(active).scalar_subquery(),
+        select(func.max(Offer.created_at)).where(active).scalar_subquery(),
+        select(func.max(AuditEntry.created_at))
+        .where(AuditEntry.target_type == "offer")
+        .scalar_subquery(),
+    )
+    return issued, (_latest(created, changed) if created is not None else None)
 
 
 OFFER_COLUMNS: tuple[Column, ...] = (
@@ -309,7 +318,13 @@ def _indicator_rows() -> Iterator[dict]:
 
 
 def _indicator_dates() -> Dates:
-    return _date_query(func.min(IndicatorValue.updated_at), func.max(IndicatorValue.updated_at))
+    """The values' change times; a rolled-back import changes the data as well."""
+    issued, modified, rolled_back = _date_query(
+        select(func.min(IndicatorValue.updated_at)).scalar_subquery(),
+        select(func.max(IndicatorValue.updated_at)).scalar_subquery(),
+        select(func.max(ImportBatch.rolled_back_at)).scalar_subquery(),
+    )
+    return issued, (_latest(modified, rolled_back) if modified is not None else None)
 
 
 INDICATOR_COLUMNS: tuple[Column, ...] = (

@@ -15,10 +15,12 @@ from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
+from shapely.geometry import shape
 
 from app.barriers import services as barrier_services
 from app.extensions import db
-from app.opendata import registry
+from app.indicators.demo import load_demo_data
+from app.opendata import datasets, registry
 
 from .conftest import AUTHOR_EMAIL, AUTHOR_NAME, HIDDEN_TITLE
 
@@ -137,8 +139,8 @@ def test_geojson_opens_in_ogrinfo(client, scene, tmp_path, key, count, geometry)
     collection = json.loads(body)
     assert "crs" not in collection  # RFC 7946: WGS 84 only
     points = [f["geometry"] for f in collection["features"] if f["geometry"]]
-    for shape in points:
-        first = shape["coordinates"]
+    for geometry_found in points:
+        first = geometry_found["coordinates"]
         while isinstance(first[0], list):
             first = first[0]
         lon, lat = first
@@ -152,8 +154,6 @@ def test_geojson_opens_in_ogrinfo(client, scene, tmp_path, key, count, geometry)
 
 
 def test_polygons_follow_the_right_hand_rule(client, districts):
-    from shapely.geometry import shape
-
     collection = client.get("/daten/ortsteile.geojson").get_json(force=True)
     for feature in collection["features"]:
         assert feature["geometry"]["type"] == "MultiPolygon"
@@ -231,8 +231,6 @@ def test_validators_answer_304_until_the_data_changes(client, scene, proposal_fa
 
 
 def test_indicators_and_social_index_per_district_and_year(client, districts):
-    from app.indicators.demo import load_demo_data
-
     load_demo_data()
     db.session.commit()
     values = _by_header(_csv(client, "indikatoren"))
@@ -277,9 +275,19 @@ def test_page_takes_the_same_queries_for_more_data(client, scene, proposal_facto
 
 
 def test_keyset_pages_read_every_row(client, scene, proposal_factory, monkeypatch):
-    from app.opendata import datasets
-
     monkeypatch.setattr(datasets, "PAGE_SIZE", 2)
     monkeypatch.setattr(datasets._pages, "__defaults__", (2,))
     rows = _by_header(_csv(client, "vorschlaege"))
     assert len(rows) == 3 and len({r["ID"] for r in rows}) == 3
+
+
+def test_an_edited_offer_changes_the_offers_date(client, scene):
+    before = client.get("/daten/angebote.csv")
+    before.get_data()
+    offer = scene["offers"][0]
+    barrier_services.set_offer_active(None, offer, False)
+    db.session.commit()
+    after = client.get("/daten/angebote.csv", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    rows = _by_header(_csv(client, "angebote"))
+    assert [r["Name"] for r in rows] == ["Jugendhaus Testweg"]
