@@ -3,62 +3,80 @@
 Fills a database with 50,000 proposals, ~100,000 supports and their work items (the data of
 ``bench/proposals_bench.py``), on SQLite and – when PostgreSQL answers at
 ``BENCH_POSTGRES_URL`` – on PostgreSQL in a scratch database ``quartier_bench_opendata``
-(created and dropped). Then serves the app with gunicorn (2 workers) and downloads each file
-once, reading the stream as a client does. Printed per format: total time, time to the first
-byte and size. The rows are read in keyset pages of ``app.opendata.datasets.PAGE_SIZE``, so
-the server's memory stays flat (``bench/exports_bench.py`` measures the writers' memory;
-tests/opendata checks that the queries do not grow with the rows). Figures only, no timed
-assertions.
+(created and dropped). Then downloads each file once through the app (the WSGI stream read
+chunk by chunk, as a server sends it). Printed per format: total time, time to the first
+byte, size, SQL statements and the ``tracemalloc`` peak (Python allocations while the file
+streams). The rows are read in keyset pages of ``app.opendata.datasets.PAGE_SIZE``: the
+statements grow by one per 1,000 rows and memory stays flat. Figures only, no timed
+assertions. (Behind gunicorn, a download that takes longer than ``--timeout`` is cut off:
+see the README on large exports.)
 
 Usage: ``.venv/bin/python bench/opendata_bench.py``
 """
 
 from __future__ import annotations
 
-import http.client
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from harness import gunicorn, on_sqlite_and_postgres  # noqa: E402
+from harness import on_sqlite_and_postgres  # noqa: E402
 from proposals_bench import fill  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.extensions import db  # noqa: E402
 
 PG_NAME = "quartier_bench_opendata"
-FORMATS = ("csv", "xlsx", "geojson", "csv")  # the last CSV again: warm caches
+PATHS = (
+    "/daten/vorschlaege.csv",
+    "/daten/vorschlaege.xlsx",
+    "/daten/vorschlaege.geojson",
+    "/daten/",
+    "/daten/catalog.jsonld",
+)
 
 
-def download(port: int, path: str) -> tuple[float, float, int]:
-    """``(total seconds, seconds to the first byte, bytes)`` of one streamed download."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+def download(client, path: str) -> tuple[float, float, int, int]:
+    """``(seconds, seconds to the first byte, bytes, tracemalloc peak)`` of one download."""
+    tracemalloc.start()
     start = time.perf_counter()
-    connection.request("GET", path)
-    response = connection.getresponse()
-    assert response.status == 200, (path, response.status)
-    first = response.read(1)
-    first_byte = time.perf_counter() - start
-    size = len(first)
-    while chunk := response.read(64 * 1024):
+    response = client.get(path, buffered=False)
+    assert response.status_code == 200, (path, response.status_code)
+    first_byte = None
+    size = 0
+    for chunk in response.response:
+        if first_byte is None:
+            first_byte = time.perf_counter() - start
         size += len(chunk)
+    response.close()
     total = time.perf_counter() - start
-    connection.close()
-    return total, first_byte, size
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return total, first_byte or total, size, peak
 
 
 def run(url: str, label: str) -> None:
     fill(url)
-    with gunicorn(url) as port:
-        download(port, "/daten/")  # warm up the worker
-        for fmt in FORMATS:
-            total, first_byte, size = download(port, f"/daten/vorschlaege.{fmt}")
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        statements = []
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(1))
+        client = app.test_client()
+        for path in PATHS:
+            statements.clear()
+            total, first_byte, size, peak = download(client, path)
             print(
-                f"  {label:10} vorschlaege.{fmt:8} {total:6.2f} s total, "
-                f"first byte after {first_byte * 1000:6.0f} ms, {size / 1024 / 1024:6.1f} MB"
+                f"  {label:10} {path:28} {total:6.2f} s, first byte {first_byte * 1000:6.0f} ms,"
+                f" {size / 1024 / 1024:6.2f} MB, {len(statements):3d} statements,"
+                f" peak {peak / 1024 / 1024:5.1f} MB"
             )
-        total, first_byte, size = download(port, "/daten/catalog.jsonld")
-        print(f"  {label:10} catalog.jsonld      {total * 1000:6.0f} ms, {size / 1024:.0f} KB")
+        db.session.remove()
+        db.engine.dispose()
 
 
 def main() -> None:
