@@ -20,6 +20,7 @@ from . import (
     districts,
     indicators,
     mail,
+    measures,
     models,  # noqa: F401 - registers all tables
     moderation,
     needs,
@@ -97,6 +98,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         needs,
         barriers,
         indicators,
+        measures,
         api,
         dashboard,
         backoffice,

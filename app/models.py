@@ -15,6 +15,17 @@ from .indicators.models import (
     IndicatorValueChange,
 )
 from .mail.models import MailOutbox, MailPreference
+from .measures.models import (
+    Measure,
+    MeasureDistrict,
+    MeasureHistory,
+    MeasureIndicator,
+    MeasureInput,
+    MeasureOffice,
+    MeasurePlace,
+    MeasureStatus,
+    Milestone,
+)
 from .moderation.models import Flag
 from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
@@ -39,6 +50,15 @@ __all__ = [
     "Flag",
     "MailOutbox",
     "MailPreference",
+    "Measure",
+    "MeasureDistrict",
+    "MeasureHistory",
+    "MeasureIndicator",
+    "MeasureInput",
+    "MeasureOffice",
+    "MeasurePlace",
+    "MeasureStatus",
+    "Milestone",
     "Need",
     "NeedProposalLink",
     "NeedSupport",
