@@ -136,7 +136,9 @@ def parse_indicators(text: Any) -> list[tuple[int, str]]:
         return []
     codes = [c for c, _d in pairs]
     found = dict(
-        db.session.execute(select(Indicator.code, Indicator.id).where(Indicator.code.in_(codes)))
+        db.session.execute(
+            select(Indicator.code, Indicator.id).where(Indicator.code.in_(codes))
+        ).all()
     )
     unknown = [c for c in codes if c not in found]
     if unknown:

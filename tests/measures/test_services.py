@@ -120,26 +120,26 @@ def test_history_rows_cannot_be_changed(make_measure):
 @pytest.mark.parametrize(
     ("changes", "field", "text"),
     [
-        ({"progress": 101}, "progress", "between 0 and 100"),
-        ({"progress": -1}, "progress", "between 0 and 100"),
+        ({"progress": 101}, "progress", "zwischen 0 und 100"),
+        ({"progress": -1}, "progress", "zwischen 0 und 100"),
         (
             {"planned_start": date(2027, 5, 1), "planned_end": date(2027, 4, 1)},
             "planned_end",
-            "before the start",
+            "vor dem Beginn",
         ),
         (
             {"actual_start": date(2027, 5, 1), "actual_end": date(2026, 4, 1)},
             "actual_end",
-            "before the start",
+            "vor dem Beginn",
         ),
-        ({"office_ids": [999_999]}, "offices", "Unknown office"),
-        ({"office_ids": []}, "offices", "at least one"),
-        ({"district_ids": [999_999]}, "districts", "Unknown district"),
-        ({"district_ids": []}, "districts", "city-wide"),
-        ({"indicators": [(999_999, "up")]}, "indicators", "Unknown indicator"),
-        ({"status_key": "nonsense"}, "status", "Unknown status"),
-        ({"title": " "}, "title", "title"),
-        ({"budget_planned": -5.0}, "budget_planned", "at least 0"),
+        ({"office_ids": [999_999]}, "offices", "Unbekanntes Amt"),
+        ({"office_ids": []}, "offices", "mindestens ein"),
+        ({"district_ids": [999_999]}, "districts", "Unbekannter Ortsteil"),
+        ({"district_ids": []}, "districts", "gesamtstädtisch"),
+        ({"indicators": [(999_999, "up")]}, "indicators", "Unbekannter Indikator"),
+        ({"status_key": "nonsense"}, "status", "Unbekannter Status"),
+        ({"title": " "}, "title", "Titel"),
+        ({"budget_planned": -5.0}, "budget_planned", "mindestens 0"),
     ],
 )
 def test_bad_input_is_refused_with_nothing_written(measure_data, planner, changes, field, text):
@@ -245,12 +245,12 @@ def test_linking_twice_or_an_invisible_input_is_refused(
     services.link_input(planner, measure, "proposal", proposal.id)
     db.session.commit()
     before = (count(MeasureInput), count(Notification), count(MeasureHistory))
-    with pytest.raises(services.MeasureError, match="already"):
+    with pytest.raises(services.MeasureError, match="bereits"):
         services.link_input(planner, measure, "proposal", proposal.id)
     hidden = proposal_factory(people["author"], state="hidden")
-    with pytest.raises(services.MeasureError, match="may not see"):
+    with pytest.raises(services.MeasureError, match="nicht sehen"):
         services.link_input(planner, measure, "proposal", hidden.id)
-    with pytest.raises(services.MeasureError, match="may not see"):
+    with pytest.raises(services.MeasureError, match="nicht sehen"):
         services.link_input(planner, measure, "proposal", 999_999)
     with pytest.raises(services.MeasureError):
         services.parse_input_ref("comment:1")
