@@ -1,4 +1,4 @@
-"""``flask indicators load-demo``, ``flask indicators import`` and ``flask indicators social-index``."""
+"""``flask indicators load-demo``, ``import`` and ``social-index``."""
 
 from __future__ import annotations
 
