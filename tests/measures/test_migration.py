@@ -29,7 +29,7 @@ def test_upgrade_from_0008_and_downgrade(empty_database_url):  # noqa: F811
         upgrade(revision="0008")
         assert not TABLES & set(inspect(db.engine).get_table_names())
         upgrade(revision="0009")
-        assert TABLES <= set(inspect(db.engine).get_table_names())
+        assert set(inspect(db.engine).get_table_names()) >= TABLES
         with db.engine.connect() as conn:
             rows = conn.execute(
                 text("SELECT key, default_progress FROM measure_statuses ORDER BY position")
