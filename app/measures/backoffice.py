@@ -34,10 +34,13 @@ def index():
     )
 
 
-def _form(measure: Measure | None) -> MeasureForm:
-    if measure is not None and request.method == "GET":
+def _form(measure: Measure | None, *, stored: bool | None = None) -> MeasureForm:
+    """The measure's form: what was posted, or (GET, ``stored=True``) the stored measure."""
+    stored = request.method == "GET" if stored is None else stored
+    if measure is not None and stored:
         row = listing.with_parts([measure])[0]
         form = MeasureForm(
+            formdata=None,
             data={
                 "title": measure.title,
                 "description_de": measure.description_de,
@@ -59,7 +62,7 @@ def _form(measure: Measure | None) -> MeasureForm:
                 "places": parsing.format_places(row.places),
                 "qualitative_assessment": measure.qualitative_assessment,
                 "external_id": measure.external_id or "",
-            }
+            },
         )
     else:
         form = MeasureForm()
@@ -265,7 +268,7 @@ def link(measure_id: int):
                 "success",
             )
             return redirect(url_for("measures_admin.edit", measure_id=measure.id, _anchor="inputs"))
-    form = _form(measure)
+    form = _form(measure, stored=True)
     return render_template(
         "measures/form.html",
         form=form,
