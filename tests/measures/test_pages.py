@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.core.time import utcnow
 from app.extensions import db
 from app.measures import services
+from app.measures.listing import with_parts
 from app.measures.models import Measure, MeasureHistory, MeasureInput
 from app.notifications.models import Notification
 
@@ -265,6 +266,4 @@ def test_query_counts_are_constant(
 
 
 def measure_districts(measure):
-    from app.measures.listing import with_parts
-
     return with_parts([measure], parts=("districts",))[0].districts
