@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -47,6 +48,7 @@ COLUMNS = (
     "linked_inputs",
 )
 REQUIRED = ("external_id", "title", "office", "status")
+MAX_BYTES = 5 * 1024 * 1024
 
 
 @dataclass
@@ -91,6 +93,12 @@ def import_file(actor: Any, filename: str, data: bytes, *, dry_run: bool = False
     """Validate every row; unless ``dry_run`` and when there is no problem, write them all.
     Flushes, never commits (the caller commits, or rolls back)."""
     report = ImportReport()
+    maximum = current_app.config.get("MEASURE_IMPORT_MAX_BYTES", MAX_BYTES)
+    if len(data) > maximum:
+        report.problems.append(
+            Problem(0, "", _("The file is too large (at most %(mb)s MB).", mb=maximum // 2**20))
+        )
+        return report
     try:
         table = read_table(filename, data)
     except ImportFileError as exc:

@@ -240,3 +240,10 @@ def test_indicator_import_cli(runner, tmp_path, indicators):
         ).exit_code
         == 0
     )
+
+
+def test_a_file_too_large_is_refused(app, runner, tmp_path):
+    app.config["MEASURE_IMPORT_MAX_BYTES"] = 100
+    path = write(tmp_path, *[f"M-{n};A;;social-planning;23;planned;;;;;;;" for n in range(10)])
+    result = runner.invoke(args=["measures", "import", str(path)])
+    assert result.exit_code == 1 and "zu groß" in result.output
