@@ -140,7 +140,7 @@ def find(filters: Filters | None = None, *, parts: Iterable[str] = ("all",)) -> 
 
 
 def for_district(district_id: int) -> list[Row]:
-    """The measures of a district (named in it, or city-wide), for district pages."""
+    """The measures named for a district (district page and profile)."""
     measures = list(
         db.session.scalars(
             select(Measure)

@@ -236,6 +236,7 @@ def test_query_counts_are_constant(
     list_before = measured("/massnahmen/")
     api_before = measured("/api/v1/measures")
     page_before = measured(f"/massnahmen/{measure.id}")
+    one_before = measured(f"/api/v1/measures/{measure.id}")
     for n in range(4):
         other = make_measure(
             title=f"Maßnahme {n}",
@@ -263,6 +264,7 @@ def test_query_counts_are_constant(
     assert measured("/massnahmen/") == list_before
     assert measured("/api/v1/measures") == api_before
     assert measured(f"/massnahmen/{measure.id}") == page_before
+    assert measured(f"/api/v1/measures/{measure.id}") == one_before
 
 
 def measure_districts(measure):
