@@ -94,7 +94,7 @@ class Row:
         return [f"{i.input_type}:{i.input_id}" for i in self.inputs]
 
 
-def _conditions(filters: Filters) -> list:
+def conditions(filters: Filters) -> list:
     where: list[Any] = []
     if filters.district:
         where.append(
@@ -131,7 +131,7 @@ def find(filters: Filters | None = None, *, parts: Iterable[str] = ("all",)) -> 
     measures = list(
         db.session.scalars(
             select(Measure)
-            .where(*_conditions(filters))
+            .where(*conditions(filters))
             .order_by(Measure.updated_at.desc(), Measure.id.desc())
             .limit(MAX_ROWS)
         )

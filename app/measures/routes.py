@@ -7,13 +7,13 @@ import json
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..core import exports
 from ..core.i18n import current_language, localized
 from ..core.permissions import requires
 from ..core.time import utcnow
+from . import exports as table
 from . import listing, page, services
 from .permissions import can_edit_measure, can_see_measures
 
@@ -157,76 +157,17 @@ def _public_history(measure_id: int) -> list[dict]:
 # --- exports ---------------------------------------------------------------------------------
 
 
-def export_columns() -> list[exports.Column]:
-    Column = exports.Column
-    english = current_language() == "en"
-
-    def status(row):
-        return row.measure.status.name_en if english else row.measure.status.name_de
-
-    return [
-        Column("id", _l("ID"), "text", lambda r: str(r.measure.id)),
-        Column("external_id", _l("External id"), "text", lambda r: r.measure.external_id or ""),
-        Column("title", _l("Title"), "text", lambda r: r.measure.title),
-        Column("description", _l("Description"), "text", lambda r: r.measure.description_de),
-        Column(
-            "office",
-            _l("Office"),
-            "text",
-            lambda r: ", ".join(o.slug for o in r.offices),
-        ),
-        Column(
-            "districts",
-            _l("Districts"),
-            "text",
-            lambda r: ", ".join(d.number for d in r.districts),
-        ),
-        Column("city_wide", _l("City-wide"), "bool", lambda r: r.measure.city_wide),
-        Column("status", _l("Status key"), "text", lambda r: r.measure.status.key),
-        Column("status_name", _l("Status"), "text", status),
-        Column("progress", _l("Progress"), "int", lambda r: r.measure.progress),
-        Column("start", _l("Start"), "date", lambda r: r.measure.planned_start),
-        Column("end", _l("End"), "date", lambda r: r.measure.planned_end),
-        Column("actual_start", _l("Actual start"), "date", lambda r: r.measure.actual_start),
-        Column("actual_end", _l("Actual end"), "date", lambda r: r.measure.actual_end),
-        Column("budget_planned", _l("Budget planned"), "float", lambda r: r.measure.budget_planned),
-        Column("budget_spent", _l("Budget spent"), "float", lambda r: r.measure.budget_spent),
-        Column(
-            "target_indicators",
-            _l("Target indicators"),
-            "text",
-            lambda r: ", ".join(f"{i.code}:{d}" for i, d in r.indicators),
-        ),
-        Column("linked_inputs", _l("Linked inputs"), "text", lambda r: ", ".join(r.input_refs)),
-        Column("updated", _l("Last updated"), "datetime", lambda r: r.measure.updated_at),
-        Column(
-            "url",
-            _l("Link"),
-            "text",
-            lambda r: (
-                request.host_url.rstrip("/") + url_for("measures.show", measure_id=r.measure.id)
-            ),
-        ),
-    ]
-
-
-def _point(row: listing.Row):
-    if row.places:
-        return (row.places[0].lat, row.places[0].lon)
-    return None
-
-
 @bp.get("/export.<any(csv, xlsx, geojson):fmt>")
 @requires(can_see_measures, login=False)
 def export(fmt: str):
     filters, message = _filters_or_400()
     if message:
         abort(400, message)
-    rows = listing.find(filters)
-    columns = export_columns()
+    rows = table.rows(filters)
+    columns = table.columns()
     filename = f"massnahmen.{fmt}"
     if fmt == "xlsx":
         return exports.xlsx_download(filename, columns, rows, title=_("Measures"))
     if fmt == "geojson":
-        return exports.geojson_download(filename, columns, rows, point=_point)
+        return exports.geojson_download(filename, columns, rows, point=table.point)
     return exports.csv_download(filename, columns, rows)
