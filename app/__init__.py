@@ -21,6 +21,7 @@ from . import (
     indicators,
     legal,
     mail,
+    measures,
     models,  # noqa: F401 - registers all tables
     moderation,
     needs,
@@ -99,6 +100,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         needs,
         barriers,
         indicators,
+        measures,
         api,
         dashboard,
         backoffice,

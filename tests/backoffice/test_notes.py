@@ -159,6 +159,7 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "comment_id": [1],
         "proposal_id": [noted["proposal"].id],
         "need_id": [noted["need"].id],
+        "measure_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
         "status_id": [1],

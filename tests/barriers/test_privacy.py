@@ -104,6 +104,7 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "comment_id": [1],
         "proposal_id": [1],
         "need_id": [1],
+        "measure_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
         "status_id": [1],
