@@ -255,7 +255,7 @@ def change_status(type_name: str, target_id: int):
             respondable = content_types.respondable(type_name)
             if respondable is None:
                 raise _FormProblem(_("This type of input cannot get a public answer."), "answer")
-            response_id = respond(current_user, respondable, obj, answer).id
+            response_id = respond(current_user, respondable, obj, answer, notify=False).id
         change = services.change_status(
             current_user,
             work_item,

@@ -4,6 +4,7 @@ absolute links from ``BASE_URL``, no tracking pixels, RFC 8058 one-click unsubsc
 from __future__ import annotations
 
 import hashlib
+import json
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
@@ -69,6 +70,15 @@ def describe_item(row: MailOutbox) -> dict[str, Any]:
     title = entry.title(obj) if obj is not None else _("(no longer available)")
     url = absolute_url(entry.url(obj)) if obj is not None else None
     text = kinds.KIND_TEXTS.get(row.kind)
+    details = payload.get("details") or {}
+    status = details.get("status") or {}
+    answer = details.get("answer") or ""
+    status_name = status.get(str(get_locale())) or status.get("de")
+    status_line = None
+    if status_name and row.kind == "status_changed":
+        status_line = _("New status: %(status)s", status=status_name)
+    elif status_name:
+        status_line = _("Status: %(status)s", status=status_name)
     return {
         "kind": row.kind,
         "text": str(text) if text is not None else row.kind,
@@ -76,6 +86,10 @@ def describe_item(row: MailOutbox) -> dict[str, Any]:
         "url": url,
         "actor": payload.get("actor"),
         "created_at": row.created_at,
+        # the status's public name in the recipient's language, and the public answer, as
+        # they were at the event (see app.notifications.services.register_details)
+        "status_line": status_line,
+        "answer_lines": answer.strip().splitlines() if obj is not None else [],
     }
 
 
@@ -96,6 +110,7 @@ def _described(row: MailOutbox, cache: dict | None) -> dict[str, Any]:
     own = row.category == kinds.OWN
     key = (payload.get("target_type"), payload.get("target_id"), row.kind, own and row.user_id)
     key += (str(get_locale()), payload.get("actor"))
+    key += (json.dumps(payload.get("details"), sort_keys=True),)
     if key not in cache:
         cache[key] = describe_item(row)
     return cache[key]
