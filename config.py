@@ -219,6 +219,7 @@ class Config:
     )
     MAP_CENTER = (50.978, 11.03)
     MAP_ZOOM = 11
+    DISTRICT_MAP_ZOOM = 14  # a map opened at one district (a proposal started from its page)
     LEAFLET_CSS_LOCAL_PATH = "vendor/leaflet/leaflet.css"
     LEAFLET_JS_LOCAL_PATH = "vendor/leaflet/leaflet.js"
     LEAFLET_MARKER_ICON_URL = "/static/vendor/leaflet/images/marker-icon.png"
