@@ -85,7 +85,7 @@ def _columns() -> list[exports.Column]:
         Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
         Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
         Column("tags", _l("Tags"), "text", lambda r: ", ".join(r.tags)),
-        Column("url", _l("Link"), "text", lambda r: base + r.public_url if r.public_url else ""),
+        Column("url", _l("URL"), "text", lambda r: base + r.public_url if r.public_url else ""),
         Column("lat", _l("Latitude"), "float"),
         Column("lon", _l("Longitude"), "float"),
     ]
