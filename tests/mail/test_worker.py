@@ -27,7 +27,8 @@ def base_url(app):
 
 
 @pytest.mark.parametrize(
-    "locale,greeting,kind_text", [("de", "Hallo", "Neuer Stand"), ("en", "Hello", "Status changed")]
+    "locale,greeting,kind_text",
+    [("de", "Hallo", "Status geändert"), ("en", "Hello", "Status changed")],
 )
 def test_delivered_message(
     create_user, proposal_factory, notify, smtp, base_url, locale, greeting, kind_text
