@@ -169,6 +169,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
     # The mailto of List-Unsubscribe (default: the sender's address); a person reads it.
     MAIL_UNSUBSCRIBE_MAILTO = os.environ.get("MAIL_UNSUBSCRIBE_MAILTO")
+    # `flask mail inbound`: where the server for the unsubscribe address listens
+    MAIL_INBOUND_HOST = os.environ.get("MAIL_INBOUND_HOST", "127.0.0.1")
+    MAIL_INBOUND_PORT = _int("MAIL_INBOUND_PORT", 8025)
+    MAIL_INBOUND_LMTP = _bool("MAIL_INBOUND_LMTP", False)
 
     # Rate limiting (Flask-Limiter): RATELIMIT_STORAGE_URI, else REDIS_URL, else memory://
     # (per process: production refuses it with more than one worker, see worker_count).

@@ -165,7 +165,10 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
         mailto = parseaddr(config.get("MAIL_UNSUBSCRIBE_MAILTO") or config["MAIL_DEFAULT_SENDER"])[
             1
         ]
-        message["List-Unsubscribe"] = f"<{unsubscribe_url}>, <mailto:{mailto}?subject=unsubscribe>"
+        # the mailto link carries the same signed token (``flask mail inbound`` reads it)
+        message["List-Unsubscribe"] = (
+            f"<{unsubscribe_url}>, <mailto:{mailto}?subject=unsubscribe%20{token}>"
+        )
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.attach(MIMEText(text_body, "plain", _UTF8_QP))
     message.attach(MIMEText(html_body, "html", _UTF8_QP))

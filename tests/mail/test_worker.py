@@ -51,7 +51,8 @@ def test_delivered_message(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     https, mailto = (part.strip() for part in message["List-Unsubscribe"].split(","))
     assert https.startswith(f"<{base_url}/mail/abbestellen/")
-    assert mailto == "<mailto:quartier@example.org?subject=unsubscribe>"
+    token = https.rstrip(">").rsplit("/", 1)[1]
+    assert mailto == f"<mailto:quartier@example.org?subject=unsubscribe%20{token}>"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     link = f"{base_url}/vorschlaege/{proposal.id}"
