@@ -169,6 +169,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
     # The mailto of List-Unsubscribe (default: the sender's address); a person reads it.
     MAIL_UNSUBSCRIBE_MAILTO = os.environ.get("MAIL_UNSUBSCRIBE_MAILTO")
+    # rows the worker sends per commit: the most a crash after SMTP acceptance can repeat
+    MAIL_BATCH_SIZE = _int("MAIL_BATCH_SIZE", 50)
     # `flask mail inbound`: where the server for the unsubscribe address listens
     MAIL_INBOUND_HOST = os.environ.get("MAIL_INBOUND_HOST", "127.0.0.1")
     MAIL_INBOUND_PORT = _int("MAIL_INBOUND_PORT", 8025)
