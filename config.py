@@ -169,6 +169,12 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
     # The mailto of List-Unsubscribe (default: the sender's address); a person reads it.
     MAIL_UNSUBSCRIBE_MAILTO = os.environ.get("MAIL_UNSUBSCRIBE_MAILTO")
+    # rows the worker sends per commit: the most a crash after SMTP acceptance can repeat
+    MAIL_BATCH_SIZE = _int("MAIL_BATCH_SIZE", 50)
+    # `flask mail inbound`: where the server for the unsubscribe address listens
+    MAIL_INBOUND_HOST = os.environ.get("MAIL_INBOUND_HOST", "127.0.0.1")
+    MAIL_INBOUND_PORT = _int("MAIL_INBOUND_PORT", 8025)
+    MAIL_INBOUND_LMTP = _bool("MAIL_INBOUND_LMTP", False)
 
     # Rate limiting (Flask-Limiter): RATELIMIT_STORAGE_URI, else REDIS_URL, else memory://
     # (per process: production refuses it with more than one worker, see worker_count).
@@ -219,6 +225,7 @@ class Config:
     )
     MAP_CENTER = (50.978, 11.03)
     MAP_ZOOM = 11
+    DISTRICT_MAP_ZOOM = 14  # a map opened at one district (a proposal started from its page)
     LEAFLET_CSS_LOCAL_PATH = "vendor/leaflet/leaflet.css"
     LEAFLET_JS_LOCAL_PATH = "vendor/leaflet/leaflet.js"
     LEAFLET_MARKER_ICON_URL = "/static/vendor/leaflet/images/marker-icon.png"

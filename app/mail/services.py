@@ -247,10 +247,13 @@ def enqueue_notifications(
     target_type: str,
     target_id: int,
     actor: Any = None,
+    details: dict | None = None,
 ) -> int:
     """Outbox rows for freshly inserted notifications ``[(notification_id, user_id)]``: only
     for confirmed, not suppressed addresses, and a preference other than "never". Immediate
-    ones are queued, the others held for the person's digest. Returns the rows written."""
+    ones are queued, the others held for the person's digest. ``details``: facts the mail
+    names (``status``: ``{"de": …, "en": …}``, ``answer``: the public answer's text), as
+    they were at the event. Returns the rows written."""
     if not notifications:
         return 0
     user_ids = {user_id for _, user_id in notifications}
@@ -288,6 +291,7 @@ def enqueue_notifications(
                     "target_type": target_type,
                     "target_id": target_id,
                     "actor": actor_name,
+                    **({"details": details} if details else {}),
                 },
                 "idempotency_key": f"n:{notification_id}",
                 "status": QUEUED if frequency == kinds.IMMEDIATELY else HELD,

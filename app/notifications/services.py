@@ -26,6 +26,25 @@ PAGE_SIZE = 30
 _links: dict[str, Callable[[str, int], str | None]] = {}
 
 
+# providers of the facts a mail names beside a notification (the new status, the public
+# answer): ``provider(kind, target_type, target_id, details)`` returns what it adds; called in
+# the event's transaction, so the mail says what was true when it happened
+_detail_providers: list[Callable[[str, str, int, dict], dict | None]] = []
+
+
+def register_details(provider: Callable[[str, str, int, dict], dict | None]) -> None:
+    """Domains above add facts to their notifications' mails (see ``_detail_providers``)."""
+    if provider not in _detail_providers:
+        _detail_providers.append(provider)
+
+
+def details_for(kind: str, target_type: str, target_id: int) -> dict:
+    details: dict = {}
+    for provider in _detail_providers:
+        details.update(provider(kind, target_type, target_id, details) or {})
+    return details
+
+
 def register_link(kind: str, builder: Callable[[str, int], str | None]) -> None:
     """Notifications of ``kind`` link to ``builder(target_type, target_id)``; their target is
     loaded from the registry whatever its visibility (the reader may see it internally)."""
@@ -131,6 +150,7 @@ def notify_users(
             target_type=target_type,
             target_id=target_id,
             actor=actor,
+            details=details_for(kind, target_type, target_id),
         )
     return len(rows)
 

@@ -664,6 +664,31 @@ def latest_response_id(target_type: str, target_id: int) -> int | None:
     return _response_lookup(target_type, target_id)
 
 
+MAIL_DETAIL_KINDS = ("status_changed", "official_response")
+
+
+def mail_details(kind: str, target_type: str, target_id: int, details: dict) -> dict | None:
+    """For the mails of a status change or a public answer: the item's (new) status by its
+    public name in both languages, and for a status change the answer it was given with
+    (``response_id``, which the responses' domain turns into the text)."""
+    if kind not in MAIL_DETAIL_KINDS:
+        return None
+    item = item_for(target_type, target_id)
+    if item is None or item.status is None:
+        return None
+    found: dict = {"status": {"de": item.status.name_de, "en": item.status.name_en}}
+    if kind == "status_changed":
+        response_id = db.session.scalar(
+            select(StatusChange.response_id)
+            .where(StatusChange.work_item_id == item.id)
+            .order_by(StatusChange.created_at.desc(), StatusChange.id.desc())
+            .limit(1)
+        )
+        if response_id is not None:
+            found["response_id"] = response_id
+    return found
+
+
 def note_response(target_type: str, target_id: int, when: datetime | None = None) -> None:
     """A public answer was given: the first one sets ``first_response_at``."""
     item = item_for(target_type, target_id)

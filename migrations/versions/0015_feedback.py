@@ -1,7 +1,7 @@
 """Feedback on the website's accessibility (app/legal)
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0014
 Create Date: 2026-12-01 15:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0009'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
