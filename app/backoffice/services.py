@@ -10,6 +10,7 @@ and their words through :mod:`app.core.search`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
@@ -29,8 +30,6 @@ from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
-from ..notifications import services as notifications
-from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
 
@@ -738,17 +737,129 @@ def district_facts(district_id: int | None) -> DistrictFacts | None:
     )
 
 
-def change_status(
-    actor: Any, item: WorkItem, status_key: str, *, response_id=None, duplicate_of=None
-):
-    """The back office's status change: the workflow's, and the input's followers (its author
-    among them) are told once. With a public answer the answer's notification is that one
-    message; a duplicate's followers get the invitation to the original instead."""
-    change = workflow.change_status(
-        actor, item, status_key, response_id=response_id, duplicate_of=duplicate_of
-    )
-    if change is not None and response_id is None and status_key != DUPLICATE:
-        notifications.notify_followers(
-            item.target_type, item.target_id, kind="status_changed", actor=actor
+# --- similar inputs nearby and duplicate candidates -------------------------------------------
+
+NEARBY_M = 1000
+NEARBY_SCAN = 300  # at most this many rows of each type inside the box are measured
+NEARBY_SHOWN = 10
+EARTH_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_M * math.asin(math.sqrt(a))
+
+
+def title_words(title: str) -> set[str]:
+    """The stemmed words of a title that say something (stop words and 1–2 letters out):
+    the same on SQLite and PostgreSQL, no trigram extension needed."""
+    return {w for w in search.lexemes(title) if len(w) > 2}
+
+
+def similar_title(a: str, b: str) -> bool:
+    """Similar: they share a stemmed word ("Spielplätze" ~ "Spielplatz")."""
+    return bool(title_words(a) & title_words(b))
+
+
+@dataclass(frozen=True)
+class Nearby:
+    target_type: str
+    target_id: int
+    title: str
+    type_label: str
+    status: str
+    distance_m: int
+    similar: bool
+    is_duplicate: bool
+
+
+def _placed(model) -> bool:
+    table = getattr(model, "__table__", None)
+    return table is not None and "lat" in table.c and "lon" in table.c
+
+
+def similar_nearby(item: WorkItem, obj: Any) -> list[Nearby]:
+    """Inputs of the same category within :data:`NEARBY_M` metres, nearest first (similar
+    titles first among equals): per placed type ONE query over a lat/lon box (bounded by
+    :data:`NEARBY_SCAN`), the exact distance in Python, then one load per type for titles."""
+    lat, lon = _coordinate(obj, "lat"), _coordinate(obj, "lon")
+    if lat is None or lon is None or item.category_id is None:
+        return []
+    dlat = NEARBY_M / 111_320
+    dlon = NEARBY_M / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    english = current_language() == "en"
+    title = ""
+    own_type = content_types.get(item.target_type)
+    if own_type is not None:
+        title = own_type.title(obj) or ""
+    found: list[tuple[float, str, int, str]] = []
+    for content_type in content_types.tracked_types():
+        model = content_type.model
+        if not _placed(model):
+            continue
+        rows = db.session.execute(
+            select(
+                model.id,
+                model.lat,
+                model.lon,
+                WorkflowStatus.key,
+                WorkflowStatus.name_de,
+                WorkflowStatus.name_en,
+            )
+            .join(
+                WorkItem,
+                and_(WorkItem.target_type == content_type.name, WorkItem.target_id == model.id),
+            )
+            .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+            .where(
+                WorkItem.category_id == item.category_id,
+                WorkItem.id != item.id,
+                model.lat.between(lat - dlat, lat + dlat),
+                model.lon.between(lon - dlon, lon + dlon),
+            )
+            .order_by(WorkItem.id.desc())
+            .limit(NEARBY_SCAN)
+        ).all()
+        for row_id, row_lat, row_lon, key, name_de, name_en in rows:
+            metres = distance_m(lat, lon, row_lat, row_lon)
+            if metres <= NEARBY_M:
+                found.append(
+                    (metres, content_type.name, row_id, key, name_en if english else name_de)
+                )
+    by_type: dict[str, list[int]] = {}
+    for _m, type_name, row_id, _k, _s in found:
+        by_type.setdefault(type_name, []).append(row_id)
+    loaded = {
+        type_name: content_types.get(type_name).get_many_any(ids)
+        for type_name, ids in by_type.items()
+    }
+    result = []
+    for metres, type_name, row_id, key, status in found:
+        other = loaded[type_name].get(row_id)
+        if other is None:
+            continue
+        content_type = content_types.get(type_name)
+        other_title = content_type.title(other) or ""
+        result.append(
+            Nearby(
+                target_type=type_name,
+                target_id=row_id,
+                title=other_title or _("(without title)"),
+                type_label=str(content_type.label or type_name),
+                status=status,
+                distance_m=round(metres),
+                similar=similar_title(title, other_title),
+                is_duplicate=key == DUPLICATE,
+            )
         )
-    return change
+    result.sort(key=lambda n: (n.distance_m, not n.similar, n.target_type, n.target_id))
+    return result[:NEARBY_SHOWN]
+
+
+def duplicate_candidates(nearby: list[Nearby]) -> list[Nearby]:
+    """Of the inputs nearby: those with a similar title that are no duplicate themselves
+    (a duplicate of a duplicate is refused)."""
+    return [n for n in nearby if n.similar and not n.is_duplicate]

@@ -25,7 +25,7 @@ from ..extensions import db
 from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
 from .models import Proposal
-from .services import all_for_district_url, latest_for_district, status_label
+from .services import all_for_district_url, latest_for_district, status_label, supports
 
 
 def _visible():
@@ -125,7 +125,7 @@ def register() -> None:
                 bulk_loader=bulk_load,
             ),
             contributions=Contributions("proposals", _l("Proposals"), _contributions, order=10),
-            tracked=Tracked(category_id=lambda p: p.category_id),
+            tracked=Tracked(category_id=lambda p: p.category_id, supports=supports),
         )
     )
 

@@ -100,6 +100,8 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "token": ["not-a-token"],
         "status_id": [1],
         "rule_id": [1],
+        "template_id": [1],
+        "tag_id": [1],
     }
 
 
