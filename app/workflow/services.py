@@ -634,6 +634,20 @@ def _check_duplicate(item: WorkItem, original: WorkItem | None) -> None:
         raise WorkflowError(
             _("The original is itself a duplicate; please name its original."), "duplicate_of"
         )
+    has_copies = db.session.scalar(
+        select(WorkItem.id)
+        .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+        .where(WorkItem.duplicate_of_id == item.id, WorkflowStatus.key == DUPLICATE)
+        .limit(1)
+    )
+    if has_copies is not None:
+        raise WorkflowError(
+            _(
+                "Other inputs are marked as duplicates of this one; it cannot become a "
+                "duplicate itself (they would be duplicates of a duplicate)."
+            ),
+            "duplicate_of",
+        )
 
 
 ResponseLookup = Callable[[str, int], "int | None"]
