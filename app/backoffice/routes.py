@@ -62,7 +62,7 @@ def _render_inbox(filters: services.InboxFilters, message: str | None):
         message=message,
         page=page,
         choices=services.filter_choices(scope),
-        bulk_form=_bulk_form(formdata=None, filter=urlencode(filters.query_args()))
+        bulk_form=_bulk_form(formdata=None, filter=urlencode(filters.query_args(), doseq=True))
         if can_use_inbox(current_user)
         else None,
         bulk_cap=bulk.CAP,

@@ -11,7 +11,7 @@ and their words through :mod:`app.core.search`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,12 +30,13 @@ from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
+from ..indicators.models import IndicatorLink
 from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
-SORTS = ("oldest", "newest", "due")
+SORTS = ("oldest", "newest", "supported", "due")
 FAR_FUTURE = date(9999, 12, 31)
 UNASSIGNED = "unassigned"
 MINE = "mine"
@@ -70,11 +71,13 @@ class InboxFilters:
     created_to: date | None = None
     overdue: bool = False
     answered: str | None = None  # yes | no
-    tag: str | None = None  # tag name (case-insensitive)
+    tags: list[str] = field(default_factory=list)  # tag names (case-insensitive), any of them
     q: str | None = None
     sort: str = "oldest"
     cursor: str | None = None
-    # resolved ids (not URL parameters)
+    # the registered extra filters' raw URL values (see :func:`register_filter`)
+    extra: dict[str, str] = field(default_factory=dict)
+    # resolved ids and values (not URL parameters)
     ids: dict[str, Any] = field(default_factory=dict, repr=False)
 
     PARAMETERS = (
@@ -90,10 +93,12 @@ class InboxFilters:
         "created_to",
         "overdue",
         "answered",
-        "tag",
+        "tags",
         "q",
         "sort",
     )
+    # the URL name of a field where it differs
+    URL_NAMES = {"tags": "tag"}
 
     def query_args(self, **changes: Any) -> dict[str, str]:
         """Query-string arguments reproducing these filters (for links; without the cursor
@@ -105,16 +110,18 @@ class InboxFilters:
                 value = value.isoformat()
             elif isinstance(value, bool):
                 value = "1" if value else None
-            values[name] = value
+            values[self.URL_NAMES.get(name, name)] = value
+        for name, raw in self.extra.items():
+            values[name] = raw
         if values.get("sort") == "oldest":
             values["sort"] = None
         values.update(changes)
-        return {k: v for k, v in values.items() if v not in (None, "")}
+        return {k: v for k, v in values.items() if v not in (None, "", [])}
 
     @property
     def active(self) -> bool:
         return any(
-            getattr(self, f.name) not in (None, "", False)
+            getattr(self, f.name) not in (None, "", False, [], {})
             for f in fields(self)
             if f.name not in ("sort", "cursor", "ids")
         )
@@ -147,6 +154,75 @@ def _id_of(name: str, id_column, key_column, value: str) -> int:
     if found is None:
         raise _unknown(name)
     return found
+
+
+MAX_TAGS = 10
+SUPPORTS_MAX = 1_000_000
+
+
+@dataclass(frozen=True)
+class ExtraFilter:
+    """A filter of the inbox beyond the built-in ones: its URL parameter ``name``,
+    ``parse(raw)`` → value (raise :class:`FilterError` for a bad one) and
+    ``condition(value)`` → an SQL criterion on :class:`WorkItem`. Registered with
+    :func:`register_filter` (e.g. "linked to a measure" by the measures' domain)."""
+
+    name: str
+    parse: Callable[[str], Any]
+    condition: Callable[[Any], Any]
+
+
+EXTRA_FILTERS: dict[str, ExtraFilter] = {}
+
+
+def register_filter(extra: ExtraFilter) -> None:
+    EXTRA_FILTERS[extra.name] = extra
+
+
+def yes_no(name: str) -> Callable[[str], bool]:
+    """``parse`` of a yes/no filter."""
+
+    def parse(raw: str) -> bool:
+        if raw not in ("yes", "no"):
+            raise _unknown(name)
+        return raw == "yes"
+
+    return parse
+
+
+def _parse_supports(raw: str) -> int:
+    """A whole number from 0 (ASCII digits only)."""
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 7 or int(raw) > SUPPORTS_MAX:
+        raise FilterError(
+            _("The filter “%(name)s” needs a whole number of at least 0.", name="supports")
+        )
+    return int(raw)
+
+
+def linked_condition(linked: bool):
+    """SQL: the input is linked to an indicator (``linked``) or to none; per type of input
+    with indicator links, through the links' ``(input_type, input_id)``."""
+    parts = []
+    for content_type in content_types.tracked_types():
+        if content_type.indicator is None:
+            continue
+        parts.append(
+            and_(
+                WorkItem.target_type == content_type.name,
+                WorkItem.target_id.in_(
+                    select(IndicatorLink.input_id).where(
+                        IndicatorLink.input_type == content_type.indicator.kind
+                    )
+                ),
+            )
+        )
+    condition = or_(*parts) if parts else false()
+    return condition if linked else ~condition
+
+
+register_filter(ExtraFilter("supports", _parse_supports, lambda n: WorkItem.support_count >= n))
+register_filter(ExtraFilter("indicator", yes_no("indicator"), linked_condition))
 
 
 def parse_filters(args, user: Any) -> InboxFilters:
@@ -193,12 +269,22 @@ def parse_filters(args, user: Any) -> InboxFilters:
     filters.answered = _text(args, "answered")
     if filters.answered not in (None, "yes", "no"):
         raise _unknown("answered")
-    filters.tag = _text(args, "tag")
-    if filters.tag is not None:
-        found = triage.tag_by_name(filters.tag)
-        if found is None:
-            raise _unknown("tag")
-        ids["tag"] = found.id
+    raw_tags = args.getlist("tag") if hasattr(args, "getlist") else [args.get("tag") or ""]
+    names = [n.strip() for n in raw_tags if n and n.strip()][:MAX_TAGS]
+    if names:
+        found_ids = []
+        for name in names:
+            found = triage.tag_by_name(name)
+            if found is None:
+                raise _unknown("tag")
+            found_ids.append(found.id)
+        filters.tags = names
+        ids["tag"] = found_ids
+    for extra in EXTRA_FILTERS.values():
+        raw = _text(args, extra.name)
+        if raw is not None:
+            ids[f"extra:{extra.name}"] = extra.parse(raw)
+            filters.extra[extra.name] = raw
     filters.q = _text(args, "q")
     if filters.q is not None and len(filters.q) > search.MAX_QUERY_CHARS:
         filters.q = filters.q[: search.MAX_QUERY_CHARS]
@@ -279,6 +365,10 @@ def conditions(filters: InboxFilters, scope: set[int] | None) -> list:
         where.append(WorkItem.first_response_at.is_(None))
     if "tag" in ids:
         where.append(triage.tagged_condition(ids["tag"]))
+    for extra in EXTRA_FILTERS.values():
+        key = f"extra:{extra.name}"
+        if key in ids:
+            where.append(extra.condition(ids[key]))
     if search.has_words(filters.q):
         where.append(_words_condition(filters))
     return where
@@ -332,6 +422,8 @@ def _order(sort: str) -> list:
         return [WorkItem.created_at.desc(), WorkItem.id.desc()]
     if sort == "due":
         return [_due().asc(), WorkItem.id.asc()]
+    if sort == "supported":
+        return [WorkItem.support_count.desc(), WorkItem.id.desc()]
     return [_answered_flag().asc(), WorkItem.created_at.asc(), WorkItem.id.asc()]
 
 
@@ -351,6 +443,8 @@ def _parse_cursor(sort: str, raw: str) -> tuple:
             return (as_utc(datetime.fromisoformat(parts[0])), item_id)
         if sort == "due" and len(parts) == 2:
             return (date.fromisoformat(parts[0]), item_id)
+        if sort == "supported" and len(parts) == 2 and parts[0].isdigit():
+            return (int(parts[0]), item_id)
     except (ValueError, NumberError):
         pass
     raise _bad_cursor()
@@ -362,6 +456,8 @@ def _cursor_of(sort: str, row: Any) -> str:
         return f"{created}~{row.id}"
     if sort == "due":
         return f"{(row.due_on or FAR_FUTURE).isoformat()}~{row.id}"
+    if sort == "supported":
+        return f"{row.support_count}~{row.id}"
     return f"{0 if row.first_response_at is None else 1}~{created}~{row.id}"
 
 
@@ -376,6 +472,12 @@ def _after(sort: str, cursor: tuple):
     if sort == "due":
         due, item_id = cursor
         return or_(_due() > due, and_(_due() == due, WorkItem.id > item_id))
+    if sort == "supported":
+        supports, item_id = cursor
+        return or_(
+            WorkItem.support_count < supports,
+            and_(WorkItem.support_count == supports, WorkItem.id < item_id),
+        )
     flag, created, item_id = cursor
     answered = _answered_flag()
     return or_(
@@ -406,6 +508,7 @@ def _statement(where: list):
             WorkItem.first_response_at,
             WorkItem.closed_at,
             WorkItem.assignee_id,
+            WorkItem.support_count,
             District.number.label("district_number"),
             District.name.label("district_name"),
             WorkflowStatus.key.label("status_key"),
@@ -456,6 +559,7 @@ class InboxRow:
     lat: float | None = None
     lon: float | None = None
     tags: list[str] = field(default_factory=list)
+    supports: int = 0
 
     @property
     def status_type(self) -> str:
@@ -507,6 +611,7 @@ def _rows(found: list, today: date) -> list[InboxRow]:
                 lat=_coordinate(obj, "lat"),
                 lon=_coordinate(obj, "lon"),
                 tags=tags.get(row.id, []),
+                supports=row.support_count or 0,
             )
         )
     return rows
