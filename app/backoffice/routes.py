@@ -14,6 +14,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..core import content_types, exports
+from ..core.audit import record
 from ..core.forms import ConfirmForm
 from ..core.i18n import current_language, localized
 from ..core.numbers import NumberError, parse_id
@@ -95,6 +96,8 @@ def _columns() -> list[exports.Column]:
         Column("created", _l("Created"), "datetime", lambda r: r.created_at),
         Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
         Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
+        Column("supports", _l("Supports"), "int", lambda r: r.supports),
+        Column("comments", _l("Comments"), "int", lambda r: r.comments),
         Column("tags", _l("Tags"), "text", lambda r: ", ".join(r.tags)),
         Column("url", _l("Link"), "text", lambda r: base + r.public_url if r.public_url else ""),
         Column("lat", _l("Latitude"), "float"),
@@ -115,6 +118,15 @@ def export(fmt: str):
         return _render_inbox(services.InboxFilters(), str(exc))
     filters.cursor = None
     filters.ids.pop("cursor", None)
+    # an internal export (with the places of barrier reports): logged before it streams
+    record(
+        current_user,
+        "backoffice.exported",
+        "inbox",
+        None,
+        after={"format": fmt, "filters": filters.query_args()},
+    )
+    db.session.commit()
     columns = _columns()
     rows = services.export_rows(filters, None)
     filename = f"eingang.{fmt}"
