@@ -835,3 +835,28 @@ def audience(target_type: str, target_id: int, obj: Any = None) -> set[int]:
         if author_id is not None:
             people.add(author_id)
     return people
+
+
+def recount_all_supports() -> int:
+    """Every work item's ``support_count`` counted again (one UPDATE per type with
+    supports): after supports were written in bulk (demo data, imports)."""
+    updated = 0
+    for content_type in content_types.tracked_types():
+        supports = content_type.tracked.supports
+        if supports is None:
+            continue
+        model = supports.model
+        count = (
+            select(func.count(model.id))
+            .where(supports.item_id == WorkItem.target_id)
+            .correlate(WorkItem)
+            .scalar_subquery()
+        )
+        result = db.session.execute(
+            update(WorkItem)
+            .where(WorkItem.target_type == content_type.name)
+            .values(support_count=count)
+            .execution_options(synchronize_session=False)
+        )
+        updated += result.rowcount or 0
+    return updated
