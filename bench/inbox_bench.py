@@ -153,9 +153,7 @@ def fill(url: str) -> None:
                     "updated_at": now,
                 }
             )
-            history.append(
-                {"work_item_id": i, "to_status_id": status_id, "created_at": created}
-            )
+            history.append({"work_item_id": i, "to_status_id": status_id, "created_at": created})
             if len(proposals) == 10_000:
                 db.session.execute(insert(Proposal), proposals)
                 db.session.execute(insert(WorkItem), items)
@@ -167,8 +165,10 @@ def fill(url: str) -> None:
         indexed = search.reindex(["proposal"])
         db.session.commit()
         if indexed:
-            print(f"  SQLite FTS index rebuilt ({indexed['proposal']:,} rows) in "
-                  f"{time.perf_counter() - t1:.1f} s")
+            print(
+                f"  SQLite FTS index rebuilt ({indexed['proposal']:,} rows) in "
+                f"{time.perf_counter() - t1:.1f} s"
+            )
         if db.engine.dialect.name == "postgresql":
             for table in ("proposals", "work_items"):
                 db.session.execute(text(f"SELECT setval('{table}_id_seq', {ITEMS})"))
