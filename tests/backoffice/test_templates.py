@@ -279,3 +279,16 @@ def test_bulk_template_and_written_answer_together_are_refused(
     )
     assert response.status_code == 400
     assert _count(OfficialResponse) == 0
+
+
+def test_templates_page_queries_are_constant(client, login_as, people, template, count_queries):
+    login_as(people["planner"])
+    template(title="Eins")
+    client.get(PAGE)
+    with count_queries() as few:
+        assert client.get(PAGE).status_code == 200
+    for n in range(6):
+        template(title=f"Vorlage {n}")
+    with count_queries() as many:
+        assert client.get(PAGE).status_code == 200
+    assert many.count == few.count
