@@ -224,7 +224,7 @@ def _render_item(
             office=str(item.office_id or ""),
             assignee=str(item.assignee_id or ""),
         )
-    nearby = services.similar_nearby(item, obj)
+    nearby = services.similar_nearby(item, obj, _scope())
     return render_template(
         "backoffice/item.html",
         content_type=content_type,

@@ -899,9 +899,10 @@ def _placed(model) -> bool:
     return table is not None and "lat" in table.c and "lon" in table.c
 
 
-def similar_nearby(item: WorkItem, obj: Any) -> list[Nearby]:
+def similar_nearby(item: WorkItem, obj: Any, scope: set[int] | None = None) -> list[Nearby]:
     """Inputs of the same category within :data:`NEARBY_M` metres, nearest first (similar
-    titles first among equals): per placed type ONE query over a lat/lon box (bounded by
+    titles first among equals), inside the person's ``scope`` (their council's districts;
+    ``None``: all): per placed type ONE query over a lat/lon box (bounded by
     :data:`NEARBY_SCAN`), the exact distance in Python, then one load per type for titles."""
     lat, lon = _coordinate(obj, "lat"), _coordinate(obj, "lon")
     if lat is None or lon is None or item.category_id is None:
@@ -935,6 +936,7 @@ def similar_nearby(item: WorkItem, obj: Any) -> list[Nearby]:
             .where(
                 WorkItem.category_id == item.category_id,
                 WorkItem.id != item.id,
+                *([WorkItem.district_id.in_(sorted(scope) or [0])] if scope is not None else []),
                 model.lat.between(lat - dlat, lat + dlat),
                 model.lon.between(lon - dlon, lon + dlon),
             )

@@ -139,3 +139,45 @@ def test_nearby_costs_a_constant_number_of_queries(placed, count_queries):
     for n in range(8):
         placed(f"Spielplatz {n}", 0.0001 * n)
     assert measure() == few
+
+
+def _across_the_boundary(base) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Two points ~130 m apart, the first in ``base``, the second in another district: walk
+    from the label point in each direction until the district changes."""
+    from app.districts.services import OutsideCity, locate
+
+    step = 0.0002
+    for dlat, dlon in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        lat, lon = base.label_lat, base.label_lon
+        for _ in range(200):
+            lat, lon = lat + dlat * step, lon + dlon * step
+            try:
+                found = locate(lat, lon)
+            except OutsideCity:
+                break
+            if found.number != base.number:
+                back = (lat - dlat * 6 * step, lon - dlon * 6 * step)
+                ahead = (lat + dlat * 3 * step, lon + dlon * 3 * step)
+                if locate(*back).number == base.number and locate(*ahead).number != base.number:
+                    return back, ahead
+                break
+    raise AssertionError("no neighbouring district found")
+
+
+def test_council_members_see_nearby_inputs_of_their_districts_only(
+    client, login_as, people, make_proposal, districts
+):
+    """Near a district boundary: the input across it (another council) is listed for the
+    planner, not for the council member."""
+    here, there = _across_the_boundary(districts["23"])
+    me = make_proposal(title="Spielplatz hier", point=here, category="green-play")[0]
+    across = make_proposal(title="Spielplatz drüben", point=there, category="green-play")[0]
+    item = workflow.item_for("proposal", me.id)
+    assert workflow.item_for("proposal", across.id).district_id != districts["23"].id
+    assert across.id in [n.target_id for n in services.similar_nearby(item, me)]
+    login_as(people["planner"])
+    assert f'data-item="proposal-{across.id}"' in client.get(_url(me)).get_data(as_text=True)
+    login_as(people["council_member"])
+    html = client.get(_url(me)).get_data(as_text=True)
+    assert 'id="nearby-section"' in html
+    assert f'data-item="proposal-{across.id}"' not in html
