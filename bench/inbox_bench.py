@@ -39,7 +39,7 @@ from harness import on_sqlite_and_postgres  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
 ITEMS = 200_000
-SAMPLES = 15
+SAMPLES = 7
 PG_NAME = "quartier_bench_inbox"
 PASSWORD = "bench password 1"
 WORDS = (

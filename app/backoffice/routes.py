@@ -496,17 +496,26 @@ def merge_tag(tag_id: int):
     return redirect(url_for("backoffice.tags"))
 
 
-@bp.post("/schlagwoerter/<id:tag_id>/<any(ausblenden, einblenden):verb>")
-@requires(can_tag)
-def hide_tag(tag_id: int, verb: str):
+def _set_hidden(tag_id: int, hidden: bool):
     tag = _tag_or_404(tag_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    hidden = verb == "ausblenden"
     triage.set_tag_hidden(current_user, tag, hidden)
     db.session.commit()
     flash(_("The tag has been hidden.") if hidden else _("The tag is shown again."), "success")
     return redirect(url_for("backoffice.tags"))
+
+
+@bp.post("/schlagwoerter/<id:tag_id>/ausblenden")
+@requires(can_tag)
+def hide_tag(tag_id: int):
+    return _set_hidden(tag_id, True)
+
+
+@bp.post("/schlagwoerter/<id:tag_id>/einblenden")
+@requires(can_tag)
+def show_tag(tag_id: int):
+    return _set_hidden(tag_id, False)
 
 
 @bp.post("/<type_name>/<id:target_id>/schlagwort")

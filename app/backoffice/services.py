@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Office, RoleAssignment, User
@@ -32,6 +32,7 @@ from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
 from ..indicators.models import IndicatorLink
+from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
 
@@ -532,6 +533,53 @@ def _statement(where: list):
     )
 
 
+def _ids_in_order(where: list, order: list, limit: int):
+    """The ids of the first ``limit`` work items under ``where`` in ``order``: only the work
+    items and their status (what the conditions read), so the database walks an index in
+    that order and stops after ``limit`` rows, without joining the names of every row."""
+    return (
+        select(WorkItem.id)
+        .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
+
+
+def _page_statement(where: list, sort: str, cursor: tuple | None, limit: int):
+    """The statement of one page: ``limit`` rows under ``where`` after ``cursor`` in the order
+    of ``sort``, ONE statement. The page's ids come first from the work items alone (in the
+    order of an index: (support_count, id), (created_at, id), (first_response_at,
+    created_at, id)); the default order (without an answer first, then oldest first) is the
+    union of its two halves, each in its index's order. Then the rows with their names."""
+    if sort != "oldest":
+        if cursor is not None:
+            where = [*where, _after(sort, cursor)]
+        ids = select(_ids_in_order(where, _order(sort), limit).c.id)
+    else:
+        halves = []
+        for flag, half in (
+            (0, WorkItem.first_response_at.is_(None)),
+            (1, WorkItem.first_response_at.is_not(None)),
+        ):
+            part_where = [*where, half]
+            if cursor is not None:
+                if cursor[0] > flag:
+                    continue
+                if cursor[0] == flag:
+                    part_where.append(
+                        or_(
+                            WorkItem.created_at > cursor[1],
+                            and_(WorkItem.created_at == cursor[1], WorkItem.id > cursor[2]),
+                        )
+                    )
+            order = [WorkItem.created_at.asc(), WorkItem.id.asc()]
+            halves.append(select(_ids_in_order(part_where, order, limit).c.id))
+        ids = union_all(*halves) if len(halves) > 1 else halves[0]
+    return _statement([WorkItem.id.in_(ids)]).order_by(*_order(sort)).limit(limit)
+
+
 @dataclass
 class InboxRow:
     """One row of the inbox (and of the export)."""
@@ -645,10 +693,8 @@ def inbox_page(filters: InboxFilters, scope: set[int] | None) -> InboxPage:
     """One page (:data:`PAGE_SIZE` rows) in the order of ``filters.sort``, after its cursor:
     one statement, plus one load per type of the rows for the titles."""
     where = conditions(filters, scope)
-    if "cursor" in filters.ids:
-        where.append(_after(filters.sort, filters.ids["cursor"]))
     found = db.session.execute(
-        _statement(where).order_by(*_order(filters.sort)).limit(PAGE_SIZE + 1)
+        _page_statement(where, filters.sort, filters.ids.get("cursor"), PAGE_SIZE + 1)
     ).all()
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
@@ -662,11 +708,8 @@ def export_rows(filters: InboxFilters, scope: set[int] | None) -> Iterator[Inbox
     base = conditions(filters, scope)
     cursor = None
     while True:
-        where = list(base)
-        if cursor is not None:
-            where.append(_after(filters.sort, cursor))
         found = db.session.execute(
-            _statement(where).order_by(*_order(filters.sort)).limit(EXPORT_BATCH)
+            _page_statement(list(base), filters.sort, cursor, EXPORT_BATCH)
         ).all()
         if not found:
             return
@@ -716,20 +759,21 @@ def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
 
 def nav_counts(user: Any) -> dict[str, int]:
     """For a planner's navigation: work items assigned to them and still open, and overdue
-    items (first answer past due). One query, cached per request."""
+    items (first answer past due). One query (two index lookups: assignee × open statuses,
+    unanswered × due date), cached per request."""
     cached = g.get("_inbox_counts")
     if cached is not None:
         return cached
     today = utcnow().date()
-    mine, overdue = db.session.execute(
-        select(
-            func.count(
-                case((and_(WorkItem.assignee_id == user.id, WorkflowStatus.closed.is_(False)), 1))
-            ),
-            func.count(case((_overdue(today), 1))),
-        ).join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
-    ).one()
-    g._inbox_counts = {"mine": int(mine or 0), "overdue": int(overdue or 0)}
+    open_ids = [s.id for s in workflow.statuses(include_inactive=True) if not s.closed]
+    mine = (
+        select(func.count(WorkItem.id))
+        .where(WorkItem.assignee_id == user.id, WorkItem.status_id.in_(open_ids or [0]))
+        .scalar_subquery()
+    )
+    overdue = select(func.count(WorkItem.id)).where(_overdue(today)).scalar_subquery()
+    found_mine, found_overdue = db.session.execute(select(mine, overdue)).one()
+    g._inbox_counts = {"mine": int(found_mine or 0), "overdue": int(found_overdue or 0)}
     return g._inbox_counts
 
 

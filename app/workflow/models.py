@@ -84,6 +84,10 @@ class WorkItem(db.Model):
         Index("ix_work_items_district_status", "district_id", "status_id"),
         Index("ix_work_items_assignee_status", "assignee_id", "status_id"),
         Index("ix_work_items_supports", "support_count", "id"),
+        # the inbox's default order and the overdue count walk these (no sort of all rows)
+        Index("ix_work_items_answer_created", "first_response_at", "created_at", "id"),
+        Index("ix_work_items_created", "created_at", "id"),
+        Index("ix_work_items_answer_due", "first_response_at", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

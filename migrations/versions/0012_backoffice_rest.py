@@ -54,6 +54,9 @@ def upgrade():
     with op.batch_alter_table('work_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('support_count', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_index('ix_work_items_supports', ['support_count', 'id'], unique=False)
+        batch_op.create_index('ix_work_items_answer_created', ['first_response_at', 'created_at', 'id'], unique=False)
+        batch_op.create_index('ix_work_items_created', ['created_at', 'id'], unique=False)
+        batch_op.create_index('ix_work_items_answer_due', ['first_response_at', 'due_on'], unique=False)
     # the supports that exist already
     for target_type, table, column in (
         ('proposal', 'proposal_supports', 'proposal_id'),
@@ -67,6 +70,9 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('work_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_work_items_answer_due')
+        batch_op.drop_index('ix_work_items_created')
+        batch_op.drop_index('ix_work_items_answer_created')
         batch_op.drop_index('ix_work_items_supports')
         batch_op.drop_column('support_count')
     with op.batch_alter_table('workflow_tags', schema=None) as batch_op:
