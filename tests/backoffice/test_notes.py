@@ -165,6 +165,8 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "rule_id": [1],
         "template_id": [1],
         "tag_id": [1],
+        "key": ["vorschlaege", "bedarfe", "barrieren"],
+        "extension": ["jsonld"],
     }
 
 
