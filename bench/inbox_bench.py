@@ -17,7 +17,8 @@ and the CSV export of all 200,000 rows, streamed in a separate process: total ti
 the first byte, size and peak RSS (``ru_maxrss``; flat memory: about the same as for 20,000
 rows, also printed).
 
-Usage: ``.venv/bin/python bench/inbox_bench.py`` (prints figures; not a timed test).
+Usage: ``.venv/bin/python bench/inbox_bench.py`` (prints figures; not a timed test);
+``… inbox_bench.py --measure <database URL>`` measures a database filled by an earlier run.
 """
 
 from __future__ import annotations
@@ -237,8 +238,9 @@ def export_child(url: str, limit: int) -> None:
     print(json.dumps({"total": total, "first": first, "size": size, "rss_mb": rss}))
 
 
-def run(url: str, label: str) -> None:
-    fill(url)
+def run(url: str, label: str, *, filled: bool = False) -> None:
+    if not filled:
+        fill(url)
     from app.extensions import db
     from app.responsiveness import services as responsiveness
 
@@ -277,6 +279,9 @@ def run(url: str, label: str) -> None:
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--export":
         export_child(sys.argv[2], int(sys.argv[3]))
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--measure":  # a database filled before
+        run(sys.argv[2], "given database", filled=True)
         return
     on_sqlite_and_postgres(PG_NAME, run)
 
