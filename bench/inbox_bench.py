@@ -283,6 +283,9 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--measure":  # a database filled before
         run(sys.argv[2], "given database", filled=True)
         return
+    if len(sys.argv) == 3 and sys.argv[1] == "--run":  # fill and measure one given database
+        run(sys.argv[2], "given database")
+        return
     on_sqlite_and_postgres(PG_NAME, run)
 
 
