@@ -52,7 +52,6 @@ from app.districts.services import load_districts, reset_caches
 from app.extensions import db, limiter
 from app.measures.services import load_statuses as load_measure_statuses
 from app.proposals import services as proposal_services
-from app.proposals.models import Support
 from app.proposals.services import load_categories
 from app.workflow.services import load_statuses
 from config import database_url as normalize_database_url
@@ -488,7 +487,7 @@ def proposal_factory(districts, categories) -> Callable[..., Any]:
             supporter = accounts.register(
                 f"supporter{n}@example.org", f"Unterstützer {n}", "x" * 12
             )
-            db.session.add(Support(user_id=supporter.id, proposal_id=proposal.id))
+            proposal_services.support(supporter, proposal)  # counted on the work item
         if commit:
             db.session.commit()
         return proposal

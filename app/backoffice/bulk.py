@@ -15,16 +15,17 @@ from sqlalchemy import select
 
 from ..core import content_types
 from ..extensions import db
-from ..responses.services import ResponseError, respond
+from ..responses import services as responses
+from ..responses.services import ResponseError
 from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import WorkflowStatus, WorkItem
 from ..workflow.permissions import can_assign, can_change_status
-from . import services
+from . import answers, services
 from .permissions import can_see_inbox_item
 
 CAP = 500
-ACTIONS = ("assign", "tag", "status")
+ACTIONS = ("assign", "tag", "status", "publish")
 
 
 class SelectionError(ValueError):
@@ -57,6 +58,7 @@ class Action:
     tag: Any = None
     status_key: str | None = None
     answer: str = ""
+    template: Any = None  # a response template, rendered for each input
 
 
 def _too_many() -> SelectionError:
@@ -122,7 +124,7 @@ def load(pairs: list[tuple[str, int]]) -> list[Target]:
 def _allowed(actor: Any, action: Action, item: WorkItem, scope: set[int] | None) -> bool:
     if not can_see_inbox_item(actor, item, scope):
         return False
-    if action.kind == "status":
+    if action.kind in ("status", "publish"):
         return can_change_status(actor, item)
     return can_assign(actor, item)
 
@@ -135,16 +137,22 @@ def _one(actor: Any, action: Action, target: Target) -> str:
     if action.kind == "tag":
         changed = triage.add_tag(actor, item, action.tag)
         return _("Tagged.") if changed else _("Had the tag already.")
-    response_id = None
-    if action.answer:
-        respondable = content_types.respondable(target.target_type)
-        if respondable is None:
-            raise workflow.WorkflowError(_("This type of input cannot get a public answer."))
-        response_id = respond(actor, respondable, target.obj, action.answer, notify=False).id
-    change = services.change_status(actor, item, action.status_key, response_id=response_id)
-    if change is not None:
+    if action.kind == "publish":
+        draft = responses.draft_for(item.target_type, item.target_id)
+        if draft is None:
+            return _("No drafted answer.")
+        answers.publish_draft(actor, item, target.obj, draft)
+        return _("The drafted answer has been published.")
+    answer, voice = action.answer, None
+    if action.template is not None:
+        answer = answers.template_text(action.template, item, target.obj)
+        voice = answers.template_voice(action.template)
+    decision = answers.decide(actor, item, target.obj, action.status_key, answer, voice_key=voice)
+    if decision.change is not None:
         return _("Status changed.")
-    return _("The public answer has been published.") if response_id else _("Nothing has changed.")
+    if decision.response_id is not None:
+        return _("The public answer has been published.")
+    return _("Nothing has changed.")
 
 
 def apply(actor: Any, action: Action, targets: list[Target], scope: set[int] | None):

@@ -32,6 +32,14 @@ class StatusChangeForm(FlaskForm):
             ),
         ],
     )
+    template = IdSelectField(
+        _l("Response template"),
+        description=_l(
+            "“Use the template” fills in the answer (and the template's status) for this "
+            "input; you can change it before saving."
+        ),
+    )
+    draft = BooleanField(_l("Keep as a draft and publish later"))
     duplicate_type = SelectField(_l("Type of the original"), validate_choice=False)
     duplicate_id = StringField(_l("Number of the original"), validators=[Optional()])
 
@@ -82,6 +90,7 @@ class BulkForm(FlaskForm):
             ("assign", _l("Assign an office and person")),
             ("tag", _l("Add a tag")),
             ("status", _l("Change the status")),
+            ("publish", _l("Publish the drafted answers")),
         ],
         validators=[InputRequired(message=_l("Please choose an action."))],
     )
@@ -107,5 +116,27 @@ class BulkForm(FlaskForm):
             ),
         ],
     )
+    template = IdSelectField(
+        _l("Response template"),
+        description=_l("Filled in for each input; instead of an answer written here."),
+    )
     all_matching = BooleanField(_l("All inputs matching the filter (not only the ticked rows)"))
     filter = HiddenField()
+
+
+class TagRenameForm(FlaskForm):
+    name = StringField(
+        _l("New name"),
+        validators=[
+            InputRequired(message=_l("Please enter a name for the tag.")),
+            Length(max=60, message=_l("Please use at most %(max)d characters.", max=60)),
+        ],
+    )
+
+
+class TagMergeForm(FlaskForm):
+    target = IdSelectField(
+        _l("Merge into"),
+        description=_l("Every input with this tag gets the chosen tag; this tag is hidden."),
+        validators=[InputRequired(message=_l("Please choose a tag."))],
+    )

@@ -9,21 +9,33 @@ from urllib.parse import parse_qsl, urlencode
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from ..core import content_types, exports
+from ..core.audit import record
+from ..core.forms import ConfirmForm
 from ..core.i18n import current_language, localized
 from ..core.numbers import NumberError, parse_id
 from ..core.permissions import authorize, requires
 from ..extensions import db
-from ..responses.services import ResponseError, respond, voices
+from ..responses import services as responses
+from ..responses.services import ResponseError, voices
+from ..workflow import response_templates, triage
 from ..workflow import services as workflow
-from ..workflow import triage
 from ..workflow.models import DUPLICATE
 from ..workflow.permissions import can_assign, can_change_status
-from . import bulk, services
-from .forms import AssignForm, BulkForm, NoteForm, StatusChangeForm, TagForm
+from . import answers, bulk, services
+from .forms import (
+    AssignForm,
+    BulkForm,
+    NoteForm,
+    StatusChangeForm,
+    TagForm,
+    TagMergeForm,
+    TagRenameForm,
+)
 from .permissions import (
     can_add_note,
     can_see_inbox,
@@ -51,7 +63,7 @@ def _render_inbox(filters: services.InboxFilters, message: str | None):
         message=message,
         page=page,
         choices=services.filter_choices(scope),
-        bulk_form=_bulk_form(formdata=None, filter=urlencode(filters.query_args()))
+        bulk_form=_bulk_form(formdata=None, filter=urlencode(filters.query_args(), doseq=True))
         if can_use_inbox(current_user)
         else None,
         bulk_cap=bulk.CAP,
@@ -84,6 +96,8 @@ def _columns() -> list[exports.Column]:
         Column("created", _l("Created"), "datetime", lambda r: r.created_at),
         Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
         Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
+        Column("supports", _l("Supports"), "int", lambda r: r.supports),
+        Column("comments", _l("Comments"), "int", lambda r: r.comments),
         Column("tags", _l("Tags"), "text", lambda r: ", ".join(r.tags)),
         Column("url", _l("URL"), "text", lambda r: base + r.public_url if r.public_url else ""),
         Column("lat", _l("Latitude"), "float"),
@@ -104,6 +118,15 @@ def export(fmt: str):
         return _render_inbox(services.InboxFilters(), str(exc))
     filters.cursor = None
     filters.ids.pop("cursor", None)
+    # an internal export (with the places of barrier reports): logged before it streams
+    record(
+        current_user,
+        "backoffice.exported",
+        "inbox",
+        None,
+        after={"format": fmt, "filters": filters.query_args()},
+    )
+    db.session.commit()
     columns = _columns()
     rows = services.export_rows(filters, None)
     filename = f"eingang.{fmt}"
@@ -139,6 +162,13 @@ def can_answer(type_name: str, obj) -> bool:
     )
 
 
+def _template_choices() -> list[tuple[str, str]]:
+    return [("", _("No template"))] + [
+        (str(t.id), f"{t.title} ({localized(t.office, 'name')})")
+        for t in response_templates.templates_for(current_user)
+    ]
+
+
 def _status_form(item, obj=None, **kwargs) -> StatusChangeForm:
     form = StatusChangeForm(**kwargs)
     answering = obj is not None and can_answer(item.target_type, obj)
@@ -149,6 +179,10 @@ def _status_form(item, obj=None, **kwargs) -> StatusChangeForm:
     ]
     if not answering:
         del form.answer
+        del form.template
+        del form.draft
+    else:
+        form.template.choices = _template_choices()
     form.duplicate_type.choices = [
         (t.name, str(t.label or t.name)) for t in content_types.tracked_types()
     ]
@@ -190,6 +224,7 @@ def _render_item(
             office=str(item.office_id or ""),
             assignee=str(item.assignee_id or ""),
         )
+    nearby = services.similar_nearby(item, obj, _scope())
     return render_template(
         "backoffice/item.html",
         content_type=content_type,
@@ -209,6 +244,11 @@ def _render_item(
         notes=triage.notes_of(item),
         note_form=(note_form or NoteForm(formdata=None)) if may_note else None,
         original=triage.original_of(item),
+        answers=responses.responses_for(item.target_type, item.target_id),
+        badge=responses.badge,
+        draft=responses.draft_for(item.target_type, item.target_id) if can_act else None,
+        nearby=nearby,
+        candidates=services.duplicate_candidates(nearby) if can_act else [],
     ), code
 
 
@@ -239,6 +279,15 @@ def _original(form: StatusChangeForm) -> Any:
     return found
 
 
+def _chosen_template(form: StatusChangeForm):
+    if "template" not in form or form.template.data is None:
+        return None
+    template = response_templates.template_by_id(form.template.data)
+    if template is None or template.office_id not in response_templates.office_ids(current_user):
+        raise _FormProblem(_("Please choose one of your office's templates."), "template")
+    return template
+
+
 @bp.post("/<type_name>/<id:target_id>/status")
 @requires(can_use_inbox)
 def change_status(type_name: str, target_id: int):
@@ -249,36 +298,85 @@ def change_status(type_name: str, target_id: int):
         return _render_item(content_type, work_item, obj, status_form=form, code=400)
     answer = (form.answer.data or "").strip() if "answer" in form else ""
     try:
+        template = _chosen_template(form)
+        voice = answers.template_voice(template) if template is not None else None
+        if template is not None and (request.form.get("use_template") or not answer):
+            answer = answers.template_text(template, work_item, obj)
+            if template.status is not None and (
+                request.form.get("use_template") or form.status.data == work_item.status.key
+            ):
+                form.status.data = template.status.key
+        if request.form.get("use_template"):
+            if template is None:
+                raise _FormProblem(_("Please choose a template."), "template")
+            form.answer.data = answer  # shown for review; nothing is saved yet
+            return _render_item(content_type, work_item, obj, status_form=form)
         duplicate_of = _original(form) if form.status.data == DUPLICATE else None
-        response_id = None
-        if answer:
-            respondable = content_types.respondable(type_name)
-            if respondable is None:
-                raise _FormProblem(_("This type of input cannot get a public answer."), "answer")
-            response_id = respond(current_user, respondable, obj, answer, notify=False).id
-        change = services.change_status(
+        if "draft" in form and form.draft.data:
+            answers.save_draft(current_user, work_item, obj, form.status.data, answer, voice)
+            db.session.commit()
+            flash(_("The answer has been kept as a draft."), "success")
+            return _back(type_name, target_id, "draft-title")
+        decision = answers.decide(
             current_user,
             work_item,
+            obj,
             form.status.data,
-            response_id=response_id,
+            answer,
+            voice_key=voice,
             duplicate_of=duplicate_of,
         )
     except (workflow.WorkflowError, ResponseError, _FormProblem) as exc:
         db.session.rollback()
         field = getattr(exc, "field", None)
-        target = field if field in ("status", "answer", "duplicate_id") else "status"
         if field == "duplicate_of":
-            target = "duplicate_id"
+            field = "duplicate_id"
+        if field == "body":
+            field = "answer"
+        target = field if field in form and field in _FIELDS else "status"
         form[target].errors = [*form[target].errors, str(exc)]
         return _render_item(content_type, work_item, obj, status_form=form, code=400)
     db.session.commit()
-    if change is not None:
+    if decision.change is not None:
         flash(_("The status has been changed."), "success")
-    elif response_id is not None:
+    elif decision.response_id is not None:
         flash(_("The public answer has been published."), "success")
     else:
         flash(_("Nothing has changed."), "info")
     return redirect(url_for("backoffice.item", type_name=type_name, target_id=target_id))
+
+
+_FIELDS = ("status", "answer", "duplicate_id", "template")
+
+
+@bp.post("/<type_name>/<id:target_id>/entwurf")
+@requires(can_use_inbox)
+def publish_draft(type_name: str, target_id: int):
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_change_status(current_user, work_item))
+    draft = responses.draft_for(type_name, target_id)
+    if draft is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    discard = bool(request.form.get("discard"))
+    try:
+        if discard:
+            responses.discard_draft(current_user, draft)
+        else:
+            answers.publish_draft(current_user, work_item, obj, draft)
+    except (workflow.WorkflowError, ResponseError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _back(type_name, target_id, "draft-title")
+    db.session.commit()
+    flash(
+        _("The draft has been discarded.")
+        if discard
+        else _("The drafted answer has been published."),
+        "success",
+    )
+    return _back(type_name, target_id, "answers-title")
 
 
 @bp.post("/<type_name>/<id:target_id>/zuweisen")
@@ -309,6 +407,115 @@ def _back(type_name: str, target_id: int, anchor: str | None = None):
 
 
 # --- tags, notes, "not a duplicate" ----------------------------------------------------------
+
+
+@bp.get("/schlagwoerter/")
+@requires(can_tag)
+def tags():
+    return render_template(
+        "backoffice/tags.html",
+        tags=triage.tags(include_hidden=True),
+        counts=triage.tag_counts(),
+        by_id={t.id: t for t in triage.tags(include_hidden=True)},
+    )
+
+
+def _merge_form(tag, **kwargs) -> TagMergeForm:
+    form = TagMergeForm(prefix="merge", **kwargs)
+    form.target.choices = [("", _("Please choose"))] + [
+        (str(t.id), t.name) for t in triage.tags() if t.id != tag.id
+    ]
+    return form
+
+
+def _tag_page(tag, rename_form=None, merge_form=None, code=200):
+    return render_template(
+        "backoffice/tag.html",
+        tag=tag,
+        count=triage.tag_counts().get(tag.id, 0),
+        merged_into=triage.tag_by_id(tag.merged_into_id),
+        rename_form=rename_form or TagRenameForm(prefix="rename", formdata=None, name=tag.name),
+        merge_form=merge_form or _merge_form(tag, formdata=None),
+        confirm=ConfirmForm(),
+    ), code
+
+
+def _tag_or_404(tag_id: int):
+    tag = triage.tag_by_id(tag_id)
+    if tag is None:
+        abort(404)
+    return tag
+
+
+@bp.get("/schlagwoerter/<id:tag_id>")
+@requires(can_tag)
+def tag(tag_id: int):
+    return _tag_page(_tag_or_404(tag_id))
+
+
+@bp.post("/schlagwoerter/<id:tag_id>/umbenennen")
+@requires(can_tag)
+def rename_tag(tag_id: int):
+    tag = _tag_or_404(tag_id)
+    form = TagRenameForm(prefix="rename")
+    if not form.validate_on_submit():
+        return _tag_page(tag, rename_form=form, code=400)
+    try:
+        changed = triage.rename_tag(current_user, tag, form.name.data)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, str(exc)]
+        return _tag_page(_tag_or_404(tag_id), rename_form=form, code=400)
+    db.session.commit()
+    flash(_("The tag has been renamed.") if changed else _("Nothing has changed."), "success")
+    return redirect(url_for("backoffice.tags"))
+
+
+@bp.post("/schlagwoerter/<id:tag_id>/zusammenfuehren")
+@requires(can_tag)
+def merge_tag(tag_id: int):
+    tag = _tag_or_404(tag_id)
+    form = _merge_form(tag)
+    if not form.validate_on_submit():
+        return _tag_page(tag, merge_form=form, code=400)
+    try:
+        moved = triage.merge_tag(current_user, tag, _tag_or_404(form.target.data))
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        form.target.errors = [*form.target.errors, str(exc)]
+        return _tag_page(_tag_or_404(tag_id), merge_form=form, code=400)
+    db.session.commit()
+    flash(
+        ngettext(
+            "The tag has been merged (%(num)d input).",
+            "The tag has been merged (%(num)d inputs).",
+            moved,
+        ),
+        "success",
+    )
+    return redirect(url_for("backoffice.tags"))
+
+
+def _set_hidden(tag_id: int, hidden: bool):
+    tag = _tag_or_404(tag_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    triage.set_tag_hidden(current_user, tag, hidden)
+    db.session.commit()
+    flash(_("The tag has been hidden.") if hidden else _("The tag is shown again."), "success")
+    return redirect(url_for("backoffice.tags"))
+
+
+@bp.post("/schlagwoerter/<id:tag_id>/ausblenden")
+@requires(can_tag)
+def hide_tag(tag_id: int):
+    return _set_hidden(tag_id, True)
+
+
+@bp.post("/schlagwoerter/<id:tag_id>/einblenden")
+@requires(can_tag)
+def show_tag(tag_id: int):
+    return _set_hidden(tag_id, False)
 
 
 @bp.post("/<type_name>/<id:target_id>/schlagwort")
@@ -399,6 +606,7 @@ def _bulk_form(**kwargs) -> BulkForm:
         (str(p.id), p.public_name) for p in services.planners()
     ]
     form.status.choices = [("", _("Choose a status"))] + workflow.status_choices()
+    form.template.choices = _template_choices()
     return form
 
 
@@ -418,9 +626,24 @@ def _bulk_action(form: BulkForm) -> bulk.Action:
             return bulk.Action(kind, tag=triage.tag_or_create(current_user, name))
         except workflow.WorkflowError as exc:
             raise bulk.SelectionError(str(exc)) from None
-    if not form.status.data:
+    if kind == "publish":
+        return bulk.Action(kind)
+    answer = (form.answer.data or "").strip()
+    template = None
+    if form.template.data is not None:
+        template = response_templates.template_by_id(form.template.data)
+        if template is None or template.office_id not in response_templates.office_ids(
+            current_user
+        ):
+            raise bulk.SelectionError(_("Please choose one of your office's templates."))
+        if answer:
+            raise bulk.SelectionError(
+                _("Please either choose a template or write an answer, not both.")
+            )
+    status_key = form.status.data or (template.status.key if template and template.status else "")
+    if not status_key:
         raise bulk.SelectionError(_("Please choose a status."))
-    return bulk.Action(kind, status_key=form.status.data, answer=(form.answer.data or "").strip())
+    return bulk.Action(kind, status_key=status_key, answer=answer, template=template)
 
 
 def _selection(form: BulkForm, scope: set[int] | None) -> list[tuple[str, int]]:

@@ -10,17 +10,19 @@ and their words through :mod:`app.core.search`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, case, false, func, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Office, RoleAssignment, User
+from ..comments import services as comments
 from ..core import content_types, search
 from ..core.i18n import current_language, localized
 from ..core.numbers import NumberError, parse_id
@@ -29,16 +31,14 @@ from ..core.time import as_utc, utcnow
 from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
-from ..notifications import services as notifications
-from ..responses import services as responses
-from ..responses.models import OfficialResponse
+from ..indicators.models import IndicatorLink
 from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
 
 PAGE_SIZE = 50
 EXPORT_BATCH = 500
-SORTS = ("oldest", "newest", "due")
+SORTS = ("oldest", "newest", "supported", "due")
 FAR_FUTURE = date(9999, 12, 31)
 UNASSIGNED = "unassigned"
 MINE = "mine"
@@ -73,11 +73,13 @@ class InboxFilters:
     created_to: date | None = None
     overdue: bool = False
     answered: str | None = None  # yes | no
-    tag: str | None = None  # tag name (case-insensitive)
+    tags: list[str] = field(default_factory=list)  # tag names (case-insensitive), any of them
     q: str | None = None
     sort: str = "oldest"
     cursor: str | None = None
-    # resolved ids (not URL parameters)
+    # the registered extra filters' raw URL values (see :func:`register_filter`)
+    extra: dict[str, str] = field(default_factory=dict)
+    # resolved ids and values (not URL parameters)
     ids: dict[str, Any] = field(default_factory=dict, repr=False)
 
     PARAMETERS = (
@@ -93,10 +95,12 @@ class InboxFilters:
         "created_to",
         "overdue",
         "answered",
-        "tag",
+        "tags",
         "q",
         "sort",
     )
+    # the URL name of a field where it differs
+    URL_NAMES = {"tags": "tag"}
 
     def query_args(self, **changes: Any) -> dict[str, str]:
         """Query-string arguments reproducing these filters (for links; without the cursor
@@ -108,16 +112,18 @@ class InboxFilters:
                 value = value.isoformat()
             elif isinstance(value, bool):
                 value = "1" if value else None
-            values[name] = value
+            values[self.URL_NAMES.get(name, name)] = value
+        for name, raw in self.extra.items():
+            values[name] = raw
         if values.get("sort") == "oldest":
             values["sort"] = None
         values.update(changes)
-        return {k: v for k, v in values.items() if v not in (None, "")}
+        return {k: v for k, v in values.items() if v not in (None, "", [])}
 
     @property
     def active(self) -> bool:
         return any(
-            getattr(self, f.name) not in (None, "", False)
+            getattr(self, f.name) not in (None, "", False, [], {})
             for f in fields(self)
             if f.name not in ("sort", "cursor", "ids")
         )
@@ -150,6 +156,75 @@ def _id_of(name: str, id_column, key_column, value: str) -> int:
     if found is None:
         raise _unknown(name)
     return found
+
+
+MAX_TAGS = 10
+SUPPORTS_MAX = 1_000_000
+
+
+@dataclass(frozen=True)
+class ExtraFilter:
+    """A filter of the inbox beyond the built-in ones: its URL parameter ``name``,
+    ``parse(raw)`` → value (raise :class:`FilterError` for a bad one) and
+    ``condition(value)`` → an SQL criterion on :class:`WorkItem`. Registered with
+    :func:`register_filter` (e.g. "linked to a measure" by the measures' domain)."""
+
+    name: str
+    parse: Callable[[str], Any]
+    condition: Callable[[Any], Any]
+
+
+EXTRA_FILTERS: dict[str, ExtraFilter] = {}
+
+
+def register_filter(extra: ExtraFilter) -> None:
+    EXTRA_FILTERS[extra.name] = extra
+
+
+def yes_no(name: str) -> Callable[[str], bool]:
+    """``parse`` of a yes/no filter."""
+
+    def parse(raw: str) -> bool:
+        if raw not in ("yes", "no"):
+            raise _unknown(name)
+        return raw == "yes"
+
+    return parse
+
+
+def _parse_supports(raw: str) -> int:
+    """A whole number from 0 (ASCII digits only)."""
+    raw = raw.strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 7 or int(raw) > SUPPORTS_MAX:
+        raise FilterError(
+            _("The filter “%(name)s” needs a whole number of at least 0.", name="supports")
+        )
+    return int(raw)
+
+
+def linked_condition(linked: bool):
+    """SQL: the input is linked to an indicator (``linked``) or to none; per type of input
+    with indicator links, through the links' ``(input_type, input_id)``."""
+    parts = []
+    for content_type in content_types.tracked_types():
+        if content_type.indicator is None:
+            continue
+        parts.append(
+            and_(
+                WorkItem.target_type == content_type.name,
+                WorkItem.target_id.in_(
+                    select(IndicatorLink.input_id).where(
+                        IndicatorLink.input_type == content_type.indicator.kind
+                    )
+                ),
+            )
+        )
+    condition = or_(*parts) if parts else false()
+    return condition if linked else ~condition
+
+
+register_filter(ExtraFilter("supports", _parse_supports, lambda n: WorkItem.support_count >= n))
+register_filter(ExtraFilter("indicator", yes_no("indicator"), linked_condition))
 
 
 def parse_filters(args, user: Any) -> InboxFilters:
@@ -196,12 +271,22 @@ def parse_filters(args, user: Any) -> InboxFilters:
     filters.answered = _text(args, "answered")
     if filters.answered not in (None, "yes", "no"):
         raise _unknown("answered")
-    filters.tag = _text(args, "tag")
-    if filters.tag is not None:
-        found = triage.tag_by_name(filters.tag)
-        if found is None:
-            raise _unknown("tag")
-        ids["tag"] = found.id
+    raw_tags = args.getlist("tag") if hasattr(args, "getlist") else [args.get("tag") or ""]
+    names = [n.strip() for n in raw_tags if n and n.strip()][:MAX_TAGS]
+    if names:
+        found_ids = []
+        for name in names:
+            found = triage.tag_by_name(name)
+            if found is None:
+                raise _unknown("tag")
+            found_ids.append(found.id)
+        filters.tags = names
+        ids["tag"] = found_ids
+    for extra in EXTRA_FILTERS.values():
+        raw = _text(args, extra.name)
+        if raw is not None:
+            ids[f"extra:{extra.name}"] = extra.parse(raw)
+            filters.extra[extra.name] = raw
     filters.q = _text(args, "q")
     if filters.q is not None and len(filters.q) > search.MAX_QUERY_CHARS:
         filters.q = filters.q[: search.MAX_QUERY_CHARS]
@@ -282,6 +367,10 @@ def conditions(filters: InboxFilters, scope: set[int] | None) -> list:
         where.append(WorkItem.first_response_at.is_(None))
     if "tag" in ids:
         where.append(triage.tagged_condition(ids["tag"]))
+    for extra in EXTRA_FILTERS.values():
+        key = f"extra:{extra.name}"
+        if key in ids:
+            where.append(extra.condition(ids[key]))
     if search.has_words(filters.q):
         where.append(_words_condition(filters))
     return where
@@ -335,6 +424,8 @@ def _order(sort: str) -> list:
         return [WorkItem.created_at.desc(), WorkItem.id.desc()]
     if sort == "due":
         return [_due().asc(), WorkItem.id.asc()]
+    if sort == "supported":
+        return [WorkItem.support_count.desc(), WorkItem.id.desc()]
     return [_answered_flag().asc(), WorkItem.created_at.asc(), WorkItem.id.asc()]
 
 
@@ -354,6 +445,8 @@ def _parse_cursor(sort: str, raw: str) -> tuple:
             return (as_utc(datetime.fromisoformat(parts[0])), item_id)
         if sort == "due" and len(parts) == 2:
             return (date.fromisoformat(parts[0]), item_id)
+        if sort == "supported" and len(parts) == 2 and parts[0].isdigit():
+            return (int(parts[0]), item_id)
     except (ValueError, NumberError):
         pass
     raise _bad_cursor()
@@ -365,6 +458,8 @@ def _cursor_of(sort: str, row: Any) -> str:
         return f"{created}~{row.id}"
     if sort == "due":
         return f"{(row.due_on or FAR_FUTURE).isoformat()}~{row.id}"
+    if sort == "supported":
+        return f"{row.support_count}~{row.id}"
     return f"{0 if row.first_response_at is None else 1}~{created}~{row.id}"
 
 
@@ -379,6 +474,12 @@ def _after(sort: str, cursor: tuple):
     if sort == "due":
         due, item_id = cursor
         return or_(_due() > due, and_(_due() == due, WorkItem.id > item_id))
+    if sort == "supported":
+        supports, item_id = cursor
+        return or_(
+            WorkItem.support_count < supports,
+            and_(WorkItem.support_count == supports, WorkItem.id < item_id),
+        )
     flag, created, item_id = cursor
     answered = _answered_flag()
     return or_(
@@ -409,6 +510,7 @@ def _statement(where: list):
             WorkItem.first_response_at,
             WorkItem.closed_at,
             WorkItem.assignee_id,
+            WorkItem.support_count,
             District.number.label("district_number"),
             District.name.label("district_name"),
             WorkflowStatus.key.label("status_key"),
@@ -429,6 +531,53 @@ def _statement(where: list):
         .outerjoin(categories, categories.c.id == WorkItem.category_id)
         .where(*where)
     )
+
+
+def _ids_in_order(where: list, order: list, limit: int):
+    """The ids of the first ``limit`` work items under ``where`` in ``order``: only the work
+    items and their status (what the conditions read), so the database walks an index in
+    that order and stops after ``limit`` rows, without joining the names of every row."""
+    return (
+        select(WorkItem.id)
+        .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+        .where(*where)
+        .order_by(*order)
+        .limit(limit)
+        .subquery()
+    )
+
+
+def _page_statement(where: list, sort: str, cursor: tuple | None, limit: int):
+    """The statement of one page: ``limit`` rows under ``where`` after ``cursor`` in the order
+    of ``sort``, ONE statement. The page's ids come first from the work items alone (in the
+    order of an index: (support_count, id), (created_at, id), (first_response_at,
+    created_at, id)); the default order (without an answer first, then oldest first) is the
+    union of its two halves, each in its index's order. Then the rows with their names."""
+    if sort != "oldest":
+        if cursor is not None:
+            where = [*where, _after(sort, cursor)]
+        ids = select(_ids_in_order(where, _order(sort), limit).c.id)
+    else:
+        halves = []
+        for flag, half in (
+            (0, WorkItem.first_response_at.is_(None)),
+            (1, WorkItem.first_response_at.is_not(None)),
+        ):
+            part_where = [*where, half]
+            if cursor is not None:
+                if cursor[0] > flag:
+                    continue
+                if cursor[0] == flag:
+                    part_where.append(
+                        or_(
+                            WorkItem.created_at > cursor[1],
+                            and_(WorkItem.created_at == cursor[1], WorkItem.id > cursor[2]),
+                        )
+                    )
+            order = [WorkItem.created_at.asc(), WorkItem.id.asc()]
+            halves.append(select(_ids_in_order(part_where, order, limit).c.id))
+        ids = union_all(*halves) if len(halves) > 1 else halves[0]
+    return _statement([WorkItem.id.in_(ids)]).order_by(*_order(sort)).limit(limit)
 
 
 @dataclass
@@ -459,14 +608,17 @@ class InboxRow:
     lat: float | None = None
     lon: float | None = None
     tags: list[str] = field(default_factory=list)
+    supports: int = 0
+    comments: int = 0
 
     @property
     def status_type(self) -> str:
         return "closed" if self.closed else "open"
 
 
-def _rows(found: list, today: date) -> list[InboxRow]:
-    """The page's rows with titles: ONE batched load per type through the registry."""
+def _rows(found: list, today: date, *, with_comments: bool = False) -> list[InboxRow]:
+    """The page's rows with titles: ONE batched load per type through the registry (and,
+    for the export, one count of comments per type)."""
     english = current_language() == "en"
     by_type: dict[str, list[int]] = {}
     for row in found:
@@ -476,11 +628,20 @@ def _rows(found: list, today: date) -> list[InboxRow]:
         content_type = content_types.get(type_name)
         loaded[type_name] = content_type.get_many_any(target_ids) if content_type else {}
     tags = triage.tag_names_by_item(row.id for row in found)
+    comment_counts: dict[str, dict[int, int]] = {}
+    if with_comments:
+        for type_name, target_ids in by_type.items():
+            comment_counts[type_name] = comments.counts(type_name, target_ids)
     now = utcnow()
     rows = []
     for row in found:
         content_type = content_types.get(row.target_type)
         obj = loaded.get(row.target_type, {}).get(row.target_id)
+        point = (
+            content_type.tracked.point_of(obj)
+            if obj is not None and content_type is not None and content_type.tracked
+            else None
+        )
         created = as_utc(row.created_at)
         rows.append(
             InboxRow(
@@ -507,9 +668,11 @@ def _rows(found: list, today: date) -> list[InboxRow]:
                 overdue=row.first_response_at is None
                 and row.due_on is not None
                 and row.due_on < today,
-                lat=_coordinate(obj, "lat"),
-                lon=_coordinate(obj, "lon"),
+                lat=point[0] if point else None,
+                lon=point[1] if point else None,
                 tags=tags.get(row.id, []),
+                supports=row.support_count or 0,
+                comments=comment_counts.get(row.target_type, {}).get(row.target_id, 0),
             )
         )
     return rows
@@ -530,10 +693,8 @@ def inbox_page(filters: InboxFilters, scope: set[int] | None) -> InboxPage:
     """One page (:data:`PAGE_SIZE` rows) in the order of ``filters.sort``, after its cursor:
     one statement, plus one load per type of the rows for the titles."""
     where = conditions(filters, scope)
-    if "cursor" in filters.ids:
-        where.append(_after(filters.sort, filters.ids["cursor"]))
     found = db.session.execute(
-        _statement(where).order_by(*_order(filters.sort)).limit(PAGE_SIZE + 1)
+        _page_statement(where, filters.sort, filters.ids.get("cursor"), PAGE_SIZE + 1)
     ).all()
     more = len(found) > PAGE_SIZE
     found = found[:PAGE_SIZE]
@@ -547,15 +708,12 @@ def export_rows(filters: InboxFilters, scope: set[int] | None) -> Iterator[Inbox
     base = conditions(filters, scope)
     cursor = None
     while True:
-        where = list(base)
-        if cursor is not None:
-            where.append(_after(filters.sort, cursor))
         found = db.session.execute(
-            _statement(where).order_by(*_order(filters.sort)).limit(EXPORT_BATCH)
+            _page_statement(list(base), filters.sort, cursor, EXPORT_BATCH)
         ).all()
         if not found:
             return
-        yield from _rows(found, utcnow().date())
+        yield from _rows(found, utcnow().date(), with_comments=True)
         if len(found) < EXPORT_BATCH:
             return
         # the batch's inputs are not kept: the session's identity map holds them weakly
@@ -601,20 +759,21 @@ def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
 
 def nav_counts(user: Any) -> dict[str, int]:
     """For a planner's navigation: work items assigned to them and still open, and overdue
-    items (first answer past due). One query, cached per request."""
+    items (first answer past due). One query (two index lookups: assignee × open statuses,
+    unanswered × due date), cached per request."""
     cached = g.get("_inbox_counts")
     if cached is not None:
         return cached
     today = utcnow().date()
-    mine, overdue = db.session.execute(
-        select(
-            func.count(
-                case((and_(WorkItem.assignee_id == user.id, WorkflowStatus.closed.is_(False)), 1))
-            ),
-            func.count(case((_overdue(today), 1))),
-        ).join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
-    ).one()
-    g._inbox_counts = {"mine": int(mine or 0), "overdue": int(overdue or 0)}
+    open_ids = [s.id for s in workflow.statuses(include_inactive=True) if not s.closed]
+    mine = (
+        select(func.count(WorkItem.id))
+        .where(WorkItem.assignee_id == user.id, WorkItem.status_id.in_(open_ids or [0]))
+        .scalar_subquery()
+    )
+    overdue = select(func.count(WorkItem.id)).where(_overdue(today)).scalar_subquery()
+    found_mine, found_overdue = db.session.execute(select(mine, overdue)).one()
+    g._inbox_counts = {"mine": int(found_mine or 0), "overdue": int(found_overdue or 0)}
     return g._inbox_counts
 
 
@@ -740,23 +899,131 @@ def district_facts(district_id: int | None) -> DistrictFacts | None:
     )
 
 
-def change_status(
-    actor: Any, item: WorkItem, status_key: str, *, response_id=None, duplicate_of=None
-):
-    """The back office's status change: the workflow's, and the input's followers (its author
-    among them) are told once. With a public answer (published with ``notify=False``) the
-    answer's notification is that one message, sent after the status is set so that its mail
-    names the new status; a duplicate's followers get the invitation to the original instead."""
-    change = workflow.change_status(
-        actor, item, status_key, response_id=response_id, duplicate_of=duplicate_of
-    )
-    if response_id is not None:
-        response = db.session.get(OfficialResponse, response_id)
-        target = content_types.respondable(item.target_type)
-        if response is not None and target is not None:
-            responses.notify_published(actor, target, response)
-    elif change is not None and status_key != DUPLICATE:
-        notifications.notify_followers(
-            item.target_type, item.target_id, kind="status_changed", actor=actor
+# --- similar inputs nearby and duplicate candidates -------------------------------------------
+
+NEARBY_M = 1000
+NEARBY_SCAN = 300  # at most this many rows of each type inside the box are measured
+NEARBY_SHOWN = 10
+EARTH_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_M * math.asin(math.sqrt(a))
+
+
+def title_words(title: str) -> set[str]:
+    """The stemmed words of a title that say something (stop words and 1–2 letters out):
+    the same on SQLite and PostgreSQL, no trigram extension needed."""
+    return {w for w in search.lexemes(title) if len(w) > 2}
+
+
+def similar_title(a: str, b: str) -> bool:
+    """Similar: they share a stemmed word ("Spielplätze" ~ "Spielplatz")."""
+    return bool(title_words(a) & title_words(b))
+
+
+@dataclass(frozen=True)
+class Nearby:
+    target_type: str
+    target_id: int
+    title: str
+    type_label: str
+    status: str
+    distance_m: int
+    similar: bool
+    is_duplicate: bool
+
+
+def _placed(model) -> bool:
+    table = getattr(model, "__table__", None)
+    return table is not None and "lat" in table.c and "lon" in table.c
+
+
+def similar_nearby(item: WorkItem, obj: Any, scope: set[int] | None = None) -> list[Nearby]:
+    """Inputs of the same category within :data:`NEARBY_M` metres, nearest first (similar
+    titles first among equals), inside the person's ``scope`` (their council's districts;
+    ``None``: all): per placed type ONE query over a lat/lon box (bounded by
+    :data:`NEARBY_SCAN`), the exact distance in Python, then one load per type for titles."""
+    lat, lon = _coordinate(obj, "lat"), _coordinate(obj, "lon")
+    if lat is None or lon is None or item.category_id is None:
+        return []
+    dlat = NEARBY_M / 111_320
+    dlon = NEARBY_M / (111_320 * max(math.cos(math.radians(lat)), 0.01))
+    english = current_language() == "en"
+    title = ""
+    own_type = content_types.get(item.target_type)
+    if own_type is not None:
+        title = own_type.title(obj) or ""
+    found: list[tuple[float, str, int, str]] = []
+    for content_type in content_types.tracked_types():
+        model = content_type.model
+        if not _placed(model):
+            continue
+        rows = db.session.execute(
+            select(
+                model.id,
+                model.lat,
+                model.lon,
+                WorkflowStatus.key,
+                WorkflowStatus.name_de,
+                WorkflowStatus.name_en,
+            )
+            .join(
+                WorkItem,
+                and_(WorkItem.target_type == content_type.name, WorkItem.target_id == model.id),
+            )
+            .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+            .where(
+                WorkItem.category_id == item.category_id,
+                WorkItem.id != item.id,
+                *([WorkItem.district_id.in_(sorted(scope) or [0])] if scope is not None else []),
+                model.lat.between(lat - dlat, lat + dlat),
+                model.lon.between(lon - dlon, lon + dlon),
+            )
+            .order_by(WorkItem.id.desc())
+            .limit(NEARBY_SCAN)
+        ).all()
+        for row_id, row_lat, row_lon, key, name_de, name_en in rows:
+            metres = distance_m(lat, lon, row_lat, row_lon)
+            if metres <= NEARBY_M:
+                found.append(
+                    (metres, content_type.name, row_id, key, name_en if english else name_de)
+                )
+    by_type: dict[str, list[int]] = {}
+    for _m, type_name, row_id, _k, _s in found:
+        by_type.setdefault(type_name, []).append(row_id)
+    loaded = {
+        type_name: content_types.get(type_name).get_many_any(ids)
+        for type_name, ids in by_type.items()
+    }
+    result = []
+    for metres, type_name, row_id, key, status in found:
+        other = loaded[type_name].get(row_id)
+        if other is None:
+            continue
+        content_type = content_types.get(type_name)
+        other_title = content_type.title(other) or ""
+        result.append(
+            Nearby(
+                target_type=type_name,
+                target_id=row_id,
+                title=other_title or _("(without title)"),
+                type_label=str(content_type.label or type_name),
+                status=status,
+                distance_m=round(metres),
+                similar=similar_title(title, other_title),
+                is_duplicate=key == DUPLICATE,
+            )
         )
-    return change
+    result.sort(key=lambda n: (n.distance_m, not n.similar, n.target_type, n.target_id))
+    return result[:NEARBY_SHOWN]
+
+
+def duplicate_candidates(nearby: list[Nearby]) -> list[Nearby]:
+    """Of the inputs nearby: those with a similar title that are no duplicate themselves
+    (a duplicate of a duplicate is refused)."""
+    return [n for n in nearby if n.similar and not n.is_duplicate]

@@ -26,6 +26,7 @@ from ..core.content_types import (
     Contributions,
     IndicatorInput,
     PersonalData,
+    Respondable,
     Tracked,
 )
 from ..extensions import db
@@ -99,6 +100,20 @@ def _moderation_district(report: BarrierReport) -> int | None:
     if report.offer is not None:
         return report.offer.district_id
     return report.district_from_id
+
+
+def _answer_district(report: BarrierReport):
+    """In whose district an official answer is given: the barrier's (the offer's, else the
+    district travelled from) for a public report, so its district mayor may answer; none
+    for a report only for the administration (planners answer it, nobody else sees it)."""
+    if report.visibility != VISIBILITY_PUBLIC:
+        return None
+    return report.offer.district if report.offer is not None else report.district_from
+
+
+def _offer_point(report: BarrierReport) -> tuple[float, float] | None:
+    offer = report.offer
+    return (float(offer.lat), float(offer.lon)) if offer is not None else None
 
 
 def _contributions(user) -> list:
@@ -190,6 +205,9 @@ def register() -> None:
                 report.is_public and report.is_visible and can_contribute(user)
             ),
             moderated=True,
+            # answered and closed in the back office like the other inputs; the answer is
+            # shown on the report's page (whoever may see the report sees its answers)
+            respondable=Respondable(district=_answer_district, is_open=lambda r: r.is_visible),
             indicator=IndicatorInput(
                 "barrier",
                 _l("Access-barrier reports"),
@@ -204,7 +222,9 @@ def register() -> None:
             personal_data=PersonalData(
                 "barrier_reports", export=services.export_own, erase=_erase_personal_details
             ),
-            tracked=Tracked(),
+            # the barrier's place (its offer's) only for the back office: its inbox export is
+            # internal (planners and admins, logged); no public list or export carries it
+            tracked=Tracked(point=_offer_point),
             supporter_ids=_affected_user_ids,
         )
     )

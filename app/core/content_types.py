@@ -146,11 +146,25 @@ class Tracked:
     """An input of the back office's workflow: one work item with a status, an office and a
     due date. ``category_id(obj)`` picks the routing rule and response target;
     ``created_at(obj)`` starts the clock; ``district_id(obj)`` the district used for routing
-    (default: the type's ``district_id``)."""
+    (default: the type's ``district_id``); ``supports`` its supports service."""
 
     category_id: Callable[[Any], int | None] = _none
     created_at: Callable[[Any], datetime | None] = _created_at
     district_id: Callable[[Any], int | None] | None = None
+    # the type's :class:`app.core.supports.Supports` (``None``: it has no supports): the
+    # inbox's support counts and the supporters told about a published answer
+    supports: Any = None
+    # ``point(obj)`` → (lat, lon) or ``None``: the input's place for the back office (its
+    # internal export and map); default: the object's ``lat``/``lon``
+    point: Callable[[Any], tuple[float, float] | None] | None = None
+
+    def point_of(self, obj: Any) -> tuple[float, float] | None:
+        if self.point is not None:
+            return self.point(obj)
+        lat, lon = getattr(obj, "lat", None), getattr(obj, "lon", None)
+        if isinstance(lat, int | float) and isinstance(lon, int | float):
+            return float(lat), float(lon)
+        return None
 
     def district_of(self, content_type: ContentType, obj: Any) -> int | None:
         chosen = self.district_id or content_type.district_id

@@ -19,6 +19,20 @@ from ..extensions import db
 from .forms import ConfirmForm
 from .permissions import authorize
 
+_listeners: list = []
+
+
+def on_change(listener) -> None:
+    """``listener(supports, item_id)`` is called after a support was added or withdrawn (in
+    the same transaction): the workflow keeps each input's count for the inbox."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _changed(supports: Supports, item_id: int) -> None:
+    for listener in _listeners:
+        listener(supports, item_id)
+
 
 class Supports:
     """Supports kept in ``model`` (``id``, ``user_id`` and ``item_id``, a column with a
@@ -53,6 +67,7 @@ class Supports:
                 db.session.add(self.model(user_id=user.id, **{self.item_id.key: item.id}))
         except IntegrityError:
             return False
+        _changed(self, item.id)
         return True
 
     def unsupport(self, user, item) -> bool:
@@ -61,6 +76,8 @@ class Supports:
             delete(self.model).where(self.model.user_id == user.id, self.item_id == item.id)
         )
         db.session.flush()
+        if result.rowcount:
+            _changed(self, item.id)
         return bool(result.rowcount)
 
     def user_ids(self, item_ids) -> dict[int, set[int]]:
@@ -74,6 +91,10 @@ class Supports:
             for item_id, user_id in rows:
                 found.setdefault(item_id, set()).add(user_id)
         return found
+
+    def supporter_ids(self, item_id: int) -> list[int]:
+        """The people who support the item (for notifications)."""
+        return list(db.session.scalars(select(self.model.user_id).where(self.item_id == item_id)))
 
     def count_subquery(self):
         """The item's number of supports, a scalar subquery correlated to ``item_model`` (an

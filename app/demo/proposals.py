@@ -176,5 +176,6 @@ def load_demo_proposals(people: list) -> int:
                 supports.append({"user_id": person.id, "proposal_id": pid})
     if supports:
         db.session.execute(insert(Support), supports)
+        workflow.recount_all_supports()  # bulk rows bypass the supports service
     db.session.flush()
     return len(created)

@@ -154,7 +154,7 @@ def register() -> None:
             # the account is deleted, like proposals; supports are counted anonymously.
             # Export only.
             personal_data=PersonalData("needs", export=export_own),
-            tracked=Tracked(category_id=lambda need: need.category_id),
+            tracked=Tracked(category_id=lambda need: need.category_id, supports=services.supports),
             supporter_ids=services.supports.user_ids,
         )
     )

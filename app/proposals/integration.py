@@ -25,8 +25,7 @@ from ..extensions import db
 from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
 from .models import Proposal
-from .services import all_for_district_url, latest_for_district, status_label
-from .services import supports as proposal_supports
+from .services import all_for_district_url, latest_for_district, status_label, supports
 
 
 def _visible():
@@ -126,8 +125,8 @@ def register() -> None:
                 bulk_loader=bulk_load,
             ),
             contributions=Contributions("proposals", _l("Proposals"), _contributions, order=10),
-            tracked=Tracked(category_id=lambda p: p.category_id),
-            supporter_ids=proposal_supports.user_ids,
+            tracked=Tracked(category_id=lambda p: p.category_id, supports=supports),
+            supporter_ids=supports.user_ids,
         )
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.time import utcnow
@@ -35,3 +35,28 @@ class OfficialResponse(db.Model):
     author = relationship("User", lazy="joined")
     council = relationship("Council", lazy="joined")
     office = relationship("Office", lazy="joined")
+
+
+class ResponseDraft(db.Model):
+    """A drafted public answer, published later: kept apart from the published answers (a
+    draft never shows through a public query). One per input; the status it will set when
+    published (``None``: the status stays), in whose name (office or council) it is given."""
+
+    __tablename__ = "official_response_drafts"
+    __table_args__ = (
+        UniqueConstraint("target_type", "target_id", name="uq_official_response_drafts_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_type: Mapped[str] = mapped_column(String(40))
+    target_id: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    voice: Mapped[str] = mapped_column(String(40))  # "office:<id>" or "mayor:<council id>"
+    body: Mapped[str] = mapped_column(Text)
+    status_key: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    author = relationship("User", lazy="joined")

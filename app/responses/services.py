@@ -23,7 +23,7 @@ from ..core.time import utcnow
 from ..extensions import db
 from ..notifications import services as notifications
 from ..workflow import services as workflow
-from .models import BODY_MAX, OfficialResponse
+from .models import BODY_MAX, OfficialResponse, ResponseDraft
 from .permissions import can_respond_officially
 
 ROLE_MAYOR = "mayor"
@@ -104,21 +104,11 @@ def respond(
     notify: bool = True,
 ) -> OfficialResponse:
     """Publish an official response on ``obj`` (a registered respondable); audited; the
-    object's author and followers are notified (not the actor). ``notify=False``: the caller
-    tells them with :func:`notify_published` once the status that goes with the answer is
-    set (the mail names it)."""
+    object's author, followers and supporters are notified (not the actor). ``notify=False``:
+    the caller tells them once, after the status that goes with the answer is set (so that
+    the mail names it), as the back office's ``answers.decide`` does."""
+    chosen = choose_voice(actor, target, obj, voice_key)
     district = target.respondable.district(obj)
-    if not target.respondable.is_open(obj):
-        raise ResponseError(_("This item cannot be answered at the moment."))
-    available = voices(actor, district)
-    if not available:
-        raise ResponseError(_("You cannot give an official response here."))
-    if voice_key:
-        chosen = next((v for v in available if v.key == voice_key), None)
-        if chosen is None:
-            raise ResponseError(_("Please choose in whose name you answer."), "voice")
-    else:
-        chosen = available[0]
     body = _clean(body)
     response = OfficialResponse(
         target_type=target.type,
@@ -152,11 +142,20 @@ def respond(
     return response
 
 
-def notify_published(actor: Any, target: ContentType, response: OfficialResponse) -> None:
-    """Tell the item's author and followers of ``response`` (published with ``notify=False``)."""
-    obj = target.load_any(response.target_id)
-    if obj is not None:
-        _notify(target, obj, actor)
+def choose_voice(actor: Any, target: ContentType, obj: Any, voice_key: str | None) -> Voice:
+    """The capacity the answer is given in (the first one without ``voice_key``); raises
+    :class:`ResponseError` if the item cannot be answered or not by ``actor``."""
+    if not target.respondable.is_open(obj):
+        raise ResponseError(_("This item cannot be answered at the moment."))
+    available = voices(actor, target.respondable.district(obj))
+    if not available:
+        raise ResponseError(_("You cannot give an official response here."))
+    if voice_key:
+        chosen = next((v for v in available if v.key == voice_key), None)
+        if chosen is None:
+            raise ResponseError(_("Please choose in whose name you answer."), "voice")
+        return chosen
+    return available[0]
 
 
 def edit_response(actor: Any, response: OfficialResponse, body: str, district_id=None) -> bool:
@@ -191,10 +190,7 @@ def _clean(body: str) -> str:
 
 
 def _notify(target: ContentType, obj: Any, actor: Any) -> None:
-    recipients = set(notifications.follower_ids(target.type, obj.id))
-    author_id = target.author_id(obj)
-    if author_id is not None:
-        recipients.add(author_id)
+    recipients = workflow.audience(target.type, obj.id, obj)
     notifications.notify_users(
         recipients, kind="official_response", target_type=target.type, target_id=obj.id, actor=actor
     )
@@ -281,3 +277,87 @@ def counts(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
         .group_by(OfficialResponse.target_id)
     )
     return dict(rows.all())
+
+
+def latest(target_type: str, target_id: int) -> OfficialResponse | None:
+    """The item's latest published answer."""
+    response_id = latest_id(target_type, target_id)
+    return db.session.get(OfficialResponse, response_id) if response_id is not None else None
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+
+def draft_for(target_type: str, target_id: int) -> ResponseDraft | None:
+    return db.session.scalar(
+        select(ResponseDraft).where(
+            ResponseDraft.target_type == target_type, ResponseDraft.target_id == target_id
+        )
+    )
+
+
+def drafts_for_many(targets: Iterable[tuple[str, int]]) -> dict[tuple[str, int], ResponseDraft]:
+    """The drafts of many inputs (one query)."""
+    by_type: dict[str, set[int]] = {}
+    for target_type, target_id in targets:
+        by_type.setdefault(target_type, set()).add(target_id)
+    if not by_type:
+        return {}
+    condition = or_(
+        *(
+            and_(ResponseDraft.target_type == t, ResponseDraft.target_id.in_(sorted(ids)))
+            for t, ids in sorted(by_type.items())
+        )
+    )
+    return {
+        (d.target_type, d.target_id): d
+        for d in db.session.scalars(select(ResponseDraft).where(condition)).unique()
+    }
+
+
+def save_draft(
+    actor: Any,
+    target: ContentType,
+    obj: Any,
+    body: str,
+    status_key: str | None,
+    voice_key: str | None = None,
+) -> ResponseDraft:
+    """Keep an answer (and the status it will set) as the input's draft, to publish later;
+    nothing public changes and nobody is notified. One draft per input: a second one
+    replaces it. Audited."""
+    chosen = choose_voice(actor, target, obj, voice_key)
+    body = _clean(body)
+    draft = draft_for(target.type, obj.id)
+    before = {"body": draft.body, "status": draft.status_key} if draft is not None else None
+    if draft is None:
+        draft = ResponseDraft(target_type=target.type, target_id=obj.id)
+        db.session.add(draft)
+    draft.author_id = actor.id
+    draft.voice = chosen.key
+    draft.body = body
+    draft.status_key = status_key or None
+    db.session.flush()
+    record(
+        actor,
+        "official_response.drafted",
+        target.type,
+        obj.id,
+        before=before,
+        after={"body": body, "status": draft.status_key, "voice": chosen.key},
+        district_id=getattr(target.respondable.district(obj), "id", None),
+    )
+    return draft
+
+
+def discard_draft(actor: Any, draft: ResponseDraft, *, published: bool = False) -> None:
+    """Remove the draft (discarded, or ``published``: it is an answer now). Audited."""
+    record(
+        actor,
+        "official_response.draft_published" if published else "official_response.draft_discarded",
+        draft.target_type,
+        draft.target_id,
+        before={"body": draft.body, "status": draft.status_key, "voice": draft.voice},
+    )
+    db.session.delete(draft)
+    db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from ..core.numbers import IdSelectField, WholeNumberField
@@ -70,3 +70,30 @@ class TargetForm(FlaskForm):
 
 class DeleteForm(FlaskForm):
     """CSRF only."""
+
+
+class ResponseTemplateForm(FlaskForm):
+    """A response template of an office (the placeholders are checked by the service)."""
+
+    office = IdSelectField(
+        _l("Office"), validators=[InputRequired(message=_l("Please choose the office."))]
+    )
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("Please enter a title.")),
+            Length(max=120, message=_l("Please use at most %(max)d characters.", max=120)),
+        ],
+    )
+    body = TextAreaField(
+        _l("Text of the answer"),
+        description=_l(
+            "Placeholders: {title} (the input's title), {district}, {office} (your office), "
+            "{link} (the input's public page)."
+        ),
+        validators=[
+            DataRequired(message=_l("Please write the text of the answer.")),
+            Length(max=5000, message=_l("Please use at most %(max)d characters.", max=5000)),
+        ],
+    )
+    status = SelectField(_l("Status the answer sets (optional)"), validate_choice=True)

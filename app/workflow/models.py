@@ -83,6 +83,11 @@ class WorkItem(db.Model):
         Index("ix_work_items_office_status", "office_id", "status_id"),
         Index("ix_work_items_district_status", "district_id", "status_id"),
         Index("ix_work_items_assignee_status", "assignee_id", "status_id"),
+        Index("ix_work_items_supports", "support_count", "id"),
+        # the inbox's default order and the overdue count walk these (no sort of all rows)
+        Index("ix_work_items_answer_created", "first_response_at", "created_at", "id"),
+        Index("ix_work_items_created", "created_at", "id"),
+        Index("ix_work_items_answer_due", "first_response_at", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +105,8 @@ class WorkItem(db.Model):
         ForeignKey("proposal_categories.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the input's supports, kept here for the inbox's filter and sort (see services)
+    support_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(
@@ -187,7 +194,9 @@ class ResponseTarget(db.Model):
 
 class Tag(db.Model):
     """An internal tag of the back office (planner-defined, never public). ``name_key`` is
-    the lower-cased name: names are unique whatever their case."""
+    the lower-cased name: names are unique whatever their case (the unique constraint is
+    what a concurrent creation runs into). A hidden tag is no longer offered nor listed;
+    ``merged_into_id`` names the tag it was merged into (its items carry that one now)."""
 
     __tablename__ = "workflow_tags"
 
@@ -196,6 +205,10 @@ class Tag(db.Model):
     name_key: Mapped[str] = mapped_column(String(60), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workflow_tags.id", ondelete="SET NULL")
+    )
 
 
 class WorkItemTag(db.Model):
@@ -227,6 +240,32 @@ class WorkItemNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     author = relationship("User", lazy="joined")
+
+
+class ResponseTemplate(db.Model):
+    """A response template of an office: a title (unique in the office), the answer's text
+    with placeholders (``{title}``, ``{district}``, ``{office}``, ``{link}``) and optionally
+    the status it sets."""
+
+    __tablename__ = "workflow_response_templates"
+    __table_args__ = (
+        UniqueConstraint("office_id", "title", name="uq_workflow_response_templates_title"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    status_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workflow_statuses.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    office = relationship("Office", lazy="joined")
+    status: Mapped[WorkflowStatus | None] = relationship(lazy="joined")
 
 
 class TrackedMixin:

@@ -34,3 +34,20 @@ def can_read_workflow_settings(user: Any) -> bool:
 
 def can_edit_workflow_settings(user: Any) -> bool:
     return is_admin(user)
+
+
+def _office_ids(user: Any) -> set[int]:
+    roles = getattr(user, "roles", None) or []
+    return {r.office_id for r in roles if getattr(r, "office_id", None) is not None}
+
+
+def can_manage_response_templates(user: Any) -> bool:
+    """The response templates page: planners of an office (their office's templates) and
+    admins (every office's)."""
+    return is_admin(user) or (is_planner(user) and bool(_office_ids(user)))
+
+
+def can_edit_response_template(user: Any, template: Any) -> bool:
+    if not active(user) or template is None:
+        return False
+    return is_admin(user) or (is_planner(user) and template.office_id in _office_ids(user))

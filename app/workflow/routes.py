@@ -11,12 +11,18 @@ from sqlalchemy import select
 from ..accounts.models import Office
 from ..core import content_types
 from ..core.i18n import localized
-from ..core.permissions import requires
+from ..core.permissions import authorize, requires
 from ..districts.models import District
 from ..extensions import db
 from . import forms, services
-from .models import ResponseTarget, RoutingRule, WorkflowStatus
-from .permissions import can_edit_workflow_settings, can_read_workflow_settings
+from . import response_templates as templates
+from .models import DUPLICATE, ResponseTarget, ResponseTemplate, RoutingRule, WorkflowStatus
+from .permissions import (
+    can_edit_response_template,
+    can_edit_workflow_settings,
+    can_manage_response_templates,
+    can_read_workflow_settings,
+)
 
 bp = Blueprint("workflow", __name__, url_prefix="/verwaltung")
 
@@ -212,3 +218,106 @@ def delete_target(target_id: int):
     db.session.commit()
     flash(_("The response target has been deleted."), "success")
     return redirect(url_for("workflow.assignment"))
+
+
+# --- response templates ------------------------------------------------------------------------
+
+
+def _template_form(template: ResponseTemplate | None = None) -> forms.ResponseTemplateForm:
+    data = None
+    if template is not None:
+        data = {
+            "office": template.office_id,
+            "title": template.title,
+            "body": template.body,
+            "status": template.status.key if template.status is not None else "",
+        }
+    form = forms.ResponseTemplateForm(data=data)
+    own = templates.office_ids(current_user)
+    offices = db.session.scalars(select(Office).where(Office.id.in_(sorted(own) or [0])))
+    form.office.choices = [(str(o.id), localized(o, "name")) for o in offices]
+    if template is None and len(form.office.choices) == 1 and not form.office.data:
+        form.office.data = int(form.office.choices[0][0])
+    form.status.choices = [("", _("The status stays"))] + [
+        (key, name) for key, name in services.status_choices() if key != DUPLICATE
+    ]
+    return form
+
+
+def _templates_page(form=None, code: int = 200):
+    return (
+        render_template(
+            "workflow/templates.html",
+            templates=templates.templates_for(current_user),
+            form=form or _template_form(),
+            delete_form=forms.DeleteForm(),
+            placeholders=templates.PLACEHOLDERS,
+        ),
+        code,
+    )
+
+
+def _save_template(form: forms.ResponseTemplateForm, template: ResponseTemplate | None) -> bool:
+    try:
+        templates.save_template(
+            current_user,
+            template,
+            office_id=form.office.data,
+            title=form.title.data,
+            body=form.body.data,
+            status_key=form.status.data or None,
+        )
+    except services.WorkflowError as exc:
+        db.session.rollback()
+        target = exc.field if exc.field in ("office", "title", "body", "status") else "body"
+        form[target].errors = [*form[target].errors, str(exc)]
+        return False
+    db.session.commit()
+    flash(_("The template has been saved."), "success")
+    return True
+
+
+@bp.get("/vorlagen/")
+@requires(can_manage_response_templates)
+def response_templates():
+    return _templates_page()
+
+
+@bp.post("/vorlagen/")
+@requires(can_manage_response_templates)
+def add_response_template():
+    form = _template_form()
+    if form.validate_on_submit() and _save_template(form, None):
+        return redirect(url_for("workflow.response_templates"))
+    return _templates_page(form=form, code=400)
+
+
+def _load_template(template_id: int) -> ResponseTemplate:
+    template = templates.template_by_id(template_id)
+    if template is None:
+        abort(404)
+    authorize(can_edit_response_template(current_user, template))
+    return template
+
+
+@bp.route("/vorlagen/<id:template_id>", methods=["GET", "POST"])
+@requires(can_manage_response_templates)
+def edit_response_template(template_id: int):
+    template = _load_template(template_id)
+    form = _template_form(template if request.method == "GET" else None)
+    if request.method == "POST" and form.validate_on_submit() and _save_template(form, template):
+        return redirect(url_for("workflow.response_templates"))
+    code = 400 if form.errors else 200
+    return render_template("workflow/template_form.html", form=form, template=template), code
+
+
+@bp.post("/vorlagen/<id:template_id>/loeschen")
+@requires(can_manage_response_templates)
+def delete_response_template(template_id: int):
+    template = _load_template(template_id)
+    if not forms.DeleteForm().validate_on_submit():
+        abort(400)
+    templates.delete_template(current_user, template)
+    db.session.commit()
+    flash(_("The template has been deleted."), "success")
+    return redirect(url_for("workflow.response_templates"))

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, null, select, union_all
+from sqlalchemy import and_, case, func, literal, null, select, union_all, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import content_types
@@ -645,6 +645,20 @@ def _check_duplicate(item: WorkItem, original: WorkItem | None) -> None:
         raise WorkflowError(
             _("The original is itself a duplicate; please name its original."), "duplicate_of"
         )
+    has_copies = db.session.scalar(
+        select(WorkItem.id)
+        .join(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
+        .where(WorkItem.duplicate_of_id == item.id, WorkflowStatus.key == DUPLICATE)
+        .limit(1)
+    )
+    if has_copies is not None:
+        raise WorkflowError(
+            _(
+                "Other inputs are marked as duplicates of this one; it cannot become a "
+                "duplicate itself (they would be duplicates of a duplicate)."
+            ),
+            "duplicate_of",
+        )
 
 
 ResponseLookup = Callable[[str, int], "int | None"]
@@ -809,3 +823,76 @@ def counts_by_status(target_type: str, id_column, where: Iterable = ()) -> dict[
         select(key, func.count(id_column)).where(and_(True, *where)).group_by(key)
     ).all()
     return dict(rows)
+
+
+# --- supports and the audience of an answer ----------------------------------------------------
+
+
+def _type_of_supports(supports: Any) -> content_types.ContentType | None:
+    for content_type in content_types.tracked_types():
+        if content_type.tracked.supports is supports:
+            return content_type
+    return None
+
+
+def recount_supports(supports: Any, item_id: int) -> None:
+    """After a support was added or withdrawn (``app.core.supports.on_change``): the work
+    item's ``support_count`` is counted again (one UPDATE, right whatever ran before)."""
+    content_type = _type_of_supports(supports)
+    if content_type is None:
+        return
+    model = supports.model
+    db.session.execute(
+        update(WorkItem)
+        .where(WorkItem.target_type == content_type.name, WorkItem.target_id == item_id)
+        .values(
+            support_count=select(func.count(model.id))
+            .where(supports.item_id == item_id)
+            .scalar_subquery()
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def supporter_ids(target_type: str, target_id: int) -> list[int]:
+    content_type = content_types.get(target_type)
+    supports = content_type.tracked.supports if content_type and content_type.tracked else None
+    return supports.supporter_ids(target_id) if supports is not None else []
+
+
+def audience(target_type: str, target_id: int, obj: Any = None) -> set[int]:
+    """Who hears of a status change or a published answer: the input's author, its
+    followers and its supporters (each once)."""
+    people = set(notifications.follower_ids(target_type, target_id))
+    people.update(supporter_ids(target_type, target_id))
+    content_type = content_types.get(target_type)
+    if obj is not None and content_type is not None:
+        author_id = content_type.author_id(obj)
+        if author_id is not None:
+            people.add(author_id)
+    return people
+
+
+def recount_all_supports() -> int:
+    """Every work item's ``support_count`` counted again (one UPDATE per type with
+    supports): after supports were written in bulk (demo data, imports)."""
+    updated = 0
+    for content_type in content_types.tracked_types():
+        supports = content_type.tracked.supports
+        if supports is None:
+            continue
+        model = supports.model
+        count = (
+            select(func.count(model.id))
+            .where(supports.item_id == WorkItem.target_id)
+            .correlate(WorkItem)
+            .scalar_subquery()
+        )
+        result = db.session.execute(
+            update(WorkItem)
+            .where(WorkItem.target_type == content_type.name)
+            .values(support_count=count)
+            .execution_options(synchronize_session=False)
+        )
+        updated += result.rowcount or 0
+    return updated

@@ -11,12 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import RoleAssignment, User
 from ..core import content_types
 from ..core.audit import record
 from ..core.permissions import ADMIN, COUNCIL_ROLES, PLANNER
+from ..core.time import utcnow
 from ..districts.models import District
 from ..extensions import db
 from ..notifications import services as notifications
@@ -36,8 +38,12 @@ def tag_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def tags() -> list[Tag]:
-    return list(db.session.scalars(select(Tag).order_by(Tag.name_key, Tag.id)))
+def tags(*, include_hidden: bool = False) -> list[Tag]:
+    """The tags offered (hidden and merged ones only with ``include_hidden``)."""
+    query = select(Tag).order_by(Tag.name_key, Tag.id)
+    if not include_hidden:
+        query = query.where(Tag.hidden.is_(False))
+    return list(db.session.scalars(query))
 
 
 def tag_by_name(name: str | None) -> Tag | None:
@@ -50,8 +56,7 @@ def tag_by_id(tag_id: int | None) -> Tag | None:
     return db.session.get(Tag, tag_id) if tag_id is not None else None
 
 
-def create_tag(actor: Any, name: str) -> Tag:
-    """A new tag (names are unique whatever their case). Audited."""
+def _clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise workflow.WorkflowError(_("Please enter a name for the tag."), "tag")
@@ -59,6 +64,12 @@ def create_tag(actor: Any, name: str) -> Tag:
         raise workflow.WorkflowError(
             _("Please use at most %(max)d characters.", max=TAG_MAX), "tag"
         )
+    return name
+
+
+def create_tag(actor: Any, name: str) -> Tag:
+    """A new tag (names are unique whatever their case). Audited."""
+    name = _clean_name(name)
     if tag_by_name(name) is not None:
         raise workflow.WorkflowError(_("A tag with this name exists already."), "tag")
     tag = Tag(name=name, name_key=tag_key(name), created_by_id=getattr(actor, "id", None))
@@ -68,8 +79,143 @@ def create_tag(actor: Any, name: str) -> Tag:
     return tag
 
 
+def _usable(tag: Tag) -> Tag:
+    """The tag to put on items: a merged tag's target; a hidden tag is refused."""
+    seen = set()
+    while tag.merged_into_id is not None and tag.id not in seen:
+        seen.add(tag.id)
+        target = db.session.get(Tag, tag.merged_into_id)
+        if target is None:
+            break
+        tag = target
+    if tag.hidden:
+        raise workflow.WorkflowError(
+            _(
+                "The tag “%(name)s” is hidden; show it again on the tags page or choose "
+                "another name.",
+                name=tag.name,
+            ),
+            "tag",
+        )
+    return tag
+
+
 def tag_or_create(actor: Any, name: str) -> Tag:
-    return tag_by_name(name) or create_tag(actor, name)
+    """The tag of this name, made if there is none. Two people creating the same new tag at
+    once: the second insert hits the unique constraint on ``name_key``; its savepoint is
+    rolled back and the tag the other one made is used (no error, no second tag)."""
+    found = tag_by_name(name)
+    if found is not None:
+        return _usable(found)
+    try:
+        with db.session.begin_nested():
+            return create_tag(actor, name)
+    except IntegrityError:
+        found = tag_by_name(name)
+        if found is None:
+            raise
+        return _usable(found)
+
+
+def rename_tag(actor: Any, tag: Tag, name: str) -> bool:
+    """Rename a tag (its items keep it). A name another tag has is refused (merge instead).
+    Audited; whether anything changed."""
+    name = _clean_name(name)
+    if name == tag.name:
+        return False
+    clash = tag_by_name(name)
+    if clash is not None and clash.id != tag.id:
+        raise workflow.WorkflowError(
+            _("A tag with this name exists already; merge the two instead."), "tag"
+        )
+    before = tag.name
+    try:
+        with db.session.begin_nested():
+            tag.name = name
+            tag.name_key = tag_key(name)
+            db.session.flush()
+    except IntegrityError:
+        raise workflow.WorkflowError(
+            _("A tag with this name exists already; merge the two instead."), "tag"
+        ) from None
+    record(
+        actor,
+        "workflow.tag_renamed",
+        "workflow_tag",
+        tag.id,
+        before={"name": before},
+        after={"name": name},
+    )
+    return True
+
+
+def set_tag_hidden(actor: Any, tag: Tag, hidden: bool) -> bool:
+    """Hide a tag (not offered, not listed, its items keep it) or show it again. Audited."""
+    if tag.hidden == hidden and (hidden or tag.merged_into_id is None):
+        return False
+    before = {"hidden": tag.hidden, "merged_into": tag.merged_into_id}
+    tag.hidden = hidden
+    if not hidden:
+        tag.merged_into_id = None
+    db.session.flush()
+    record(
+        actor,
+        "workflow.tag_hidden" if hidden else "workflow.tag_shown",
+        "workflow_tag",
+        tag.id,
+        before=before,
+        after={"hidden": tag.hidden, "merged_into": tag.merged_into_id},
+    )
+    return True
+
+
+def merge_tag(actor: Any, source: Tag, target: Tag) -> int:
+    """Merge ``source`` into ``target``: every item with ``source`` gets ``target`` (once),
+    ``source`` is taken off and hidden, with a link to ``target``. Audited (one row, with
+    the items); returns how many items were moved."""
+    if source.id == target.id:
+        raise workflow.WorkflowError(_("A tag cannot be merged into itself."), "target")
+    if target.hidden:
+        raise workflow.WorkflowError(_("Please choose a tag that is not hidden."), "target")
+    item_ids = list(
+        db.session.scalars(select(WorkItemTag.work_item_id).where(WorkItemTag.tag_id == source.id))
+    )
+    having = set(
+        db.session.scalars(
+            select(WorkItemTag.work_item_id).where(
+                WorkItemTag.tag_id == target.id, WorkItemTag.work_item_id.in_(item_ids or [0])
+            )
+        )
+    )
+    moved = [i for i in item_ids if i not in having]
+    if moved:
+        db.session.execute(
+            WorkItemTag.__table__.insert(),
+            [{"work_item_id": i, "tag_id": target.id, "created_at": utcnow()} for i in moved],
+        )
+    db.session.execute(delete(WorkItemTag).where(WorkItemTag.tag_id == source.id))
+    source.hidden = True
+    source.merged_into_id = target.id
+    db.session.flush()
+    record(
+        actor,
+        "workflow.tag_merged",
+        "workflow_tag",
+        source.id,
+        before={"name": source.name, "items": sorted(item_ids)},
+        after={"merged_into": target.id, "name": target.name},
+    )
+    return len(item_ids)
+
+
+def tag_counts() -> dict[int, int]:
+    """How many items carry each tag (one query)."""
+    rows = db.session.execute(
+        select(WorkItemTag.tag_id, func.count(WorkItemTag.work_item_id)).group_by(
+            WorkItemTag.tag_id
+        )
+    )
+    return dict(rows.all())
 
 
 def has_tag(item: WorkItem, tag: Tag) -> bool:
@@ -146,9 +292,10 @@ def tag_names_by_item(item_ids: Iterable[int]) -> dict[int, list[str]]:
     return found
 
 
-def tagged_condition(tag_id: int):
-    """SQL: the work item has the tag."""
-    return WorkItem.id.in_(select(WorkItemTag.work_item_id).where(WorkItemTag.tag_id == tag_id))
+def tagged_condition(tag_ids: int | Iterable[int]):
+    """SQL: the work item has the tag (one of the tags)."""
+    ids = [tag_ids] if isinstance(tag_ids, int) else sorted(set(tag_ids))
+    return WorkItem.id.in_(select(WorkItemTag.work_item_id).where(WorkItemTag.tag_id.in_(ids)))
 
 
 # --- notes -----------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Categories, workflow statuses, offer types, offices and indicators carry name_de
 already; a council's name is a place name, so its English name is optional.
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-01 16:15:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -126,12 +126,12 @@ def test_bulk_status_with_one_answer_posted_per_item(client, login_as, people, m
 
 
 def test_one_failing_item_changes_nothing_and_the_page_lists_what_failed(
-    client, login_as, people, make_proposal, make_report
+    client, login_as, people, make_proposal
 ):
-    """A barrier report cannot get a public answer: the whole bulk change is refused, the
-    proposals keep their status and get no answer."""
+    """A hidden proposal cannot be answered now: the whole bulk change is refused, the
+    other proposals keep their status and get no answer."""
     proposals = [make_proposal()[0] for _ in range(2)]
-    report, _ = make_report()
+    hidden, _ = make_proposal(state="hidden")
     audits = db.session.scalar(select(func.count()).select_from(AuditEntry))
     login_as(people["planner"])
     response = client.post(
@@ -140,14 +140,14 @@ def test_one_failing_item_changes_nothing_and_the_page_lists_what_failed(
             "action": "status",
             "status": "done",
             "answer": "Erledigt.",
-            "selected": [key("proposal", p) for p in proposals] + [key("barrier_report", report)],
+            "selected": [key("proposal", p) for p in proposals] + [key("proposal", hidden)],
         },
     )
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert 'id="bulk-failed"' in html
     assert html.count('class="bulk-failed"') == 1 and html.count('class="bulk-ok"') == 2
-    assert f'data-item="barrier_report-{report.id}"' in html
+    assert f'data-item="proposal-{hidden.id}"' in html
     db.session.expire_all()
     for proposal in proposals:
         assert _item("proposal", proposal).status.key == "new"

@@ -40,16 +40,18 @@ def test_csv_contains_only_the_filtered_rows(client, login_as, people, scene):
     response = client.get(EXPORT + ".csv", query_string={"district": "25", "type": "proposal"})
     assert response.status_code == 200 and response.mimetype == "text/csv"
     header, *body = _csv(response)
-    assert header[0] == "ID" and len(header) == 17
+    assert header[0] == "ID" and len(header) == 19
+    assert header[13:15] == ["Unterstützungen", "Kommentare"]
     assert len(body) == 1
     row = body[0]
     assert row[0] == str(wanted.id) and row[1] == "proposal"
     assert row[2] == "Spielplatz am Teich"
     assert row[3] == "25"  # district number as text (leading zeros survive)
     assert row[6] == "Neu" and row[7] == "open"
-    assert row[13] == ""  # no tags
-    assert row[14].startswith("http") and row[14].endswith(str(wanted.id))
-    assert row[15] and row[16]  # lat, lon
+    assert row[13] == "0" and row[14] == "0"  # supports, comments
+    assert row[15] == ""  # no tags
+    assert row[16].startswith("http") and row[16].endswith(str(wanted.id))
+    assert row[17] and row[18]  # lat, lon
 
 
 def test_csv_keeps_leading_zero_of_district_numbers(client, login_as, people, make_proposal):
@@ -119,3 +121,45 @@ def test_export_pages_through_batches(app, people, make_proposal, monkeypatch):
         found = [row.target_id for row in services.export_rows(filters, None)]
     assert sorted(found) == sorted(made)
     assert workflow.item_for("proposal", found[0]) is not None
+
+
+def test_the_export_is_logged(client, login_as, people, scene):
+    from sqlalchemy import select
+
+    from app.core.audit import AuditEntry
+
+    login_as(people["planner"])
+    client.get(EXPORT + ".csv", query_string={"district": "25"})
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "backoffice.exported"))
+    assert entry is not None and entry.actor_id == people["planner"].id
+    assert entry.after == {"format": "csv", "filters": {"district": "25"}}
+
+
+def test_barrier_reports_carry_their_place_only_in_the_internal_export(
+    client, login_as, people, barrier_report_factory
+):
+    """The barrier's place (its offer's) is in the planners' export, logged; the report's
+    public page shows no coordinates."""
+    from app.barriers import services as barriers
+
+    barriers.load_offer_types()
+    offer_type = barriers.offer_types()[0]
+    offer = barriers.save_offer(
+        None,
+        None,
+        name="Bibliothek Test",
+        type_id=offer_type.id,
+        address="Teststraße 1",
+        provider="Träger",
+        lat=50.97531,
+        lon=11.02468,
+    )
+    report = barrier_report_factory(people["citizen"], number="23", offer=offer)
+    login_as(people["planner"])
+    _header, row = _csv(client.get(EXPORT + ".csv", query_string={"type": "barrier_report"}))
+    assert (float(row[17]), float(row[18])) == (50.97531, 11.02468)
+    geo = json.loads(client.get(EXPORT + ".geojson", query_string={"type": "barrier_report"}).data)
+    assert geo["features"][0]["geometry"]["coordinates"] == [11.02468, 50.97531]
+    client.get("/abmelden")
+    page = client.get(f"/barrieren/{report.id}")
+    assert page.status_code == 200 and "50.97531" not in page.get_data(as_text=True)

@@ -272,7 +272,7 @@ def test_order_due_date(client, login_as, people, make_proposal):
     assert listed(response) == [key("proposal", sooner), key("proposal", later)]
 
 
-@pytest.mark.parametrize("sort", ["oldest", "newest", "due"])
+@pytest.mark.parametrize("sort", ["oldest", "newest", "supported", "due"])
 def test_cursor_pages_over_more_than_fifty(client, login_as, people, make_proposal, sort):
     made = []
     for n in range(56):
@@ -280,6 +280,7 @@ def test_cursor_pages_over_more_than_fifty(client, login_as, people, make_propos
         if n % 5 == 0:
             item.first_response_at = utcnow()
         item.due_on = utcnow().date() + timedelta(days=n % 4)
+        item.support_count = n % 3  # ties across the page boundary
         made.append(key("proposal", proposal))
     db.session.commit()
     login_as(people["planner"])

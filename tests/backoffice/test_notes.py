@@ -164,6 +164,7 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "token": ["not-a-token"],
         "status_id": [1],
         "rule_id": [1],
+        "template_id": [1],
         "tag_id": [1],
         "filename": ["dgs.mp4"],
         "key": ["vorschlaege", "bedarfe", "barrieren"],

@@ -112,6 +112,8 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "filename": ["dgs.mp4"],
         "key": [dataset.key for dataset in opendata_registry.datasets()],
         "extension": ["jsonld", "ttl", "rdf"],
+        "template_id": [1],
+        "tag_id": [1],
     }
 
 

@@ -1,0 +1,293 @@
+"""Benchmark for the planners' inbox (issue 11).
+
+Generates 200,000 proposals with their work items (bulk inserts: districts, categories,
+statuses, offices, supports counted on the work items, two years of creation times, titles
+from a small vocabulary so that full-text search has work to do) on SQLite and — when
+PostgreSQL answers at ``BENCH_POSTGRES_URL`` — in a scratch database
+``quartier_bench_inbox`` (created and dropped). SQLite's FTS table is rebuilt once
+(``search.reindex``, timed); PostgreSQL uses its GIN expression index.
+
+Then, logged in as a planner, in-process (Flask's test client), median and p95 of:
+- the inbox page, default order;
+- the inbox with three filters and a full-text search (target ≤ 150 ms median);
+- "most supported" with "supports ≥ 5" and a district;
+- the back-office figures (dashboard) page, computed live and from its cache (target ≤
+  300 ms);
+and the CSV export of all 200,000 rows, streamed in a separate process: total time, time to
+the first byte, size and peak RSS (``ru_maxrss``; flat memory: about the same as for 20,000
+rows, also printed).
+
+Usage: ``.venv/bin/python bench/inbox_bench.py`` (prints figures; not a timed test);
+``… inbox_bench.py --measure <database URL>`` measures a database filled by an earlier run.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from harness import on_sqlite_and_postgres  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
+
+ITEMS = 200_000
+SAMPLES = 7
+PG_NAME = "quartier_bench_inbox"
+PASSWORD = "bench password 1"
+WORDS = (
+    "Spielplatz sanieren",
+    "Mehr Bänke am Teich",
+    "Beleuchtung im Park",
+    "Radweg verbreitern",
+    "Treffpunkt für Jugendliche",
+    "Bücherschrank aufstellen",
+    "Öffnungszeiten verlängern",
+    "Neue Spielplätze für Kinder",
+    "Sichere Schulwege",
+    "Bushaltestelle mit Dach",
+)
+INBOX = "/verwaltung/eingang/"
+PAGES = (
+    ("inbox, default order", INBOX),
+    (
+        "3 filters + full text (target ≤ 150 ms)",
+        INBOX + "?district=23&category=green-play&status_type=open&q=Spielpl%C3%A4tze",
+    ),
+    (
+        "3 filters + full text, newest",
+        INBOX + "?council=moskauer-platz&status=new&answered=no&q=Spielplatz&sort=newest",
+    ),
+    ("most supported, supports ≥ 5, district", INBOX + "?sort=supported&supports=5&district=01"),
+    ("full text only", INBOX + "?q=Bushaltestelle"),
+)
+
+
+def _app(url: str):
+    from app import create_app
+
+    return create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+
+
+def fill(url: str) -> None:
+    from app.accounts import services as accounts
+    from app.accounts.models import Office
+    from app.core import search
+    from app.core.time import utcnow
+    from app.districts.models import District
+    from app.districts.services import load_districts
+    from app.extensions import db
+    from app.proposals.models import Category, Proposal
+    from app.proposals.services import load_categories
+    from app.workflow.models import StatusChange, WorkflowStatus, WorkItem
+    from app.workflow.services import load_statuses
+
+    app = _app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        load_districts()
+        accounts.load_offices()
+        load_categories()
+        load_statuses()
+        planner = accounts.register("planner@example.org", "Planerin", PASSWORD)
+        accounts.confirm_email(planner)
+        office_ids = db.session.scalars(select(Office.id)).all()
+        accounts.grant_role(None, planner, "planner", office_id=office_ids[0])
+        db.session.commit()
+        districts = db.session.execute(
+            select(District.id, District.label_lat, District.label_lon)
+        ).all()
+        categories = db.session.scalars(select(Category.id)).all()
+        statuses = db.session.execute(select(WorkflowStatus.id, WorkflowStatus.closed)).all()
+        rng = random.Random(11)
+        now = utcnow()
+        t0 = time.perf_counter()
+        proposals, items, history = [], [], []
+        for i in range(1, ITEMS + 1):
+            district_id, lat, lon = rng.choice(districts)
+            category_id = rng.choice(categories)
+            created = now - timedelta(days=rng.uniform(0, 730))
+            status_id, closed = rng.choice(statuses)
+            answered = closed or rng.random() < 0.6
+            first = created + timedelta(days=rng.expovariate(1 / 12)) if answered else None
+            proposals.append(
+                {
+                    "id": i,
+                    "title": f"{rng.choice(WORDS)} {i}",
+                    "description": "Ein Vorschlag für den Benchmark des Eingangs.",
+                    "category_id": category_id,
+                    "lat": lat + rng.uniform(-0.005, 0.005),
+                    "lon": lon + rng.uniform(-0.005, 0.005),
+                    "district_id": district_id,
+                    "address": "",
+                    "place_from_map": True,
+                    "is_demo": True,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+            items.append(
+                {
+                    "id": i,
+                    "target_type": "proposal",
+                    "target_id": i,
+                    "status_id": status_id,
+                    "office_id": rng.choice(office_ids) if rng.random() < 0.9 else None,
+                    "district_id": district_id,
+                    "category_id": category_id,
+                    "due_on": (created + timedelta(days=30)).date(),
+                    "created_at": created,
+                    "first_response_at": first,
+                    "closed_at": first + timedelta(days=rng.expovariate(1 / 40))
+                    if closed
+                    else None,
+                    "support_count": min(int(rng.expovariate(1 / 3)), 200),
+                    "updated_at": now,
+                }
+            )
+            history.append({"work_item_id": i, "to_status_id": status_id, "created_at": created})
+            if len(proposals) == 10_000:
+                db.session.execute(insert(Proposal), proposals)
+                db.session.execute(insert(WorkItem), items)
+                db.session.execute(insert(StatusChange), history)
+                proposals, items, history = [], [], []
+        db.session.commit()
+        print(f"  generated {ITEMS:,} proposals and work items in {time.perf_counter() - t0:.1f} s")
+        t1 = time.perf_counter()
+        indexed = search.reindex(["proposal"])
+        db.session.commit()
+        if indexed:
+            print(
+                f"  SQLite FTS index rebuilt ({indexed['proposal']:,} rows) in "
+                f"{time.perf_counter() - t1:.1f} s"
+            )
+        if db.engine.dialect.name == "postgresql":
+            for table in ("proposals", "work_items"):
+                db.session.execute(text(f"SELECT setval('{table}_id_seq', {ITEMS})"))
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(text("ANALYZE"))
+        else:
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _login(app):
+    client = app.test_client()
+    login = client.post("/anmelden", data={"email": "planner@example.org", "password": PASSWORD})
+    assert login.status_code == 302, login.status_code
+    return client
+
+
+def measure(client, path: str) -> tuple[float, float, int, int]:
+    response = client.get(path)  # warm up
+    assert response.status_code == 200, (path, response.status_code)
+    times = []
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    rows = response.get_data(as_text=True).count('class="inbox-row"')
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(response.data), rows
+
+
+def export_child(url: str, limit: int) -> None:
+    """In a fresh process: stream the CSV export of ``limit`` rows (all: 0), print JSON."""
+    from app.backoffice import services as backoffice
+    from app.extensions import db
+
+    app = _app(url)
+    if limit:
+        backoffice_limit = limit
+
+        original = backoffice.conditions
+
+        def limited(filters, scope):
+            from app.workflow.models import WorkItem
+
+            return [*original(filters, scope), WorkItem.id <= backoffice_limit]
+
+        backoffice.conditions = limited
+    client = _login(app)
+    start = time.perf_counter()
+    response = client.get(INBOX + "export.csv", buffered=False)
+    assert response.status_code == 200, response.status_code
+    first = None
+    size = 0
+    for chunk in response.response:
+        if first is None:
+            first = time.perf_counter() - start
+        size += len(chunk)
+    total = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with app.app_context():
+        db.engine.dispose()
+    print(json.dumps({"total": total, "first": first, "size": size, "rss_mb": rss}))
+
+
+def run(url: str, label: str, *, filled: bool = False) -> None:
+    if not filled:
+        fill(url)
+    from app.extensions import db
+    from app.responsiveness import services as responsiveness
+
+    app = _app(url)
+    client = _login(app)
+    print(f"  {label}: in-process (Flask test client), {SAMPLES} samples, {ITEMS:,} inputs")
+    print("  {:<44} {:>9} {:>9} {:>8} {:>5}".format("page", "median", "p95", "size", "rows"))
+    for name, path in PAGES:
+        median, p95, size, rows = measure(client, path)
+        print(f"  {name:<44} {median:>7.1f}ms {p95:>7.1f}ms {size / 1024:>6.0f}KB {rows:>5}")
+    for mode, seconds in (("computed live", 0), ("from the cache", 300)):
+        app.config["RESPONSIVENESS_CACHE_SECONDS"] = seconds
+        responsiveness.clear_cache()
+        median, p95, size, _rows = measure(client, "/verwaltung/zahlen/")
+        name = f"dashboard figures, {mode} (≤ 300 ms)"
+        print(f"  {name:<44} {median:>7.1f}ms {p95:>7.1f}ms {size / 1024:>6.0f}KB")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    for limit in (20_000, 0):
+        out = subprocess.run(  # noqa: S603
+            [sys.executable, __file__, "--export", url, str(limit)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        rows = limit or ITEMS
+        print(
+            f"  CSV export of {rows:>7,} rows: {r['total']:.1f} s, first byte after "
+            f"{r['first'] * 1000:.0f} ms, {r['size'] / 1e6:.1f} MB, peak RSS {r['rss_mb']:.0f} MB"
+        )
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--export":
+        export_child(sys.argv[2], int(sys.argv[3]))
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--measure":  # a database filled before
+        run(sys.argv[2], "given database", filled=True)
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--run":  # fill and measure one given database
+        run(sys.argv[2], "given database")
+        return
+    on_sqlite_and_postgres(PG_NAME, run)
+
+
+if __name__ == "__main__":
+    main()
