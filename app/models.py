@@ -18,6 +18,7 @@ from .mail.models import MailOutbox, MailPreference
 from .moderation.models import Flag
 from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
+from .open311.models import ApiKey, RequestToken
 from .proposals.models import Category, Proposal, Support
 from .responses.models import OfficialResponse
 from .workflow.models import (
@@ -29,6 +30,8 @@ from .workflow.models import (
 )
 
 __all__ = [
+    "ApiKey",
+    "RequestToken",
     "AffectedBarrier",
     "AffectedPerson",
     "AuditEntry",
