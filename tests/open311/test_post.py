@@ -105,6 +105,7 @@ def test_pre_moderation_gives_a_token_that_resolves_after_approval(
     pending = client.get(f"{API}/tokens/{token}.json").get_json()
     assert pending == [{"token": token}]
     assert client.get(f"{API}/requests/{proposal.id}.json").status_code == 404
+    assert client.get(f"/vorschlaege/{proposal.id}").status_code == 404  # no author sees it
     # the district's mayor approves it in the moderation queue
     login(create_user("mayor", council="23"))
     approved = client.post(f"/moderation/proposal/{proposal.id}/freigeben", data={})
