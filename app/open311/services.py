@@ -21,17 +21,16 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, literal, select, union_all
-from sqlalchemy.orm import lazyload
 
 from ..accounts.models import Office
 from ..core.audit import record
-from ..core.i18n import localized
+from ..core.i18n import current_language, localized
 from ..core.numbers import ID_MAX, ID_MIN, NumberError, parse_int
 from ..core.places import ADDRESS_MAX, place_at_point, place_in_district
 from ..core.time import as_utc, utcnow
 from ..core.urls import external_url
 from ..districts import services as district_services
-from ..districts.models import Council
+from ..districts.models import Council, District
 from ..districts.services import OutsideCity
 from ..extensions import db
 from ..needs.models import Need
@@ -375,26 +374,34 @@ def _conditions(model, target_type: str, public, ids, flt: RequestFilter) -> lis
     return conditions
 
 
+def _newest(model, kind: str, conditions: list, enough: int):
+    """One kind's newest ``enough`` rows as (kind, id, created_at): each branch of the union
+    is ordered and cut on its own (so it can use the created_at index)."""
+    branch = (
+        select(
+            literal(kind).label("kind"),
+            model.id.label("id"),
+            model.created_at.label("created_at"),
+        )
+        .where(*conditions)
+        .order_by(model.created_at.desc(), model.id.desc())
+        .limit(enough)
+        .subquery()
+    )
+    return select(branch.c.kind, branch.c.id, branch.c.created_at)
+
+
 def _page_keys(flt: RequestFilter) -> list[tuple[str, int]]:
     """The (kind, id) of the page's requests, newest first: one UNION ALL query."""
     by_ids = flt.proposal_ids is not None
+    enough = flt.page * flt.page_size
     parts = []
     if flt.include_proposals and (not by_ids or flt.proposal_ids):
-        parts.append(
-            select(
-                literal("p").label("kind"),
-                Proposal.id.label("id"),
-                Proposal.created_at.label("created_at"),
-            ).where(*_conditions(Proposal, "proposal", Proposal.public(), flt.proposal_ids, flt))
-        )
+        conditions = _conditions(Proposal, "proposal", Proposal.public(), flt.proposal_ids, flt)
+        parts.append(_newest(Proposal, "p", conditions, enough))
     if flt.include_needs and (not by_ids or flt.need_ids):
-        parts.append(
-            select(
-                literal("n").label("kind"),
-                Need.id.label("id"),
-                Need.created_at.label("created_at"),
-            ).where(*_conditions(Need, "need", Need.visible(), flt.need_ids, flt))
-        )
+        conditions = _conditions(Need, "need", Need.visible(), flt.need_ids, flt)
+        parts.append(_newest(Need, "n", conditions, enough))
     if not parts:
         return []
     union = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
@@ -407,31 +414,43 @@ def _page_keys(flt: RequestFilter) -> list[tuple[str, int]]:
     return [(kind, row_id) for kind, row_id in rows]
 
 
-def _with_office(model, target_type: str, ids: list[int]) -> dict[int, tuple[Any, Any]]:
-    """The rows with their responsible office (one query; the authors are not loaded)."""
+def _rows(model, target_type: str, ids: list[int], extra: tuple, joined) -> dict[int, Any]:
+    """The columns the requests show, in one query of plain rows (no ORM objects): the
+    item's, its district's, its work item's status and office; the authors never."""
     if not ids:
         return {}
     rows = db.session.execute(
-        select(model, Office)
+        select(
+            model.id,
+            model.title,
+            model.description,
+            model.lat,
+            model.lon,
+            model.address,
+            model.created_at,
+            model.updated_at,
+            District.number.label("district_number"),
+            District.name.label("district_name"),
+            WorkflowStatus.closed.label("closed"),
+            WorkItem.updated_at.label("item_updated_at"),
+            Office.name_de.label("office_de"),
+            Office.name_en.label("office_en"),
+            *extra,
+        )
+        .join(District, District.id == model.district_id)
+        .join(*joined)
         .outerjoin(
             WorkItem, and_(WorkItem.target_type == target_type, WorkItem.target_id == model.id)
         )
+        .outerjoin(WorkflowStatus, WorkflowStatus.id == WorkItem.status_id)
         .outerjoin(Office, Office.id == WorkItem.office_id)
         .where(model.id.in_(ids))
-        .options(lazyload(model.author))
     ).all()
-    return {obj.id: (obj, office) for obj, office in rows}
+    return {row.id: row for row in rows}
 
 
-def _status(obj) -> str:
-    record_ = obj.status_record
-    return "closed" if record_ is not None and record_.closed else "open"
-
-
-def _updated(obj, answers) -> datetime:
-    times = [as_utc(obj.updated_at), as_utc(obj.created_at)]
-    if obj.work_item is not None and obj.work_item.updated_at is not None:
-        times.append(as_utc(obj.work_item.updated_at))
+def _updated(row, answers) -> datetime:
+    times = [as_utc(row.updated_at), as_utc(row.created_at), as_utc(row.item_updated_at)]
     for answer in answers[:1]:
         times.append(as_utc(answer.edited_at or answer.created_at))
     return max(t for t in times if t is not None)
@@ -442,82 +461,100 @@ def _text(title: str, description: str) -> str:
     return f"{title}\n\n{description}" if description else title
 
 
-def _address(obj) -> str:
-    district = obj.district
-    where = f"{district.number} {district.name}" if district is not None else ""
-    if obj.address:
-        return f"{obj.address} ({where})" if where else obj.address
-    return where
+def _address(row) -> str:
+    where = f"{row.district_number} {row.district_name}"
+    return f"{row.address} ({where})" if row.address else where
 
 
-def _proposal_request(proposal: Proposal, office, answers) -> dict:
+def _request(row, answers, english: bool, **fields) -> dict:
+    office = row.office_en if english else row.office_de
     return {
-        "service_request_id": str(proposal.id),
-        "status": _status(proposal),
+        "service_request_id": fields["service_request_id"],
+        "status": "closed" if row.closed else "open",
         "status_notes": answers[0].body if answers else None,
-        "service_name": localized(proposal.category, "name"),
-        "service_code": proposal.category.slug,
-        "description": _text(proposal.title, proposal.description),
-        "agency_responsible": localized(office, "name") if office is not None else None,
+        "service_name": fields["service_name"],
+        "service_code": fields["service_code"],
+        "description": _text(row.title, row.description),
+        "agency_responsible": office or row.office_de or fields.get("agency"),
         "service_notice": None,
-        "requested_datetime": w3c(proposal.created_at),
-        "updated_datetime": w3c(_updated(proposal, answers)),
+        "requested_datetime": w3c(row.created_at),
+        "updated_datetime": w3c(_updated(row, answers)),
         "expected_datetime": None,
-        "address": _address(proposal),
+        "address": _address(row),
         "address_id": None,
         "zipcode": None,
-        "lat": proposal.lat,
-        "long": proposal.lon,
-        "media_url": (
-            external_url("proposals.photo", proposal_id=proposal.id) if proposal.photo else None
-        ),
+        "lat": row.lat,
+        "long": row.lon,
+        "media_url": fields.get("media_url"),
     }
 
 
-def _need_request(need: Need, office, answers) -> dict:
-    agency = (
-        localized(office, "name")
-        if office is not None
-        else _("District council %(name)s", name=need.council.name)
+def _proposal_request(row, answers, english: bool) -> dict:
+    return _request(
+        row,
+        answers,
+        english,
+        service_request_id=str(row.id),
+        service_name=(row.category_en if english else row.category_de) or row.category_de,
+        service_code=row.category_slug,
+        media_url=(external_url("proposals.photo", proposal_id=row.id) if row.photo else None),
     )
-    return {
-        "service_request_id": f"{NEED_PREFIX}{need.id}",
-        "status": _status(need),
-        "status_notes": answers[0].body if answers else None,
-        "service_name": _("Council need"),
-        "service_code": NEED_SERVICE,
-        "description": _text(need.title, need.description),
-        "agency_responsible": agency,
-        "service_notice": None,
-        "requested_datetime": w3c(need.created_at),
-        "updated_datetime": w3c(_updated(need, answers)),
-        "expected_datetime": None,
-        "address": _address(need),
-        "address_id": None,
-        "zipcode": None,
-        "lat": need.lat,
-        "long": need.lon,
-        "media_url": None,
-    }
+
+
+def _need_request(row, answers, english: bool, need_name: str) -> dict:
+    return _request(
+        row,
+        answers,
+        english,
+        service_request_id=f"{NEED_PREFIX}{row.id}",
+        service_name=need_name,
+        service_code=NEED_SERVICE,
+        agency=_("District council %(name)s", name=row.council_name),
+    )
 
 
 def find_requests(flt: RequestFilter) -> list[dict]:
     """The page of public requests: four queries whatever its length (the page's keys, the
-    proposals, the needs — each with its office —, the latest answers)."""
+    proposals, the needs — each with its district, status and office —, the answers)."""
     page = _page_keys(flt)
-    proposal_rows = _with_office(Proposal, "proposal", [i for k, i in page if k == "p"])
-    need_rows = _with_office(Need, "need", [i for k, i in page if k == "n"])
+    proposal_rows = _rows(
+        Proposal,
+        "proposal",
+        [i for k, i in page if k == "p"],
+        (
+            Proposal.photo,
+            Category.slug.label("category_slug"),
+            Category.name_de.label("category_de"),
+            Category.name_en.label("category_en"),
+        ),
+        (Category, Category.id == Proposal.category_id),
+    )
+    need_rows = _rows(
+        Need,
+        "need",
+        [i for k, i in page if k == "n"],
+        (Council.name.label("council_name"),),
+        (Council, Council.id == Need.council_id),
+    )
     answers = responses_for_many(
         [("proposal" if kind == "p" else "need", row_id) for kind, row_id in page]
     )
+    english = current_language() == "en"
+    need_name = _("Council need")
     found = []
     for kind, row_id in page:
         if kind == "p" and row_id in proposal_rows:
-            proposal, office = proposal_rows[row_id]
-            found.append(_proposal_request(proposal, office, answers.get(("proposal", row_id), [])))
+            found.append(
+                _proposal_request(
+                    proposal_rows[row_id], answers.get(("proposal", row_id), []), english
+                )
+            )
         elif kind == "n" and row_id in need_rows:
-            need, office = need_rows[row_id]
-            found.append(_need_request(need, office, answers.get(("need", row_id), [])))
+            found.append(
+                _need_request(
+                    need_rows[row_id], answers.get(("need", row_id), []), english, need_name
+                )
+            )
     return found
 
 
