@@ -164,6 +164,9 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "status_id": [1],
         "rule_id": [1],
         "tag_id": [1],
+        "ext": ["xml", "json"],
+        "service_code": ["other"],
+        "service_request_id": [str(noted["proposal"].id), f"need-{noted['need'].id}"],
     }
 
 
