@@ -56,8 +56,7 @@ def _refused(error: Open311Error):
 
 @bp.before_request
 def _jurisdiction() -> None:
-    source = request.form if request.method == "POST" else request.args
-    services.check_jurisdiction(source)
+    services.check_jurisdiction(request.values)  # the query string and a POST's form
 
 
 @bp.get(f"/discovery.{EXT}")
