@@ -25,6 +25,7 @@ from . import (
     needs,
     notifications,
     open311,
+    opendata,
     proposals,
     responses,
     responsiveness,
@@ -103,6 +104,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         backoffice,
         responsiveness,
         open311,
+        opendata,
         site,
         demo,
     ):

@@ -167,6 +167,8 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "ext": ["xml", "json"],
         "service_code": ["other"],
         "service_request_id": [str(noted["proposal"].id), f"need-{noted['need'].id}"],
+        "key": ["vorschlaege", "bedarfe", "barrieren"],
+        "extension": ["jsonld"],
     }
 
 
