@@ -255,6 +255,12 @@ class Config:
     # Moderation: after this many open reports an item is hidden until a moderator reviews it.
     MODERATION_FLAG_THRESHOLD = _int("MODERATION_FLAG_THRESHOLD", 3)
 
+    # Open311 GeoReport v2 (/open311/v2/): the jurisdiction_id clients may send (absent or
+    # empty works too), the limit on POST requests per API key, the discovery's contact.
+    OPEN311_JURISDICTION_ID = os.environ.get("OPEN311_JURISDICTION_ID", "erfurt.de")
+    OPEN311_RATELIMIT = os.environ.get("OPEN311_RATELIMIT", "30 per minute; 500 per day")
+    OPEN311_CONTACT = os.environ.get("OPEN311_CONTACT", "")
+
     # Demo content may be loaded (never in production).
     DEMO_CONTENT_ALLOWED = True
 

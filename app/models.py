@@ -30,6 +30,7 @@ from .measures.models import (
 from .moderation.models import Flag
 from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
+from .open311.models import ApiKey, RequestToken
 from .proposals.models import Category, Proposal, Support
 from .responses.models import OfficialResponse
 from .workflow.models import (
@@ -42,6 +43,8 @@ from .workflow.models import (
 
 __all__ = [
     "AccessibilityFeedback",
+    "ApiKey",
+    "RequestToken",
     "AffectedBarrier",
     "AffectedPerson",
     "AuditEntry",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -32,12 +34,26 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+# Interfaces with an error format of their own (Open311 under /open311/): path prefix → a
+# function ``(status, message) -> response``. Domains register theirs from ``init_app``.
+_RENDERERS: dict[str, Callable[[int, str], object]] = {}
+
+
+def register_renderer(prefix: str, renderer: Callable[[int, str], object]) -> None:
+    """Errors of every request under ``prefix`` (routing errors such as 404 and 405, rate
+    limits, aborts) are answered by ``renderer`` instead of an HTML page."""
+    _RENDERERS[prefix] = renderer
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
 def render_error(status: int):
     title, message = _messages().get(status, (_("Error"), _("An error occurred.")))
+    for prefix, renderer in _RENDERERS.items():
+        if request.path.startswith(prefix):
+            return renderer(status, message)
     if wants_json():
         return {"error": {"status": status, "message": message}}, status
     return render_template("errors/error.html", status=status, title=title, message=message), status

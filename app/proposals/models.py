@@ -32,6 +32,7 @@ WITHDRAWN = "withdrawn"
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000
+SUBMITTED_VIA_MAX = 80
 
 # slug, German name, English name, icon code, colour (all ≥ 4.5:1 contrast on white), sort
 CATEGORIES = (
@@ -86,6 +87,9 @@ class Proposal(PlacedMixin, ModeratedMixin, TrackedMixin, db.Model):
     )
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     photo: Mapped[str | None] = mapped_column(String(80))
+    # The name of the Open311 client that submitted the proposal (no author then); shown as
+    # "über <client>".
+    submitted_via: Mapped[str | None] = mapped_column(String(SUBMITTED_VIA_MAX))
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True

@@ -80,7 +80,10 @@ def create_proposal(
     place: Place,
     photo: str | None = None,
     is_demo: bool = False,
+    submitted_via: str | None = None,
 ) -> Proposal:
+    """A new proposal; ``author`` is ``None`` for one that an Open311 client
+    (``submitted_via``, its name) submitted."""
     proposal = Proposal(
         title=title.strip(),
         description=description.strip(),
@@ -88,6 +91,7 @@ def create_proposal(
         author_id=author.id if author is not None else None,
         photo=photo,
         is_demo=is_demo,
+        submitted_via=submitted_via,
     )
     proposal.set_place(place)
     if needs_approval(place.district):

@@ -167,6 +167,9 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "template_id": [1],
         "tag_id": [1],
         "filename": ["dgs.mp4"],
+        "ext": ["xml", "json"],
+        "service_code": ["other"],
+        "service_request_id": [str(noted["proposal"].id), f"need-{noted['need'].id}"],
         "key": ["vorschlaege", "bedarfe", "barrieren"],
         "extension": ["jsonld"],
     }

@@ -18,11 +18,17 @@ from app.accounts.models import User
 from app.barriers import services
 from app.core.exports import XLSX_MIMETYPE
 from app.extensions import db
+from app.needs import services as need_services
 from app.opendata import registry as opendata_registry
 
 from .conftest import details
 
 PRIVATE_TEXT = "GEHEIMER-TEXT-Q7X"
+# People whose names and addresses must not leave Quartier through Open311 (/open311/).
+AUTHOR_NAME, AUTHOR_EMAIL = "Erika Vorschlagende", "erika.vorschlag@example.org"
+MEMBER_NAME, MEMBER_EMAIL = "Otto Ortsteilrat", "otto.ortsteil@example.org"
+PEOPLE = (AUTHOR_NAME, AUTHOR_EMAIL, MEMBER_NAME, MEMBER_EMAIL)
+FORMATS = ("xml", "json")
 PRIVATE_OFFER_TEXT = "VERBORGENES-ANGEBOT-Z3K"
 SKIP_ENDPOINTS = {"static", "leaflet.static", "core.tile", "accounts.logout"}
 
@@ -69,6 +75,28 @@ def scene(districts, offers, create_user):
     return {"public": public, "private": private, "small": small}
 
 
+@pytest.fixture
+def authored(districts, categories, create_user, proposal_factory) -> dict:
+    """A public proposal and a council need by people with distinctive names and e-mail
+    addresses (the Open311 interface shows both kinds of input, never their authors)."""
+    author = create_user(name=AUTHOR_NAME, email=AUTHOR_EMAIL)
+    proposal = proposal_factory(author, title="Bank am Teich", category="green-play")
+    council = districts["23"].council
+    member = create_user("council_member", council="23", name=MEMBER_NAME, email=MEMBER_EMAIL)
+    need = need_services.create_need(
+        member,
+        council,
+        title="Jugendraum",
+        description="Abends fehlt ein Raum.",
+        category=categories["children-youth"],
+        priority="high",
+        place=need_services.place_from_district(council, districts["23"]),
+        linked_proposal_ids=(),
+    )
+    db.session.commit()
+    return {"proposal": proposal, "need": need}
+
+
 def people_in_scene(scene) -> list:
     """The people who reported or joined the scene's reports."""
     ids = {person.user_id for report in scene.values() for person in report.affected_people}
@@ -85,7 +113,7 @@ def _markers(app) -> list[str]:
     return found
 
 
-def _values(scene, districts, offers) -> dict[str, list]:
+def _values(scene, districts, offers, authored) -> dict[str, list]:
     """A value for every URL argument of a GET route: the scene's reports, offers, districts
     and councils, and ids that may or may not exist (the crawl only reads)."""
     reports = [r.id for r in scene.values()]
@@ -110,6 +138,13 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "status_id": [1],
         "rule_id": [1],
         "filename": ["dgs.mp4"],
+        "ext": list(FORMATS),
+        "service_code": ["education", "council-need"],
+        "service_request_id": [
+            str(authored["proposal"].id),
+            f"need-{authored['need'].id}",
+            *(str(r) for r in reports),
+        ],
         "key": [dataset.key for dataset in opendata_registry.datasets()],
         "extension": ["jsonld", "ttl", "rdf"],
         "template_id": [1],
@@ -169,13 +204,17 @@ def viewers(create_user):
 )
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_nothing_personal_and_no_small_cell_leaks(
-    app, client, scene, viewers, login, who, lang, districts, offers
+    app, client, scene, viewers, login, who, lang, districts, offers, authored
 ):
     app.config["BABEL_DEFAULT_LOCALE"] = lang
     if viewers[who] is not None:
         login(viewers[who])
     markers = _markers(app)
-    urls = _urls(app, _values(scene, districts, offers))
+    urls = _urls(app, _values(scene, districts, offers, authored))
+    open311 = [url for url in urls if url.startswith("/open311/")]
+    assert f"/open311/v2/requests/need-{authored['need'].id}.xml" in open311
+    report_ids = ",".join(str(r.id) for r in scene.values())
+    urls += [f"/open311/v2/requests.{ext}?service_request_id={report_ids}" for ext in FORMATS]
     assert f"/barrieren/{scene['private'].id}" in urls and "/api/v1/barriers/summary" in urls
     council_25 = districts["25"].council.slug
     # the council dashboard of the private report
@@ -199,6 +238,12 @@ def test_nothing_personal_and_no_small_cell_leaks(
             assert "Öffentlicher Text" in body  # the crawl really sees the public part
         assert PRIVATE_TEXT not in body, url
         assert PRIVATE_OFFER_TEXT not in body, url
+        if url.startswith("/open311/"):
+            assert response.status_code in (200, 404), url
+            for detail in (*PEOPLE, "Öffentlicher Text"):
+                assert detail not in body, f"{detail!r} on {url} for {who}"
+            if url == "/open311/v2/requests.json":
+                assert "Bank am Teich" in body and "Jugendraum" in body  # it sees the inputs
         if _is_form(url):
             # Forms list every option; none of another person's choices is pre-selected.
             assert '80_plus" selected' not in body and 'value="client" checked' not in body

@@ -38,6 +38,7 @@ GLOBAL = {
     "can_manage_own_account": set(ROLES) - {"anonymous"},
     "can_manage_roles": {"admin"},
     "can_manage_districts": {"admin"},
+    "can_manage_api_keys": {"admin"},
     "is_planner": {"planner"},
     "is_admin": {"admin"},
     "can_read_audit_log": {"council_member", "mayor", "planner", "admin"},
