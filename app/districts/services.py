@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import re
@@ -176,6 +177,7 @@ def _load_councils(path: Path, report: LoadReport) -> None:
 
 _LOCATOR_KEY = "quartier_district_locator"
 _GEOJSON_KEY = "quartier_districts_geojson"
+_GEOJSON_ETAG_KEY = "quartier_districts_geojson_etag"
 
 
 def _build_locator() -> AreaLocator:
@@ -199,6 +201,7 @@ def reset_caches() -> None:
     """Forget the prepared shapes and the browser GeoJSON (after a reload)."""
     current_app.extensions.pop(_LOCATOR_KEY, None)
     current_app.extensions.pop(_GEOJSON_KEY, None)
+    current_app.extensions.pop(_GEOJSON_ETAG_KEY, None)
 
 
 def locate(lat: float, lon: float) -> Area:
@@ -258,7 +261,18 @@ def districts_geojson() -> bytes:
         ]
         cached = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
         current_app.extensions[_GEOJSON_KEY] = cached
+        current_app.extensions.pop(_GEOJSON_ETAG_KEY, None)
     return cached
+
+
+def districts_geojson_etag() -> str:
+    """A validator of :func:`districts_geojson`: the hash of its bytes, computed once."""
+    etag = current_app.extensions.get(_GEOJSON_ETAG_KEY)
+    if etag is None:
+        body = districts_geojson()
+        etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        current_app.extensions[_GEOJSON_ETAG_KEY] = etag
+    return etag
 
 
 # --- correcting the council mapping (admin) ----------------------------------------------

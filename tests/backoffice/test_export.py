@@ -119,3 +119,24 @@ def test_export_pages_through_batches(app, people, make_proposal, monkeypatch):
         found = [row.target_id for row in services.export_rows(filters, None)]
     assert sorted(found) == sorted(made)
     assert workflow.item_for("proposal", found[0]) is not None
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+def test_streamed_exports_stay_streamed_and_uncompressed(client, login_as, people, scene, fmt):
+    """Compression buffers its output; the exports must send their first rows at once."""
+    login_as(people["planner"])
+    response = client.get(
+        f"{EXPORT}.{fmt}", headers={"Accept-Encoding": "br, gzip"}, buffered=False
+    )
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert "Content-Encoding" not in response.headers
+    assert "Content-Length" not in response.headers
+    body = b"".join(response.response)
+    response.close()
+    if fmt == "geojson":
+        assert json.loads(body)["type"] == "FeatureCollection"
+    elif fmt == "csv":
+        assert body.startswith(b"\xef\xbb\xbf")
+    else:
+        assert body.startswith(b"PK")
