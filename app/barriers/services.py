@@ -749,6 +749,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
         query = query.where(func.coalesce(offer_district.number, origin.number) == district)
     threshold = min_cell()
     url = url_for("barriers.report", report_id=0)[:-1]
+    labels = {code: barrier_label(code) for code in BARRIER_TYPES}  # translated once, not per row
     features = []
     for row in db.session.execute(query.order_by(BarrierReport.id.desc()).limit(limit)):
         codes = [c for c in row.barrier_codes.split(",") if c]
@@ -756,7 +757,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
             "id": row.id,
             "offer_name": row.name or row.offer_text,
             "barrier_types": codes,
-            "barrier_labels": [barrier_label(c) for c in codes],
+            "barrier_labels": [labels.get(c) or barrier_label(c) for c in codes],
             "district_from": row.number,
             "affected": row.affected_count if row.affected_count >= threshold else None,
             "url": f"{url}{row.id}",

@@ -178,6 +178,7 @@ def _load_councils(path: Path, report: LoadReport) -> None:
 _LOCATOR_KEY = "quartier_district_locator"
 _GEOJSON_KEY = "quartier_districts_geojson"
 _GEOJSON_ETAG_KEY = "quartier_districts_geojson_etag"
+_INDEX_KEY = "quartier_district_index"
 
 
 def _build_locator() -> AreaLocator:
@@ -202,6 +203,7 @@ def reset_caches() -> None:
     current_app.extensions.pop(_LOCATOR_KEY, None)
     current_app.extensions.pop(_GEOJSON_KEY, None)
     current_app.extensions.pop(_GEOJSON_ETAG_KEY, None)
+    current_app.extensions.pop(_INDEX_KEY, None)
 
 
 def locate(lat: float, lon: float) -> Area:
@@ -228,6 +230,26 @@ def district_at(lat: float, lon: float) -> District:
 
 
 # --- queries used by pages and the API ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictEntry:
+    """A district's number and name: what lists of links need, without an ORM object."""
+
+    number: str
+    name: str
+
+
+def district_index() -> list[DistrictEntry]:
+    """All districts by number, loaded once per process like the GeoJSON (the districts
+    change only with ``flask setup`` / a reload, which calls :func:`reset_caches`)."""
+    entries = current_app.extensions.get(_INDEX_KEY)
+    if entries is None:
+        rows = db.session.execute(
+            select(District.number, District.name).order_by(District.number)
+        )
+        entries = current_app.extensions[_INDEX_KEY] = [DistrictEntry(n, name) for n, name in rows]
+    return entries
 
 
 def list_districts() -> list[District]:

@@ -28,7 +28,7 @@ bp = Blueprint("core", __name__)
 @bp.get("/")
 @public
 def index():
-    return render_template("core/index.html", districts=district_services.list_districts())
+    return render_template("core/index.html", districts=district_services.district_index())
 
 
 @bp.get("/datenquellen")
