@@ -216,12 +216,9 @@ def locate(lat: float, lon: float) -> Area:
 
 def city_bounds() -> tuple[float, float, float, float] | None:
     """The bounding box of all districts as (west, south, east, north) in degrees, from the
-    prepared shapes (no query once they are loaded); ``None`` without districts."""
-    boundary = get_locator().boundary
-    if boundary is None or boundary.is_empty:
-        return None
-    west, south, east, north = boundary.bounds
-    return west, south, east, north
+    prepared shapes (no query and no geometry work once they are loaded); ``None`` without
+    districts."""
+    return get_locator().bounds
 
 
 def district_at(lat: float, lon: float) -> District:
