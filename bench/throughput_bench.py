@@ -35,12 +35,14 @@ import random
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -198,6 +200,25 @@ def wrk(port: int, path: str, duration: int) -> dict:
     }
 
 
+STATIC_PATHS = [
+    ("districts GeoJSON", "/api/v1/districts"),
+    ("leaflet.js", "/static/vendor/leaflet/leaflet.js"),
+    ("quartier.css", "/static/css/quartier.css"),
+]
+
+
+def body_size(port: int, path: str, coding: str) -> int:
+    """Bytes of the body as sent with ``Accept-Encoding: coding``."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Accept-Encoding": coding})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    sent = response.getheader("Content-Encoding") or "identity"
+    assert sent == coding or len(body) < 500, (path, coding, sent)
+    return len(body)
+
+
 def paths(bbox: str) -> list[tuple[str, str]]:
     return [
         ("health", "/api/v1/health"),
@@ -217,6 +238,10 @@ def run_wrk(url: str, label: str, args) -> None:
                 conn.request("GET", path)
                 conn.getresponse().read()
         results = {name: wrk(port, path, args.duration) for name, path in paths(bbox)}
+        sizes = {
+            name: [body_size(port, path, coding) for coding in ("identity", "gzip", "br")]
+            for name, path in [*paths(bbox), *STATIC_PATHS]
+        }
     health = results["health"]["rps"]
     print(
         f"  {label}: gunicorn, 2 workers (production config); wrk, {CONNECTIONS} connections, "
@@ -228,6 +253,10 @@ def run_wrk(url: str, label: str, args) -> None:
         print(
             f"  {name:<40} {r['rps']:>9.1f} {r['latency']:>9.1f}ms {r['rps'] / health:>8.2f}{bad}"
         )
+    print("  bytes on the wire (wrk asks uncompressed):")
+    print("  {:<40} {:>10} {:>10} {:>10}".format("path", "identity", "gzip", "br"))
+    for name, (plain, gz, br) in sizes.items():
+        print(f"  {name:<40} {plain:>10,} {gz:>10,} {br:>10,}")
     for name in ("start page /", "map page /karte"):
         ratio = results[name]["rps"] / health
         print(f"  target {name}: ≥ 0.25 × health: {ratio:.2f} {'yes' if ratio >= 0.25 else 'NO'}")
@@ -258,6 +287,17 @@ def profile(url: str, args) -> None:
             print(body[body.index("   ncalls") :])
 
 
+def _missing_tools() -> str:
+    if not shutil.which("wrk"):
+        return "wrk is missing (Debian: apt-get install wrk)"
+    parts = urlsplit(REDIS_URL)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 6379), timeout=1).close()
+    except OSError:
+        return f"Redis does not answer at {REDIS_URL} (production needs it with 2 workers)"
+    return ""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=30, help="seconds per path (30)")
@@ -268,8 +308,11 @@ def main() -> None:
     parser.add_argument("--profile-requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25, help="functions listed when profiling")
     args = parser.parse_args()
-    if not args.profile and not shutil.which("wrk"):
-        sys.exit("wrk is missing (Debian: apt-get install wrk)")
+    if not args.profile:
+        missing = _missing_tools()
+        if missing:  # like PostgreSQL in the other benchmarks: no figures, not a failure
+            print(f"throughput: {missing}; skipped.")
+            return
     workdir = Path(tempfile.mkdtemp(prefix="quartier-bench-throughput-db-"))
     if args.postgres:
         server = database_url(PG_SERVER)
