@@ -24,6 +24,7 @@ from . import (
     moderation,
     needs,
     notifications,
+    opendata,
     proposals,
     responses,
     responsiveness,
@@ -103,6 +104,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         dashboard,
         backoffice,
         responsiveness,
+        opendata,
         site,
         demo,
     ):
