@@ -4,6 +4,7 @@ lifetimes, conditional GET (ETag, 304) for rarely changing API answers."""
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path
 
@@ -118,23 +119,26 @@ def _mini_app(folder: Path, debug: bool) -> Flask:
 
 @pytest.mark.parametrize("debug", [False, True])
 def test_the_hash_follows_the_content(tmp_path, debug):
-    (tmp_path / "a.js").write_text("one();")
-    mini = _mini_app(tmp_path, debug)
+    folder = tmp_path / "static"
+    folder.mkdir()
+    (folder / "a.js").write_text("one();")
+    (tmp_path / "beside.js").write_text("not static")  # a file outside the static folder
+    mini = _mini_app(folder, debug)
     with mini.test_request_context():
         first = url_for("static", filename="a.js")
         assert url_for("static", filename="missing.js") == "/static/missing.js"
-        assert url_for("static", filename="../etc/passwd").endswith("passwd")
-        assert "v=" not in url_for("static", filename="../etc/passwd")
-    assert first == f"/static/a.js?v={http_cache.file_hash(str(tmp_path / 'a.js'))}"
-    (tmp_path / "a.js").write_text("two(); // longer")
+        outside = f"{os.pardir}/beside.js"  # resolves beside the folder: no hash
+        assert "v=" not in url_for("static", filename=outside)
+    assert first == f"/static/a.js?v={http_cache.file_hash(str(folder / 'a.js'))}"
+    (folder / "a.js").write_text("two(); // longer")
     with mini.test_request_context():
         second = url_for("static", filename="a.js")
     if debug:  # development: an edited file gets its new hash at once
         assert second != first
-        assert second == f"/static/a.js?v={http_cache.file_hash(str(tmp_path / 'a.js'))}"
+        assert second == f"/static/a.js?v={http_cache.file_hash(str(folder / 'a.js'))}"
     else:  # production: computed once per process (a deployment restarts the workers)
         assert second == first
-        fresh = _mini_app(tmp_path, debug)
+        fresh = _mini_app(folder, debug)
         with fresh.test_request_context():
             assert url_for("static", filename="a.js") != first
 
