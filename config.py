@@ -272,6 +272,17 @@ class Config:
     # Demo content may be loaded (never in production).
     DEMO_CONTENT_ALLOWED = True
 
+    # Legal and accessibility pages (app/legal): the city's own texts in
+    # LEGAL_CONTENT_DIR/<de|en|leichte-sprache>/<page>.md replace the shipped defaults.
+    LEGAL_CONTENT_DIR = os.environ.get("LEGAL_CONTENT_DIR", str(INSTANCE_DIR / "legal"))
+    # Where feedback on the site's accessibility is mailed (it is always stored as well).
+    ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get("ACCESSIBILITY_FEEDBACK_EMAIL", "")
+    RATELIMIT_FEEDBACK = os.environ.get("RATELIMIT_FEEDBACK", "5 per minute; 20 per hour")
+    # A self-hosted German Sign Language video for the start page (e.g. /static/dgs/quartier.mp4
+    # or a path under /barrierefreiheit/medien/); nothing is shown when it is empty.
+    DGS_VIDEO_URL = os.environ.get("DGS_VIDEO_URL", "")
+    DGS_VIDEO_CAPTIONS_URL = os.environ.get("DGS_VIDEO_CAPTIONS_URL", "")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

@@ -4,6 +4,7 @@ absolute links from ``BASE_URL``, no tracking pixels, RFC 8058 one-click unsubsc
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
@@ -27,6 +28,17 @@ from .services import unsubscribe_token
 
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in the source, and no line longer than 76 characters
+
+
+# Builders of mails that are not notifications (registered by domains above the mail layer,
+# e.g. the accessibility feedback for the city): ``kind -> builder(row) -> (subject, text,
+# html)``, called under the row's language.
+Builder = Callable[[MailOutbox], tuple[str, str, str]]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def register_builder(kind: str, builder: Builder) -> None:
+    _BUILDERS[kind] = builder
 
 
 def message_id(idempotency_key: str) -> str:
@@ -116,7 +128,10 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
             "site_url": external_url("core.index"),
             "category_label": kinds.CATEGORY_LABELS.get(row.category, ""),
         }
-        if row.kind == "staff_digest":
+        if row.kind in _BUILDERS:
+            subject, text_body, html_body = _BUILDERS[row.kind](row)
+            template = None
+        elif row.kind == "staff_digest":
             context["sections"] = (row.payload or {}).get("sections", [])
             subject = _("Quartier: your weekly overview for the moderation")
             template = "mail/staff_digest"
@@ -134,8 +149,9 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
             context["item"] = item
             subject = _("Quartier: %(text)s – %(title)s", text=item["text"], title=item["title"])
             template = "mail/notification"
-        text_body = render_template(template + ".txt", **context)
-        html_body = render_template(template + ".html", **context)
+        if template is not None:
+            text_body = render_template(template + ".txt", **context)
+            html_body = render_template(template + ".html", **context)
 
     # The compat32 classes: three times cheaper to build and flatten than EmailMessage's
     # header parsing (see bench/mail_bench.py); the result is the same MIME structure.

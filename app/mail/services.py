@@ -302,6 +302,38 @@ def enqueue_notifications(
     return len(rows)
 
 
+def enqueue_message(
+    address: str,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    category: str = "service",
+) -> None:
+    """One mail to an address that belongs to no account (e.g. the city's office for
+    accessibility feedback), queued for immediate delivery in the event's transaction.
+    ``kind`` must have a builder registered with :func:`app.mail.messages.register_builder`;
+    ``payload`` should hold ids rather than texts, so that personal data stays in one place."""
+    now = utcnow()
+    db.session.add(
+        MailOutbox(
+            user_id=None,
+            address=address,
+            kind=kind,
+            category=category,
+            frequency=kinds.IMMEDIATELY,
+            payload=payload,
+            idempotency_key=idempotency_key,
+            status=QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    db.session.flush()
+    mark_queued()
+
+
 def mark_queued() -> None:
     """Tell the development console flush (see :func:`app.mail.init_app`) to look."""
     if has_request_context():

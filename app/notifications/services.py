@@ -85,6 +85,21 @@ def follower_ids(target_type: str, target_id: int) -> list[int]:
     )
 
 
+def follower_ids_of_many(target_type: str, target_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The followers of many targets of one type, by target id (one query)."""
+    ids = sorted(set(target_ids))
+    found: dict[int, set[int]] = {}
+    if ids:
+        rows = db.session.execute(
+            select(Follow.target_id, Follow.user_id).where(
+                Follow.target_type == target_type, Follow.target_id.in_(ids)
+            )
+        )
+        for target_id, user_id in rows:
+            found.setdefault(target_id, set()).add(user_id)
+    return found
+
+
 def notify_users(
     user_ids: Iterable[int], *, kind: str, target_type: str, target_id: int, actor: Any = None
 ) -> int:
@@ -221,5 +236,9 @@ def describe(kind: str) -> str:
         "follow_original": _(
             "An input you follow is a duplicate of this one; follow it here to stay informed"
         ),
+        "measure_linked_proposal": _("Your proposal is part of the measure"),
+        "measure_linked_own": _("Your contribution is part of the measure"),
+        "measure_linked": _("A contribution you support or follow is part of the measure"),
+        "measure_updated": _("New status or progress of the measure"),
     }
     return texts.get(kind, kind)
