@@ -231,6 +231,27 @@ class Config:
     LEAFLET_MARKER_ICON_URL = "/static/vendor/leaflet/images/marker-icon.png"
     LEAFLET_MARKER_ICON_SHADOW_URL = "/static/vendor/leaflet/images/marker-shadow.png"
 
+    # Bytes on the wire (app/core/http_cache.py, Flask-Compress): brotli or gzip for text
+    # answers of at least COMPRESS_MIN_SIZE bytes; streamed downloads stay uncompressed.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]  # static files, sent from disk in chunks
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+        "text/csv",
+        "text/plain",
+        "image/svg+xml",
+    ]
+    # Static files: URLs from url_for('static', …) carry ?v=<content hash> and are cached for
+    # a year (immutable); a request without the current hash gets STATIC_SHORT_MAX_AGE seconds.
+    STATIC_LONG_MAX_AGE = 31536000
+    STATIC_SHORT_MAX_AGE = _int("STATIC_SHORT_MAX_AGE", 300)
+
     # Access-barrier aggregates: only cells with at least this many affected people are shown.
     BARRIER_MIN_CELL = _int("BARRIER_MIN_CELL", 5)
 

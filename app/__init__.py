@@ -34,8 +34,8 @@ from . import (
     site,
     workflow,
 )
-from .core import cli, errors, i18n, numbers, permissions, search, security
-from .extensions import babel, csrf, db, leaflet, limiter, login_manager, migrate
+from .core import cli, errors, http_cache, i18n, numbers, permissions, search, security
+from .extensions import babel, compress, csrf, db, leaflet, limiter, login_manager, migrate
 
 
 def create_app(config_class: type[Config] | str | None = None, **overrides) -> Flask:
@@ -82,6 +82,8 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     limiter.init_app(app)
     leaflet.init_app(app)
     security.init_app(app)
+    http_cache.init_app(app)  # hashed static URLs, their cache headers
+    compress.init_app(app)  # brotli / gzip (runs after every other after_request)
     i18n.init_app(app)
     permissions.init_app(app)  # templates ask the same predicates: ``perm.<name>``
     cli.init_app(app)

@@ -6,6 +6,7 @@ from flask import Response, jsonify, request
 from flask_babel import gettext as _
 
 from ..core.api import json_error, parse_float
+from ..core.http_cache import conditional
 from ..core.permissions import public
 from ..districts import services
 from .blueprint import bp
@@ -23,7 +24,7 @@ def health():
 def districts():
     response = Response(services.districts_geojson(), mimetype="application/geo+json")
     response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return conditional(response, services.districts_geojson_etag())
 
 
 @bp.get("/locate")

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from flask_babel import gettext as _
 
 from ..api.blueprint import bp
 from ..core.api import ApiError, int_arg
+from ..core.http_cache import etag_matches, not_modified
 from ..core.numbers import NumberError, parse_int
 from ..core.permissions import public
 from . import services
@@ -15,6 +16,7 @@ from . import services
 MAX_LIMIT = 2000
 DEFAULT_LIMIT = 500
 ALLOWED = {"bbox", "district", "limit"}
+SUMMARY_CACHE_CONTROL = "public, max-age=60"
 
 
 def _filters():
@@ -74,6 +76,10 @@ def barriers():
 def barriers_summary():
     if request.args:
         raise ApiError(400, _("Unknown parameter “%(name)s”.", name=sorted(request.args)[0]))
-    response = jsonify(services.summary())
-    response.headers["Cache-Control"] = "public, max-age=60"
+    etag, body = services.public_summary()
+    if etag_matches(etag):
+        return not_modified(etag, SUMMARY_CACHE_CONTROL)
+    response = Response(body, mimetype="application/json")
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = SUMMARY_CACHE_CONTROL
     return response

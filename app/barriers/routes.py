@@ -50,7 +50,7 @@ def index():
     total = services.count_public_reports()
     return render_template(
         "barriers/index.html",
-        summary=services.summary(),
+        summary=services.cached_summary(),
         reports=services.public_reports(PAGE_SIZE, (page - 1) * PAGE_SIZE),
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),

@@ -21,6 +21,7 @@ Privacy rules of the aggregates (``summary``)
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import math
@@ -30,10 +31,10 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from ..core.audit import record
+from ..core.audit import AuditEntry, record
 from ..core.i18n import current_language, localized
 from ..districts.models import District
 from ..districts.services import OutsideCity, locate
@@ -572,6 +573,89 @@ def summary(district_ids=None) -> dict:
     }
 
 
+# --- the public summary, cached per process ---------------------------------------------------
+
+_SUMMARY_KEY = "quartier_barrier_summary"
+
+
+def _type_bit():
+    """Each barrier type as a bit (1, 2, 4, …): a person's set of types sums to a mask."""
+    return case(
+        {code: 2**i for i, code in enumerate(BARRIER_TYPES)},
+        value=AffectedBarrier.barrier_type,
+        else_=2 ** len(BARRIER_TYPES),
+    )
+
+
+def summary_fingerprint() -> tuple:
+    """What :func:`summary` reads, condensed to a few numbers in one query.
+
+    It changes with every write that can change the public summary, in any process: a new,
+    deleted or moved report (counts, id sums weighted with offer and district), moderation
+    (the visible reports' id sum, the latest ``moderated_at``), "affects me too" added,
+    withdrawn or changed (people: count and ``id × report``; types: count and
+    ``person × type bit``), offers added, moved or renamed (count, ``id × district``, and the
+    latest audit entry: every offer change is audited, as are district and council changes).
+    Sums of products rather than ``max(id)`` because ids can come back after a rollback."""
+    visible = BarrierReport.visible()
+    reports = select(
+        func.count(BarrierReport.id),
+        func.coalesce(func.sum(BarrierReport.id * func.coalesce(BarrierReport.offer_id, 0)), 0),
+        func.coalesce(func.sum(BarrierReport.id * BarrierReport.district_from_id), 0),
+        func.coalesce(func.sum(case((visible, BarrierReport.id), else_=0)), 0),
+        func.max(BarrierReport.moderated_at),
+    )
+    people = select(
+        func.count(AffectedPerson.id),
+        func.coalesce(func.sum(AffectedPerson.id * AffectedPerson.report_id), 0),
+    )
+    types = select(
+        func.count(),
+        func.coalesce(func.sum(AffectedBarrier.affected_id * _type_bit()), 0),
+    ).select_from(AffectedBarrier)
+    offers = select(func.count(Offer.id), func.coalesce(func.sum(Offer.id * Offer.district_id), 0))
+    columns = [
+        select(column).select_from(source).scalar_subquery()
+        for source, query in (
+            (BarrierReport, reports),
+            (AffectedPerson, people),
+            (AffectedBarrier, types),
+            (Offer, offers),
+        )
+        for column in query.selected_columns
+    ]
+    columns.append(select(func.max(AuditEntry.id)).scalar_subquery())
+    row = db.session.execute(select(*columns)).one()
+    return tuple(str(value) for value in row)
+
+
+def _cached_summary() -> tuple[str, dict, bytes]:
+    language = current_language()
+    key = repr((summary_fingerprint(), language, min_cell()))
+    etag = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    cache = current_app.extensions.setdefault(_SUMMARY_KEY, {})
+    cached = cache.get(language)
+    if cached is None or cached[0] != etag:
+        data = summary()
+        cached = cache[language] = (etag, data, current_app.json.dumps(data).encode() + b"\n")
+    return cached
+
+
+def public_summary() -> tuple[str, bytes]:
+    """The public summary as JSON bytes and its ETag, cached per process and language.
+
+    One fingerprint query per call (:func:`summary_fingerprint`); the summary is computed
+    again only when the fingerprint, the language or the threshold differ from the cached
+    one – so a write in any process is seen by every process at its next request."""
+    etag, _data, body = _cached_summary()
+    return etag, body
+
+
+def cached_summary() -> dict:
+    """:func:`summary` for the whole city from the same cache (read it, do not change it)."""
+    return _cached_summary()[1]
+
+
 # --- GeoJSON for the map ---------------------------------------------------------------------
 
 
@@ -666,6 +750,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
         query = query.where(func.coalesce(offer_district.number, origin.number) == district)
     threshold = min_cell()
     url = url_for("barriers.report", report_id=0)[:-1]
+    labels = {code: barrier_label(code) for code in BARRIER_TYPES}  # translated once, not per row
     features = []
     for row in db.session.execute(query.order_by(BarrierReport.id.desc()).limit(limit)):
         codes = [c for c in row.barrier_codes.split(",") if c]
@@ -673,7 +758,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
             "id": row.id,
             "offer_name": row.name or row.offer_text,
             "barrier_types": codes,
-            "barrier_labels": [barrier_label(c) for c in codes],
+            "barrier_labels": [labels.get(c) or barrier_label(c) for c in codes],
             "district_from": row.number,
             "affected": row.affected_count if row.affected_count >= threshold else None,
             "url": f"{url}{row.id}",

@@ -37,6 +37,12 @@ class AreaLocator:
             shapely.prepare(geom)
         self.tree = shapely.STRtree(self.shapes)
         self.boundary = shapely.union_all(self.shapes) if self.shapes else None
+        # (west, south, east, north), computed once: GEOS walks every vertex for ``bounds``.
+        self.bounds: tuple[float, float, float, float] | None = (
+            tuple(self.boundary.bounds)
+            if self.boundary is not None and not self.boundary.is_empty
+            else None
+        )
 
     def locate(self, lat: float, lon: float) -> Area:
         point = Point(lon, lat)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import re
@@ -176,6 +177,8 @@ def _load_councils(path: Path, report: LoadReport) -> None:
 
 _LOCATOR_KEY = "quartier_district_locator"
 _GEOJSON_KEY = "quartier_districts_geojson"
+_GEOJSON_ETAG_KEY = "quartier_districts_geojson_etag"
+_INDEX_KEY = "quartier_district_index"
 
 
 def _build_locator() -> AreaLocator:
@@ -199,6 +202,8 @@ def reset_caches() -> None:
     """Forget the prepared shapes and the browser GeoJSON (after a reload)."""
     current_app.extensions.pop(_LOCATOR_KEY, None)
     current_app.extensions.pop(_GEOJSON_KEY, None)
+    current_app.extensions.pop(_GEOJSON_ETAG_KEY, None)
+    current_app.extensions.pop(_INDEX_KEY, None)
 
 
 def locate(lat: float, lon: float) -> Area:
@@ -211,12 +216,9 @@ def locate(lat: float, lon: float) -> Area:
 
 def city_bounds() -> tuple[float, float, float, float] | None:
     """The bounding box of all districts as (west, south, east, north) in degrees, from the
-    prepared shapes (no query once they are loaded); ``None`` without districts."""
-    boundary = get_locator().boundary
-    if boundary is None or boundary.is_empty:
-        return None
-    west, south, east, north = boundary.bounds
-    return west, south, east, north
+    prepared shapes (no query and no geometry work once they are loaded); ``None`` without
+    districts."""
+    return get_locator().bounds
 
 
 def district_at(lat: float, lon: float) -> District:
@@ -225,6 +227,24 @@ def district_at(lat: float, lon: float) -> District:
 
 
 # --- queries used by pages and the API ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistrictEntry:
+    """A district's number and name: what lists of links need, without an ORM object."""
+
+    number: str
+    name: str
+
+
+def district_index() -> list[DistrictEntry]:
+    """All districts by number, loaded once per process like the GeoJSON (the districts
+    change only with ``flask setup`` / a reload, which calls :func:`reset_caches`)."""
+    entries = current_app.extensions.get(_INDEX_KEY)
+    if entries is None:
+        rows = db.session.execute(select(District.number, District.name).order_by(District.number))
+        entries = current_app.extensions[_INDEX_KEY] = [DistrictEntry(n, name) for n, name in rows]
+    return entries
 
 
 def list_districts() -> list[District]:
@@ -258,7 +278,18 @@ def districts_geojson() -> bytes:
         ]
         cached = ('{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}").encode()
         current_app.extensions[_GEOJSON_KEY] = cached
+        current_app.extensions.pop(_GEOJSON_ETAG_KEY, None)
     return cached
+
+
+def districts_geojson_etag() -> str:
+    """A validator of :func:`districts_geojson`: the hash of its bytes, computed once."""
+    etag = current_app.extensions.get(_GEOJSON_ETAG_KEY)
+    if etag is None:
+        body = districts_geojson()
+        etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+        current_app.extensions[_GEOJSON_ETAG_KEY] = etag
+    return etag
 
 
 # --- correcting the council mapping (admin) ----------------------------------------------

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ..core.api import ApiError, json_error
 from ..core.csv_export import DATA_DELIMITER, csv_response
+from ..core.http_cache import conditional
 from ..core.numbers import YEAR_MAX, YEAR_MIN, NumberError, arg_int
 from ..core.permissions import public
 from . import catalogue, choropleth, district_index
@@ -46,16 +47,31 @@ def _meta(indicator: Indicator) -> dict:
     }
 
 
+def _revalidated(response: Response) -> Response:
+    """Successful answers change only with an import: browsers keep them and ask again with
+    their ETag each time (304 without the body when nothing changed)."""
+    if response.status_code == 200:
+        response.headers["Cache-Control"] = "public, no-cache"
+        return conditional(response)
+    return response
+
+
 @api_bp.get("/indicators")
 @public
 def indicators():
     items = catalogue.list_indicators()
-    return jsonify(indicators=[_meta(i) for i in items], synthetic=any(i.synthetic for i in items))
+    return _revalidated(
+        jsonify(indicators=[_meta(i) for i in items], synthetic=any(i.synthetic for i in items))
+    )
 
 
 @api_bp.get("/indicators/<code>")
 @public
 def indicator(code: str):
+    return _revalidated(_indicator(code))
+
+
+def _indicator(code: str):
     fmt, year = _format(), _year()
     item = catalogue.get_indicator(code)
     if item is None:
@@ -122,6 +138,10 @@ def indicator(code: str):
 @api_bp.get("/social-index")
 @public
 def social_index():
+    return _revalidated(_social_index())
+
+
+def _social_index():
     fmt, year = _format(), _year()
     definition = district_index.active_definition()
     if definition is None:

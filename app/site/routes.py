@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..accounts.forms import LanguageForm
 from ..core.permissions import is_anyone, public, requires
@@ -25,10 +26,29 @@ from . import tiles
 bp = Blueprint("core", __name__)
 
 
+_DISTRICT_LIST_KEY = "quartier_start_page_district_list"
+
+
+def _district_list() -> Markup:
+    """The start page's list of the districts, rendered once per process: the same for every
+    request and language. Rendered again when the district index is rebuilt (a reload)."""
+    entries = district_services.district_index()
+    cached = current_app.extensions.get(_DISTRICT_LIST_KEY)
+    if cached is None or cached[0] is not entries:
+        page = render_template("core/_district_list.html", districts=entries)
+        html = Markup(page)  # noqa: S704 - a template rendered with autoescape
+        cached = current_app.extensions[_DISTRICT_LIST_KEY] = (entries, html)
+    return cached[1]
+
+
 @bp.get("/")
 @public
 def index():
-    return render_template("core/index.html", districts=district_services.list_districts())
+    return render_template(
+        "core/index.html",
+        districts=district_services.district_index(),
+        district_list=_district_list(),
+    )
 
 
 @bp.get("/datenquellen")

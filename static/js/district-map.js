@@ -1,5 +1,8 @@
 /* District map: draws the districts from /api/v1/districts; a click (or Enter on a focused
- * shape) opens the district page. The list beside the map offers the same without a map. */
+ * shape) opens the district page. The list beside the map offers the same without a map.
+ * On a district's page (data-selected) the map only shows where the district lies: the
+ * shapes are decorative there – no Tab stops, hidden from screen readers (the page says it
+ * all) – and the map itself is no Tab stop either; its zoom buttons still are. */
 (function () {
   "use strict";
   var el = document.getElementById("district-map");
@@ -10,14 +13,15 @@
   var minZoom = Number(data.tileMinZoom) || 0, maxZoom = Number(data.tileMaxZoom) || 19;
   var tileBounds = (data.tileBounds || "").split(",").map(Number);
   tileBounds = tileBounds.length === 4 ? [[tileBounds[0], tileBounds[1]], [tileBounds[2], tileBounds[3]]] : undefined;
-  var map = L.map(el, { scrollWheelZoom: false, minZoom: minZoom, maxZoom: maxZoom }).setView(center, Number(data.zoom));
+  var selected = data.selected;
+  var decorative = Boolean(selected);
+  var map = L.map(el, { scrollWheelZoom: false, keyboard: !decorative, minZoom: minZoom, maxZoom: maxZoom }).setView(center, Number(data.zoom));
   el.quartierMap = map; // for tests and later layers
   map.attributionControl.setPrefix(false);
   if (data.tileUrl) {
     L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution }).addTo(map);
   }
   map.attributionControl.addAttribution(data.districtAttribution);
-  var selected = data.selected;
 
   function districtUrl(number) { return data.districtUrl.replace("__NUMBER__", number); }
 
@@ -42,10 +46,17 @@
           shape.on("add", function () {
             var path = shape.getElement();
             if (!path) { return; }
+            path.setAttribute("data-number", p.number);
+            if (decorative) {
+              // Chromium makes an SVG element with focus listeners (Leaflet's tooltip adds
+              // them) a Tab stop unless tabindex says otherwise.
+              path.setAttribute("tabindex", "-1");
+              path.setAttribute("aria-hidden", "true");
+              return;
+            }
             path.setAttribute("role", "link");
             path.setAttribute("aria-label", data.labelOpen.replace("__NAME__", label));
-            path.setAttribute("data-number", p.number);
-            if (!selected) { path.setAttribute("tabindex", "0"); }
+            path.setAttribute("tabindex", "0");
             path.addEventListener("keydown", function (event) {
               if (event.key === "Enter") { window.location.href = districtUrl(p.number); }
             });

@@ -1,6 +1,8 @@
 /* Proposal maps. Mode "pick" (form): click the map or drag the marker to fill the latitude
- * and longitude inputs (which can also be typed; typing moves the marker). Mode "show"
- * (proposal page): one marker. Settings come from data- attributes (no inline script). */
+ * and longitude inputs (which can also be typed; typing moves the marker). By keyboard: the
+ * focused map shows a crosshair in its middle; the arrow keys move the map under it (+ and −
+ * zoom, Leaflet's own keys) and Enter sets the point there. Mode "show" (proposal page): one
+ * marker. Settings come from data- attributes (no inline script). */
 (function () {
   "use strict";
   var el = document.getElementById("proposal-map");
@@ -12,6 +14,7 @@
   var tileBounds = (data.tileBounds || "").split(",").map(Number);
   tileBounds = tileBounds.length === 4 ? [[tileBounds[0], tileBounds[1]], [tileBounds[2], tileBounds[3]]] : undefined;
   var map = L.map(el, { scrollWheelZoom: false, minZoom: minZoom, maxZoom: maxZoom }).setView(center, Number(data.zoom));
+  el.quartierMap = map; // for tests
   map.attributionControl.setPrefix(false);
   if (data.tileUrl) {
     L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution }).addTo(map);
@@ -51,6 +54,18 @@
   }
 
   map.on("click", function (e) { place(e.latlng, true); });
+
+  // Keyboard: a crosshair marks the middle of the focused map; Enter sets the point there.
+  var crosshair = document.createElement("div");
+  crosshair.className = "map-crosshair";
+  crosshair.setAttribute("aria-hidden", "true");
+  el.appendChild(crosshair);
+  if (data.keysHint) { el.setAttribute("aria-describedby", data.keysHint); }
+  el.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target !== el) { return; }
+    event.preventDefault(); // never submits the form
+    place(map.getCenter(), true);
+  });
   lat.addEventListener("change", fromInputs);
   lon.addEventListener("change", fromInputs);
   if (fromInputs()) { map.setView(marker.getLatLng(), 16); }

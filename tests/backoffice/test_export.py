@@ -163,3 +163,24 @@ def test_barrier_reports_carry_their_place_only_in_the_internal_export(
     client.get("/abmelden")
     page = client.get(f"/barrieren/{report.id}")
     assert page.status_code == 200 and "50.97531" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "geojson"])
+def test_streamed_exports_stay_streamed_and_uncompressed(client, login_as, people, scene, fmt):
+    """Compression buffers its output; the exports must send their first rows at once."""
+    login_as(people["planner"])
+    response = client.get(
+        f"{EXPORT}.{fmt}", headers={"Accept-Encoding": "br, gzip"}, buffered=False
+    )
+    assert response.status_code == 200
+    assert response.is_streamed
+    assert "Content-Encoding" not in response.headers
+    assert "Content-Length" not in response.headers
+    body = b"".join(response.response)
+    response.close()
+    if fmt == "geojson":
+        assert json.loads(body)["type"] == "FeatureCollection"
+    elif fmt == "csv":
+        assert body.startswith(b"\xef\xbb\xbf")
+    else:
+        assert body.startswith(b"PK")
