@@ -8,12 +8,14 @@ Unknown parameters and invalid filters answer a JSON 400; a page is a FeatureCol
 from __future__ import annotations
 
 import json
+import math
 
-from flask import Response, request, url_for
+from flask import Response, current_app, request, url_for
 from flask_babel import gettext as _
 
+from ..core import clusters
 from ..core.api import ApiError
-from ..core.listing import FilterError
+from ..core.listing import FilterError, point_feature
 
 
 def geojson_page(endpoint: str, filters_class, find, feature) -> Response:
@@ -43,3 +45,55 @@ def geojson_page(endpoint: str, filters_class, find, feature) -> Response:
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         mimetype="application/geo+json",
     )
+
+
+def cluster_collection(filters_class, run, feature) -> Response:
+    """The body of a map aggregation endpoint (``/api/v1/proposals/clusters``, …).
+
+    ``bbox`` and ``zoom`` are required, the other parameters are the listing's filters
+    (without ``limit`` and ``cursor``). ``run(filters, grid)`` gives ``(aggregate,
+    single_rows, category_slugs)`` (see :mod:`app.core.clusters`); the answer is a
+    FeatureCollection of clusters (``cluster: true``, ``count``, ``categories`` as counts per
+    category code, ``bounds`` of its items) and of single items as ``feature(row)``, with the
+    ``total`` of all (the sum of the counts)."""
+
+    allowed = {n for n in filters_class.parameters() if n not in ("limit", "cursor")} | {"zoom"}
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise ApiError(400, _("Unknown parameter “%(name)s”.", name=unknown[0]))
+    try:
+        filters = filters_class.parse(request.args)
+        if not filters.bbox:
+            raise FilterError(_("The parameter “bbox” is required: minLon,minLat,maxLon,maxLat."))
+        zoom = clusters.parse_zoom(request.args.get("zoom"))
+        grid = clusters.Grid.at(zoom, lat_ratio())
+        result, single_rows, slugs = run(filters, grid)
+    except (FilterError, clusters.ClusterError) as exc:
+        raise ApiError(400, str(exc)) from None
+    features = [
+        point_feature(
+            cell.lat,
+            cell.lon,
+            {
+                "cluster": True,
+                "count": cell.count,
+                "categories": {
+                    slugs.get(key, "other"): n
+                    for key, n in sorted(cell.categories.items(), key=lambda kv: (-kv[1], kv[0]))
+                },
+                "bounds": cell.bounds,
+            },
+        )
+        for cell in result.clusters
+    ]
+    features += [feature(row) for row in single_rows]
+    body = {"type": "FeatureCollection", "zoom": zoom, "total": result.total, "features": features}
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        mimetype="application/geo+json",
+    )
+
+
+def lat_ratio() -> float:
+    """Cells are square on screen at the map's centre latitude (``MAP_CENTER``)."""
+    return math.cos(math.radians(current_app.config["MAP_CENTER"][0]))

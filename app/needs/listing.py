@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from sqlalchemy import and_, select
 
-from ..core import listing
+from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import Council, District
 from ..extensions import db
@@ -102,6 +102,26 @@ def find(filters: Filters) -> tuple[list[Row], int | None, int]:
     """One cursor page, newest first: ``(rows, next_cursor, total)``; one query, two if more
     pages."""
     return listing.cursor_page(_query(), Need.id, conditions(filters), filters, Row)
+
+
+def aggregate(filters: Filters, grid: clusters.Grid):
+    """The map's needs in ``filters.bbox`` counted per cell of ``grid`` (the same conditions
+    as :func:`find`): ``(aggregate, single_rows, category_slugs)``."""
+    result = clusters.aggregate(
+        id_column=Need.id,
+        lat=Need.lat,
+        lon=Need.lon,
+        category_column=Need.category_id,
+        where=conditions(filters),
+        grid=grid,
+        bbox=filters.bbox,
+    )
+    rows = []
+    if result.single_ids:
+        query = _query().where(Need.id.in_(result.single_ids)).order_by(Need.id.desc())
+        rows = [Row(*r) for r in db.session.execute(query).all()]
+    slugs = dict(db.session.execute(select(Category.id, Category.slug)).all())
+    return result, rows, slugs
 
 
 def page(filters: Filters, number: int, size: int) -> tuple[list[Row], int]:

@@ -16,9 +16,10 @@ from typing import ClassVar
 from sqlalchemy import case, func, select
 
 from ..comments.models import Comment
-from ..core import listing
+from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import District
+from ..extensions import db
 from ..workflow import services as workflow
 from .models import WITHDRAWN, Category, Proposal
 from .services import PUBLIC_STATUSES, supports
@@ -81,9 +82,7 @@ class Row:
     comments: int
 
 
-def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int | None]:
-    """One page of proposals: ``(rows, next_cursor, total)``; one query, two if more pages."""
-
+def _query():
     # Counts as correlated subqueries inside the one statement: each is an index lookup for
     # the rows of this page only (grouping over the whole supports table first made
     # PostgreSQL scan it on every request).
@@ -119,6 +118,39 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
         .outerjoin(Category, Category.id == Proposal.category_id)
         .outerjoin(District, District.id == Proposal.district_id)
     )
+    return query
+
+
+def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int | None]:
+    """One page of proposals: ``(rows, next_cursor, total)``; one query, two if more pages."""
     return listing.cursor_page(
-        query, Proposal.id, _conditions(filters), filters, Row, with_total=with_total
+        _query(), Proposal.id, _conditions(filters), filters, Row, with_total=with_total
     )
+
+
+def aggregate(filters: Filters, grid: clusters.Grid):
+    """The map's proposals in ``filters.bbox`` counted per cell of ``grid`` (the same
+    conditions as :func:`find`): ``(aggregate, single_rows, category_slugs)``; two queries,
+    three with single proposals (their rows, by id)."""
+    result = clusters.aggregate(
+        id_column=Proposal.id,
+        lat=Proposal.lat,
+        lon=Proposal.lon,
+        category_column=Proposal.category_id,
+        where=_conditions(filters),
+        grid=grid,
+        bbox=filters.bbox,
+    )
+    return result, by_ids(result.single_ids), category_slugs()
+
+
+def by_ids(ids: list[int]) -> list[Row]:
+    """The rows of these proposals, newest first (one query; none without ids)."""
+    if not ids:
+        return []
+    query = _query().where(Proposal.id.in_(ids)).order_by(Proposal.id.desc())
+    return [Row(*r) for r in db.session.execute(query).all()]
+
+
+def category_slugs() -> dict[int, str]:
+    return dict(db.session.execute(select(Category.id, Category.slug)).all())
