@@ -1,37 +1,67 @@
-"""Map aggregation: placed items counted per grid cell of the zoom level, in SQL.
+"""Map aggregation: placed items counted per grid cell of the zoom level.
 
-Written once for every placed domain (proposals, needs, …): the domain gives its SQL
-conditions (the very list its listing uses, so the map and the list can never disagree), the
-id, lat/lon and category columns; this module answers the cells of a viewport.
+Written once for every placed domain (proposals, needs, …). A domain describes its items in
+a :class:`Source` (its model, its listing's conditions — the very function its list uses, so
+map and list can never disagree —, its category and district tables, a loader of rows by id)
+and calls :func:`track` once; :func:`aggregate` answers the cells of a viewport.
 
 **The grid.** At zoom ``z`` a cell is ``360 / 2**z / CELLS_PER_TILE`` degrees of longitude
-wide (a quarter of a 256 px tile: 64 px on screen) and ``lat_ratio`` times that high, so the
-cells are about square on screen at the city's latitude (``lat_ratio = cos(latitude)``). Cell
-keys are global — ``floor((lon + 180) / step)`` and ``floor((lat + 90) / step)`` — so panning
-never moves a cell boundary. Both values are non-negative, so SQLite's ``CAST(… AS INTEGER)``
-(truncation) equals PostgreSQL's ``floor``: the same IEEE doubles divided the same way give the
-same keys on both.
+wide (a quarter of a 256 px tile: 64 px on screen) and ``lat_ratio`` times that high, so that
+cells are about square on screen at the map's latitude (``cos(MAP_CENTER latitude)``). Cell
+keys are global — ``floor((lon + 180) / step)``, ``floor((lat + 90) / step)`` — so panning
+never moves a boundary. Both values are non-negative, so SQLite's ``CAST(… AS INTEGER)``
+(truncation) is PostgreSQL's ``floor`` and Python's ``math.floor``: the same IEEE doubles
+divided the same way give the same keys everywhere. The bbox of a request is widened to whole
+cells (the answer says which: ``bbox``), and the list under the map uses that bbox too.
 
-**One query.** ``GROUP BY cell, category`` over the rows matching the conditions (bbox among
-them), with ``count``, the sums of lat/lon (centroid), min/max lat/lon (the cluster's extent,
-for zooming in) and the smallest id (the item itself when a cell holds one). Cells holding at
-most ``single_max`` items come back as single items (the domain loads their details by id,
-one more query); all others as clusters with counts per category. The sum of all counts is
-exactly the number of matching items in the bbox. See "Map aggregation" in
-``docs/architecture.md`` for the choice against stored cell keys, and ``bench/map_bench.py``.
+**Two ways to count, one result.**
 
-**Bounded answers.** A bbox may cover at most ``MAX_CELLS`` cells of its zoom (a large screen
-at that zoom); a larger one is refused, so the answer never grows with the table.
+* *Summary* (zoom ``SUMMARY_ZOOMS``, filters on category and district only — the whole-city
+  views): the table ``map_cells`` holds, per kind × zoom × cell × category × district, the
+  count and the sums of lat/lon of the *visible* items, maintained on write by mapper events
+  (insert, delete, and updates of the place, the category, the district or the moderation
+  state) in the writer's transaction. Reading it costs the number of cells in view, not the
+  number of items: the answer at city zoom takes the same time for 5,000 or 500,000 items.
+  Bulk inserts that bypass the ORM call :func:`rebuild` (``flask map-cells``).
+* *Live* (higher zooms, or a status or word filter): ``GROUP BY cell, category`` over the rows
+  matching the listing's conditions in the bbox (index on lat/lon): cost grows with the items
+  in view, which at high zoom are few and with a selective filter are the filtered ones.
+
+Cells holding at most ``single_max`` items come back as the items themselves (one more
+query, by id or by cell rectangle), all others as clusters with counts per category. The
+counts add up to exactly the matching items in the (widened) bbox. See "Map aggregation" in
+``docs/architecture.md`` and ``bench/map_bench.py``.
+
+**Bounded answers.** A bbox may cover at most ``MAX_CELLS`` cells of its zoom; a larger one
+is refused, so the answer never grows with the table.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import Float, Integer, and_, func, literal, select
+from sqlalchemy import (
+    Float,
+    Integer,
+    SmallInteger,
+    String,
+    and_,
+    delete,
+    event,
+    func,
+    inspect,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from ..extensions import db
@@ -40,7 +70,10 @@ from .numbers import NumberError, parse_int
 CELLS_PER_TILE = 4  # cells across one 256 px tile: 64 px cells
 MAX_CELLS = 4000  # cells a bbox may cover (e.g. 2560 × 1600 px is 40 × 25 = 1,000)
 MIN_ZOOM, MAX_ZOOM = 0, 22
+SUMMARY_ZOOMS = tuple(range(8, 15))  # zoom levels kept in map_cells
 SINGLE_MAX = 1  # a cell with at most this many items shows them one by one
+SINGLE_CELLS_MAX = 500  # summary: cells of one item looked up per request (rest: clusters)
+DEFAULT_MAP_CENTER_LAT = 50.978
 
 
 class ClusterError(ValueError):
@@ -66,6 +99,31 @@ def _cell_index_sqlite(element, compiler, **kw):
     return f"CAST({compiler.process(element.clauses, **kw)} AS INTEGER)"
 
 
+class MapCell(db.Model):
+    """The summary: visible items of one kind per zoom × cell × category × district."""
+
+    __tablename__ = "map_cells"
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    zoom: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    category_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    lat_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    lon_sum: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+def lat_ratio() -> float:
+    """Cells are square on screen at the map's centre latitude (``MAP_CENTER``). Changing
+    ``MAP_CENTER`` changes the grid: run ``flask map-cells`` then."""
+    lat = DEFAULT_MAP_CENTER_LAT
+    if has_app_context():
+        lat = current_app.config.get("MAP_CENTER", (lat, 0))[0]
+    return math.cos(math.radians(lat))
+
+
 @dataclass(frozen=True)
 class Grid:
     zoom: int
@@ -73,25 +131,45 @@ class Grid:
     step_lat: float
 
     @classmethod
-    def at(cls, zoom: int, lat_ratio: float) -> Grid:
+    def at(cls, zoom: int, ratio: float | None = None) -> Grid:
         step = 360.0 / (2**zoom) / CELLS_PER_TILE
-        return cls(zoom, step, step * lat_ratio)
+        return cls(zoom, step, step * (lat_ratio() if ratio is None else ratio))
 
-    def cells_in(self, bbox: tuple[float, float, float, float]) -> int:
-        west, south, east, north = bbox
-        across = math.floor((east + 180) / self.step_lon) - math.floor((west + 180) / self.step_lon)
-        down = math.floor((north + 90) / self.step_lat) - math.floor((south + 90) / self.step_lat)
-        return (across + 1) * (down + 1)
+    def key(self, lat: float, lon: float) -> tuple[int, int]:
+        """The cell (x, y) of a point, as the database computes it."""
+        return math.floor((lon + 180.0) / self.step_lon), math.floor((lat + 90.0) / self.step_lat)
 
     def keys(self, lat, lon) -> tuple[ColumnElement, ColumnElement]:
         """SQL expressions of the cell keys (x, y) of the columns ``lat``, ``lon``."""
-        x = cell_index((lon + 180.0) / _float(self.step_lon))
-        y = cell_index((lat + 90.0) / _float(self.step_lat))
+        x = cell_index((lon + 180.0) / literal(self.step_lon, Float))
+        y = cell_index((lat + 90.0) / literal(self.step_lat, Float))
         return x, y
 
+    def rectangle(self, x: int, y: int) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of a cell."""
+        return (
+            x * self.step_lon - 180.0,
+            y * self.step_lat - 90.0,
+            (x + 1) * self.step_lon - 180.0,
+            (y + 1) * self.step_lat - 90.0,
+        )
 
-def _float(value: float):
-    return literal(value, Float)
+    def span(self, bbox) -> tuple[int, int, int, int]:
+        west, south, east, north = bbox
+        x0, y0 = self.key(south, west)
+        x1, y1 = self.key(north, east)
+        return x0, y0, x1, y1
+
+    def widen(self, bbox) -> tuple[float, float, float, float]:
+        """The bbox widened to whole cells (within the world)."""
+        x0, y0, x1, y1 = self.span(bbox)
+        west, south = self.rectangle(x0, y0)[:2]
+        east, north = self.rectangle(x1, y1)[2:]
+        return (max(-180.0, west), max(-90.0, south), min(180.0, east), min(90.0, north))
+
+    def cells_in(self, bbox) -> int:
+        x0, y0, x1, y1 = self.span(bbox)
+        return (x1 - x0 + 1) * (y1 - y0 + 1)
 
 
 def parse_zoom(raw) -> int:
@@ -110,21 +188,193 @@ def parse_zoom(raw) -> int:
     return zoom
 
 
+# --- the sources ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A placed kind of item on the map (registered by its domain with :func:`track`).
+
+    ``conditions(filters)`` is the listing's own list of SQL conditions (visibility included);
+    ``rows(ids)`` loads the listing's rows by id; ``summary_filters`` are the filters the
+    summary can answer (category and district); ``visible`` is the column and value of the
+    items the summary counts (the listing's visibility rule)."""
+
+    kind: str
+    model: Any
+    conditions: Callable
+    rows: Callable
+    category_model: Any
+    district_model: Any
+    visible: tuple[str, Any]
+    summary_filters: tuple[str, ...] = ("category", "district")
+
+
+SOURCES: dict[str, Source] = {}
+_FIELDS = ("lat", "lon", "category_id", "district_id")
+
+
+def track(source: Source) -> None:
+    """Keep ``map_cells`` up to date for ``source.model`` on every ORM write (once)."""
+    if source.kind in SOURCES:
+        return
+    SOURCES[source.kind] = source
+    model = source.model
+    # The old values must be known when an attribute changes, even if it was not loaded.
+    for name in (*_FIELDS, source.visible[0]):
+        event.listen(getattr(model, name), "set", _noop, active_history=True)
+    event.listen(model, "after_insert", lambda _m, conn, obj: _add(conn, source, obj, None, 1))
+    event.listen(model, "after_delete", lambda _m, conn, obj: _add(conn, source, obj, None, -1))
+    event.listen(model, "after_update", lambda _m, conn, obj: _updated(conn, source, obj))
+
+
+def _noop(*_args):
+    return None
+
+
+def _values(source: Source, obj, old: bool) -> tuple | None:
+    """(lat, lon, category_id, district_id) of ``obj`` now or before the flush; ``None`` if
+    the summary does not count it (not visible)."""
+    state = inspect(obj)
+
+    def value(name):
+        if old:
+            history = state.attrs[name].history
+            if history.deleted:
+                return history.deleted[0]
+        return getattr(obj, name)
+
+    column, shown = source.visible
+    if value(column) != shown:
+        return None
+    values = tuple(value(name) for name in _FIELDS)
+    return None if any(v is None for v in values) else values
+
+
+def _updated(connection, source: Source, obj) -> None:
+    state = inspect(obj)
+    names = (*_FIELDS, source.visible[0])
+    if not any(state.attrs[name].history.has_changes() for name in names):
+        return
+    before, after = _values(source, obj, True), _values(source, obj, False)
+    if before == after:
+        return
+    if before:
+        _change(connection, source.kind, before, -1)
+    if after:
+        _change(connection, source.kind, after, 1)
+
+
+def _add(connection, source: Source, obj, _unused, sign: int) -> None:
+    values = _values(source, obj, sign < 0)
+    if values:
+        _change(connection, source.kind, values, sign)
+
+
+def _upsert(connection):
+    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert
+
+
+def _change(connection, kind: str, values: tuple, sign: int) -> None:
+    """Add ``sign`` (±1) item at ``values`` to its cell at every summary zoom: one statement."""
+    lat, lon, category_id, district_id = values
+    ratio = lat_ratio()
+    rows = []
+    for zoom in SUMMARY_ZOOMS:
+        cx, cy = Grid.at(zoom, ratio).key(lat, lon)
+        rows.append(
+            {
+                "kind": kind,
+                "zoom": zoom,
+                "cx": cx,
+                "cy": cy,
+                "category_id": category_id,
+                "district_id": district_id,
+                "count": sign,
+                "lat_sum": sign * lat,
+                "lon_sum": sign * lon,
+            }
+        )
+    table = MapCell.__table__
+    statement = _upsert(connection)(table).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={
+            "count": table.c.count + statement.excluded.count,
+            "lat_sum": table.c.lat_sum + statement.excluded.lat_sum,
+            "lon_sum": table.c.lon_sum + statement.excluded.lon_sum,
+        },
+    )
+    connection.execute(statement)
+
+
+def rebuild(kind: str | None = None) -> int:
+    """Recount ``map_cells`` for one kind (all without): after bulk inserts that bypass the
+    ORM, or a change of ``MAP_CENTER``. One statement per zoom; returns the cells written."""
+    written = 0
+    for source in [SOURCES[kind]] if kind else list(SOURCES.values()):
+        db.session.execute(delete(MapCell).where(MapCell.kind == source.kind))
+        column, shown = source.visible
+        for statement in rebuild_statements(
+            source.kind, source.model, getattr(source.model, column) == shown
+        ):
+            written += max(db.session.execute(statement).rowcount or 0, 0)
+    db.session.flush()
+    return written
+
+
+def rebuild_statements(kind: str, columns, counted) -> list:
+    """``INSERT … SELECT`` per summary zoom counting the rows of ``columns`` (a model or a
+    table's ``c``: ``lat``, ``lon``, ``category_id``, ``district_id``) for which ``counted``
+    holds (also used by the migration that creates the table)."""
+    statements = []
+    for zoom in SUMMARY_ZOOMS:
+        x, y = Grid.at(zoom).keys(columns.lat, columns.lon)
+        inner = (
+            select(
+                x.label("cx"),
+                y.label("cy"),
+                columns.category_id.label("category_id"),
+                columns.district_id.label("district_id"),
+                columns.lat.label("lat"),
+                columns.lon.label("lon"),
+            )
+            .where(counted, columns.lat.is_not(None), columns.lon.is_not(None))
+            .subquery()
+        )
+        grouped = select(
+            literal(kind, String),
+            literal(zoom, SmallInteger),
+            inner.c.cx,
+            inner.c.cy,
+            inner.c.category_id,
+            inner.c.district_id,
+            func.count(),
+            func.sum(inner.c.lat),
+            func.sum(inner.c.lon),
+        ).group_by(inner.c.cx, inner.c.cy, inner.c.category_id, inner.c.district_id)
+        names = ["kind", "zoom", "cx", "cy", "category_id", "district_id", "count"]
+        statements.append(
+            MapCell.__table__.insert().from_select([*names, "lat_sum", "lon_sum"], grouped)
+        )
+    return statements
+
+
+# --- counting ---------------------------------------------------------------------------------
+
+
 @dataclass
 class Cell:
-    """A cluster (``count`` > ``single_max``) or the cell of single items (``ids``)."""
+    """A cluster, or the cell of single items (``ids``)."""
 
     x: int
     y: int
     count: int = 0
     lat_sum: float = 0.0
     lon_sum: float = 0.0
-    south: float = 90.0
-    north: float = -90.0
-    west: float = 180.0
-    east: float = -180.0
     categories: dict = field(default_factory=dict)
     ids: list = field(default_factory=list)
+    grid: Grid | None = None
 
     @property
     def lat(self) -> float:
@@ -136,32 +386,40 @@ class Cell:
 
     @property
     def bounds(self) -> list[float]:
-        """``[west, south, east, north]`` of the items in the cell (5 decimals)."""
-        return [round(v, 5) for v in (self.west, self.south, self.east, self.north)]
+        """``[west, south, east, north]`` of the cell (for zooming in)."""
+        return [round(v, 5) for v in self.grid.rectangle(self.x, self.y)]
 
 
 @dataclass
 class Aggregate:
     zoom: int
     total: int
+    bbox: tuple[float, float, float, float]
     clusters: list[Cell]
-    single_ids: list[int]
+    singles: list  # the rows of single items, as the source's ``rows`` gives them
+    summary: bool
+
+
+def uses_summary(source: Source, filters, grid: Grid) -> bool:
+    """Whether the summary can answer: a summary zoom and only the filters it keeps."""
+    if grid.zoom not in SUMMARY_ZOOMS:
+        return False
+    if filters.q:
+        return False
+    return not any(
+        getattr(filters, name, None)
+        for name in filters.choices
+        if name not in source.summary_filters
+    )
 
 
 def aggregate(
-    *,
-    id_column,
-    lat,
-    lon,
-    category_column,
-    where: list,
-    grid: Grid,
-    bbox: tuple[float, float, float, float],
-    single_max: int = SINGLE_MAX,
+    source: Source, filters, grid: Grid, *, single_max: int = SINGLE_MAX, summary: bool = True
 ) -> Aggregate:
-    """Count the rows matching ``where`` (which must include the bbox condition) per cell of
-    ``grid``: one query. Raises :class:`ClusterError` if the bbox covers too many cells."""
-    if grid.cells_in(bbox) > MAX_CELLS:
+    """Count what ``filters`` select in ``filters.bbox`` (widened to whole cells) per cell of
+    ``grid``: from the summary when it can answer (``summary=False`` forces the live count),
+    else live. Two or three queries. Raises :class:`ClusterError` for too many cells."""
+    if grid.cells_in(filters.bbox) > MAX_CELLS:
         raise ClusterError(
             _(
                 "The area “bbox” is too large for zoom %(zoom)d: zoom out or choose a "
@@ -169,17 +427,45 @@ def aggregate(
                 zoom=grid.zoom,
             )
         )
-    x, y = grid.keys(lat, lon)
+    # The cells of the bbox as asked (the widened bbox's own edges could fall a rounding
+    # error into the next cell).
+    span = grid.span(filters.bbox)
+    filters = replace(filters, bbox=grid.widen(filters.bbox), cursor=None)
+    from_summary = summary and uses_summary(source, filters, grid)
+    if from_summary:
+        cells = _from_summary(source, filters, grid, span)
+    else:
+        cells = _live(source, filters, grid)
+    clusters, single_cells = [], []
+    for key in sorted(cells, key=lambda k: (k[1], k[0])):
+        cell = cells[key]
+        (single_cells if cell.count <= single_max else clusters).append(cell)
+    singles = _singles(source, filters, grid, single_cells, from_summary, clusters)
+    total = sum(cell.count for cell in cells.values())
+    clusters.sort(key=lambda c: (c.y, c.x))
+    return Aggregate(grid.zoom, total, filters.bbox, clusters, singles, from_summary)
+
+
+def _cell(cells: dict, grid: Grid, x: int, y: int) -> Cell:
+    cell = cells.get((x, y))
+    if cell is None:
+        cell = cells[(x, y)] = Cell(x, y, grid=grid)
+    return cell
+
+
+def _live(source: Source, filters, grid: Grid) -> dict:
+    model = source.model
+    x, y = grid.keys(model.lat, model.lon)
     inner = (
         select(
             x.label("cx"),
             y.label("cy"),
-            category_column.label("cat"),
-            lat.label("lat"),
-            lon.label("lon"),
-            id_column.label("id"),
+            model.category_id.label("cat"),
+            model.lat.label("lat"),
+            model.lon.label("lon"),
+            model.id.label("id"),
         )
-        .where(and_(*where))
+        .where(and_(*source.conditions(filters)))
         .subquery()
     )
     query = select(
@@ -189,33 +475,90 @@ def aggregate(
         func.count(),
         func.sum(inner.c.lat),
         func.sum(inner.c.lon),
-        func.min(inner.c.lat),
-        func.max(inner.c.lat),
-        func.min(inner.c.lon),
-        func.max(inner.c.lon),
         func.min(inner.c.id),
     ).group_by(inner.c.cx, inner.c.cy, inner.c.cat)
-    cells: dict[tuple[int, int], Cell] = {}
-    for cx, cy, cat, n, lat_sum, lon_sum, south, north, west, east, first in db.session.execute(
-        query
-    ):
-        cell = cells.get((cx, cy))
-        if cell is None:
-            cell = cells[(cx, cy)] = Cell(cx, cy)
+    cells: dict = {}
+    for cx, cy, cat, n, lat_sum, lon_sum, first in db.session.execute(query):
+        cell = _cell(cells, grid, cx, cy)
         cell.count += n
         cell.lat_sum += lat_sum
         cell.lon_sum += lon_sum
-        cell.south, cell.north = min(cell.south, south), max(cell.north, north)
-        cell.west, cell.east = min(cell.west, west), max(cell.east, east)
         cell.categories[cat] = cell.categories.get(cat, 0) + n
         if n == 1:
             cell.ids.append(first)
-    clusters, single_ids = [], []
-    for key in sorted(cells, key=lambda k: (k[1], k[0])):
-        cell = cells[key]
-        if cell.count <= single_max and len(cell.ids) == cell.count:
-            single_ids += cell.ids
+    return cells
+
+
+def _from_summary(source: Source, filters, grid: Grid, span) -> dict:
+    x0, y0, x1, y1 = span
+    where = [
+        MapCell.kind == source.kind,
+        MapCell.zoom == grid.zoom,
+        MapCell.cx.between(x0, x1),
+        MapCell.cy.between(y0, y1),
+    ]
+    if filters.category:
+        model = source.category_model
+        where.append(
+            MapCell.category_id.in_(select(model.id).where(model.slug == filters.category))
+        )
+    if filters.district:
+        model = source.district_model
+        where.append(
+            MapCell.district_id.in_(select(model.id).where(model.number == filters.district))
+        )
+    query = (
+        select(
+            MapCell.cx,
+            MapCell.cy,
+            MapCell.category_id,
+            func.sum(MapCell.count),
+            func.sum(MapCell.lat_sum),
+            func.sum(MapCell.lon_sum),
+        )
+        .where(*where)
+        .group_by(MapCell.cx, MapCell.cy, MapCell.category_id)
+        .having(func.sum(MapCell.count) > 0)
+    )
+    cells: dict = {}
+    for cx, cy, cat, n, lat_sum, lon_sum in db.session.execute(query):
+        cell = _cell(cells, grid, cx, cy)
+        cell.count += int(n)
+        cell.lat_sum += lat_sum
+        cell.lon_sum += lon_sum
+        cell.categories[cat] = cell.categories.get(cat, 0) + int(n)
+    return cells
+
+
+def _singles(source, filters, grid, single_cells, from_summary, clusters) -> list:
+    """The rows of the single items (one query; none without). Live: by id. Summary: the
+    items in those cells' rectangles, kept where exactly the expected items were found (a
+    cell whose items are not all found stays a cluster)."""
+    if not single_cells:
+        return []
+    if not from_summary:
+        ids = [i for cell in single_cells for i in cell.ids]
+        return source.rows(ids)
+    wanted = {(c.x, c.y): c for c in single_cells[:SINGLE_CELLS_MAX]}
+    clusters += single_cells[SINGLE_CELLS_MAX:]
+    model = source.model
+    boxes = []
+    for x, y in wanted:
+        west, south, east, north = grid.rectangle(x, y)
+        boxes.append(
+            and_(model.lat >= south, model.lat <= north, model.lon >= west, model.lon <= east)
+        )
+    rows = source.rows(None, where=[*source.conditions(filters), or_(*boxes)])
+    found: dict = {}
+    for row in rows:
+        key = grid.key(row.lat, row.lon)
+        if key in wanted:
+            found.setdefault(key, []).append(row)
+    singles = []
+    for key, cell in wanted.items():
+        items = found.get(key, [])
+        if len(items) == cell.count:
+            singles += items
         else:
             clusters.append(cell)
-    total = sum(cell.count for cell in cells.values())
-    return Aggregate(grid.zoom, total, clusters, sorted(single_ids))
+    return sorted(singles, key=lambda r: -r.id)

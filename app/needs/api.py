@@ -55,4 +55,4 @@ def need_clusters():
     """The map's needs in ``bbox`` at ``zoom``: clusters and single needs whose counts add up
     to the matching needs in the bbox (see :mod:`app.core.clusters`). Filters as
     ``/api/v1/needs`` (without ``limit`` and ``cursor``)."""
-    return cluster_collection(listing.Filters, listing.aggregate, feature)
+    return cluster_collection(listing.Filters, listing.SOURCE.kind, feature)

@@ -18,6 +18,7 @@ from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import Council, District
 from ..extensions import db
+from ..moderation.models import VISIBLE
 from ..proposals.models import Category
 from ..workflow import services as workflow
 from ..workflow.models import STATUS_KEYS
@@ -104,24 +105,29 @@ def find(filters: Filters) -> tuple[list[Row], int | None, int]:
     return listing.cursor_page(_query(), Need.id, conditions(filters), filters, Row)
 
 
-def aggregate(filters: Filters, grid: clusters.Grid):
-    """The map's needs in ``filters.bbox`` counted per cell of ``grid`` (the same conditions
-    as :func:`find`): ``(aggregate, single_rows, category_slugs)``."""
-    result = clusters.aggregate(
-        id_column=Need.id,
-        lat=Need.lat,
-        lon=Need.lon,
-        category_column=Need.category_id,
-        where=conditions(filters),
-        grid=grid,
-        bbox=filters.bbox,
-    )
-    rows = []
-    if result.single_ids:
-        query = _query().where(Need.id.in_(result.single_ids)).order_by(Need.id.desc())
-        rows = [Row(*r) for r in db.session.execute(query).all()]
-    slugs = dict(db.session.execute(select(Category.id, Category.slug)).all())
-    return result, rows, slugs
+def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
+    """The rows of these needs (or of those matching ``where``), newest first: one query
+    (none without ids)."""
+    if ids is not None and not ids:
+        return []
+    query = _query()
+    if ids is not None:
+        query = query.where(Need.id.in_(ids))
+    if where:
+        query = query.where(and_(*where))
+    return [Row(*r) for r in db.session.execute(query.order_by(Need.id.desc())).all()]
+
+
+# The map's needs (app.core.clusters): the same conditions as the list.
+SOURCE = clusters.Source(
+    kind="need",
+    model=Need,
+    conditions=conditions,
+    rows=by_ids,
+    category_model=Category,
+    district_model=District,
+    visible=("moderation_state", VISIBLE),
+)
 
 
 def page(filters: Filters, number: int, size: int) -> tuple[list[Row], int]:

@@ -53,4 +53,4 @@ def proposal_clusters():
     """The map's proposals in ``bbox`` at ``zoom``: clusters and single proposals whose
     counts add up to the matching proposals in the bbox (see :mod:`app.core.clusters`).
     Filters as ``/api/v1/proposals`` (without ``limit`` and ``cursor``)."""
-    return cluster_collection(listing.Filters, listing.aggregate, feature)
+    return cluster_collection(listing.Filters, listing.SOURCE.kind, feature)

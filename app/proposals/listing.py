@@ -13,13 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..comments.models import Comment
 from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import District
 from ..extensions import db
+from ..moderation.models import VISIBLE
 from ..workflow import services as workflow
 from .models import WITHDRAWN, Category, Proposal
 from .services import PUBLIC_STATUSES, supports
@@ -128,29 +129,26 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
     )
 
 
-def aggregate(filters: Filters, grid: clusters.Grid):
-    """The map's proposals in ``filters.bbox`` counted per cell of ``grid`` (the same
-    conditions as :func:`find`): ``(aggregate, single_rows, category_slugs)``; two queries,
-    three with single proposals (their rows, by id)."""
-    result = clusters.aggregate(
-        id_column=Proposal.id,
-        lat=Proposal.lat,
-        lon=Proposal.lon,
-        category_column=Proposal.category_id,
-        where=_conditions(filters),
-        grid=grid,
-        bbox=filters.bbox,
-    )
-    return result, by_ids(result.single_ids), category_slugs()
-
-
-def by_ids(ids: list[int]) -> list[Row]:
-    """The rows of these proposals, newest first (one query; none without ids)."""
-    if not ids:
+def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
+    """The rows of these proposals (or of those matching ``where``), newest first: one
+    query (none without ids)."""
+    if ids is not None and not ids:
         return []
-    query = _query().where(Proposal.id.in_(ids)).order_by(Proposal.id.desc())
-    return [Row(*r) for r in db.session.execute(query).all()]
+    query = _query()
+    if ids is not None:
+        query = query.where(Proposal.id.in_(ids))
+    if where:
+        query = query.where(and_(*where))
+    return [Row(*r) for r in db.session.execute(query.order_by(Proposal.id.desc())).all()]
 
 
-def category_slugs() -> dict[int, str]:
-    return dict(db.session.execute(select(Category.id, Category.slug)).all())
+# The map's proposals (app.core.clusters): the same conditions as the list.
+SOURCE = clusters.Source(
+    kind="proposal",
+    model=Proposal,
+    conditions=_conditions,
+    rows=by_ids,
+    category_model=Category,
+    district_model=District,
+    visible=("moderation_state", VISIBLE),
+)

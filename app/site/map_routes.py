@@ -76,10 +76,13 @@ def _view(args) -> dict | None:
     return {"zoom": zoom, "lat": round(lat, 5), "lon": round(lon, 5)}
 
 
-def _list_context(filters: listing.Filters, error: str | None) -> dict:
+def _list_context(filters: listing.Filters, error: str | None, zoom=None) -> dict:
     """The list under the map: one page of the proposals the filters (and the view's bbox,
-    when the map's script sends it) select, with the total and links to the next page."""
+    when the map's script sends it) select, with the total and links to the next page. With
+    the map's ``zoom`` the bbox is widened to whole cells, as the map's clusters count it."""
     filters.limit = PAGE_SIZE
+    if zoom is not None and filters.bbox:
+        filters.bbox = clusters.Grid.at(zoom).widen(filters.bbox)
     rows, next_cursor, total = listing.find(filters)
     return {
         "rows": rows,
@@ -126,8 +129,12 @@ def map_list():
     """The list under the map for the map's script (an HTML fragment): the proposals in the
     view's ``bbox`` with the page's filters, the same query as the page and the API."""
     filters, error = listing.Filters.for_page(request.args, FILTER_NAMES)
+    try:
+        zoom = parse_int(request.args.get("zoom"), low=clusters.MIN_ZOOM, high=clusters.MAX_ZOOM)
+    except NumberError:
+        zoom = None
     return (
-        render_template("proposals/_map_list.html", **_list_context(filters, error)),
+        render_template("proposals/_map_list.html", **_list_context(filters, error, zoom)),
         400 if error else 200,
     )
 

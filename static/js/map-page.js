@@ -282,6 +282,7 @@
     if (!url) {
       var params = filterQuery(FILTERS);
       params.set("bbox", viewBbox());
+      params.set("zoom", String(map.getZoom()));  // the bbox widened to the clusters' cells
       url = data.listUrl + "?" + params.toString();
     }
     if (listController) { listController.abort(); }

@@ -52,6 +52,7 @@ def scatter(create_user, n: int, seed: int = 3) -> list[dict]:
             }
         )
     db.session.execute(Proposal.__table__.insert(), rows)
+    clusters.rebuild("proposal")  # a bulk insert passes the map's counters by
     db.session.commit()
     return rows
 
@@ -74,8 +75,12 @@ def _sum(body) -> int:
     )
 
 
-def _list_total(client, query) -> int:
-    _r, body = _get(client, f"/api/v1/proposals?{query}&limit=1")
+def _list_total(client, query, answer=None) -> int:
+    """The list's total for ``query``; with the clusters' ``answer``, in the bbox it counted
+    (the request's, widened to whole cells)."""
+    if answer is not None:
+        query += "&bbox=" + ",".join(repr(v) for v in answer["bbox"])
+    _r, body = _get(client, f"/api/v1/proposals?{query.lstrip('&')}&limit=1")
     return body["total"]
 
 
@@ -101,7 +106,7 @@ def test_counts_add_up_to_the_list_at_every_zoom(client, districts, create_user,
     scatter(create_user, 400)
     body = _clusters(client, f"bbox={CITY}&zoom={zoom}")
     assert body["zoom"] == zoom
-    assert body["total"] == _sum(body) == _list_total(client, f"bbox={CITY}") == 400
+    assert body["total"] == _sum(body) == _list_total(client, "", body) == 400
     for feature in body["features"]:
         p = feature["properties"]
         if p.get("cluster"):
@@ -116,8 +121,8 @@ def test_cells_are_the_same_as_computed_in_python(client, app, districts, create
     rows = scatter(create_user, 300, seed=5)
     bbox = (10.95, 50.92, 11.10, 51.02)
     for zoom in (11, 13, 15):
-        expected = _python_cells(rows, zoom, bbox)
         body = _clusters(client, f"bbox={','.join(map(str, bbox))}&zoom={zoom}")
+        expected = _python_cells(rows, zoom, body["bbox"])
         counts = sorted(
             f["properties"]["count"] if f["properties"].get("cluster") else 1
             for f in body["features"]
@@ -154,7 +159,7 @@ def test_dense_cells_are_clusters_and_lone_points_single_features(client, data, 
 )
 def test_filters_are_the_lists_filters(client, data, query):
     body = _clusters(client, f"bbox={CITY}&zoom=12&{query}")
-    assert body["total"] == _sum(body) == _list_total(client, f"bbox={CITY}&{query}")
+    assert body["total"] == _sum(body) == _list_total(client, query, body)
 
 
 def test_filters_change_the_counts(client, data):
@@ -169,37 +174,50 @@ def test_filters_change_the_counts(client, data):
     assert categories == {"health": 3}
 
 
-def test_bbox_edges_are_inclusive_like_the_list(client, districts, create_user):
-    lat, lon = ALTSTADT
+def _insert(create_user, points, title="Rand"):
     categories = ensure_categories()
     author = create_user()
-    district = locate(lat, lon)
     db.session.execute(
         Proposal.__table__.insert(),
         [
             {
-                "title": f"Rand {i}",
+                "title": f"{title} {i}",
                 "description": "x",
                 "category_id": categories["other"].id,
                 "author_id": author.id,
-                "lat": lat + dy,
-                "lon": lon + dx,
-                "district_id": district.id,
+                "lat": lat,
+                "lon": lon,
+                "district_id": locate(lat, lon).id,
             }
-            for i, (dx, dy) in enumerate([(0, 0), (0.01, 0), (0, 0.01), (0.01, 0.01)])
+            for i, (lat, lon) in enumerate(points)
         ],
     )
+    clusters.rebuild("proposal")
     db.session.commit()
-    # The bbox's west/south edge runs through the first point, its east/north edge through the
-    # fourth: all four are in, as in the list.
-    on_edges = f"{lon},{lat},{lon + 0.01},{lat + 0.01}"
-    for zoom in (12, 16, 18):
-        body = _clusters(client, f"bbox={on_edges}&zoom={zoom}")
-        assert body["total"] == _sum(body) == _list_total(client, f"bbox={on_edges}") == 4
-    # Just inside the edges: only the points strictly inside are counted.
-    inside = f"{lon + 1e-6},{lat + 1e-6},{lon + 0.01 - 1e-6},{lat + 0.01 - 1e-6}"
-    body = _clusters(client, f"bbox={inside}&zoom=16")
-    assert body["total"] == _sum(body) == _list_total(client, f"bbox={inside}") == 0
+
+
+def test_bbox_is_widened_to_whole_cells_and_the_list_follows(client, app, districts, create_user):
+    lat, lon = ALTSTADT
+    _insert(
+        create_user,
+        [(lat + dy, lon + dx) for dx, dy in [(0, 0), (0.01, 0), (0, 0.01), (0.01, 0.01)]],
+    )
+    # The bbox's edges run through the points: all four are counted, as in the list.
+    asked = (lon, lat, lon + 0.01, lat + 0.01)
+    for zoom in (12, 14, 16, 18):
+        body = _clusters(client, f"bbox={','.join(map(repr, asked))}&zoom={zoom}")
+        west, south, east, north = body["bbox"]
+        assert west <= asked[0] and south <= asked[1] and east >= asked[2] and north >= asked[3]
+        assert body["total"] == _sum(body) == _list_total(client, "", body) == 4
+    # A point just outside the widened bbox is not counted, by the map nor by the list.
+    grid = clusters.Grid.at(16)
+    west, south, east, north = grid.widen(asked)
+    _insert(create_user, [(lat + 0.005, west - 1e-5)], title="Draußen")
+    body = _clusters(client, f"bbox={','.join(map(repr, asked))}&zoom=16")
+    assert body["total"] == _sum(body) == _list_total(client, "", body) == 4
+    wider = (west - 2e-5, south, east, north)
+    body = _clusters(client, f"bbox={','.join(map(repr, wider))}&zoom=16")
+    assert body["total"] == _sum(body) == _list_total(client, "", body) == 5
 
 
 def test_hidden_proposals_are_not_counted(client, data):
@@ -208,7 +226,7 @@ def test_hidden_proposals_are_not_counted(client, data):
     hidden.moderation_state = "hidden"
     db.session.commit()
     after = _clusters(client, f"bbox={CITY}&zoom=12")
-    assert after["total"] == _sum(after) == before - 1 == _list_total(client, f"bbox={CITY}")
+    assert after["total"] == _sum(after) == before - 1 == _list_total(client, "", after)
 
 
 @pytest.mark.parametrize(
@@ -260,9 +278,10 @@ def test_needs_use_the_same_mechanism(client, districts, create_user):
     member = create_user()
     district = districts["23"]  # has a council (the inner-city districts have none)
     lat, lon = district.label_lat, district.label_lon
-    db.session.execute(
-        Need.__table__.insert(),
-        [
+    # Made through the ORM: the map's counters follow on their own.
+    db.session.add_all(
+        Need(**values)
+        for values in [
             {
                 "title": f"Bedarf {i}",
                 "description": "x",
@@ -275,7 +294,7 @@ def test_needs_use_the_same_mechanism(client, districts, create_user):
                 "district_id": district.id,
             }
             for i in range(6)
-        ],
+        ]
     )
     db.session.commit()
     for bbox, zoom, query in (
@@ -285,7 +304,8 @@ def test_needs_use_the_same_mechanism(client, districts, create_user):
     ):
         response, body = _get(client, f"/api/v1/needs/clusters?bbox={bbox}&zoom={zoom}{query}")
         assert response.status_code == 200, body
-        _r, listed = _get(client, f"/api/v1/needs?bbox={bbox}{query}")
+        widened = ",".join(repr(v) for v in body["bbox"])
+        _r, listed = _get(client, f"/api/v1/needs?bbox={widened}{query}")
         assert body["total"] == _sum(body) == listed["total"] > 0
     response, body = _get(client, "/api/v1/needs/clusters?zoom=12")
     assert response.status_code == 400 and "bbox" in body["error"]["message"]
