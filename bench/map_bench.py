@@ -35,6 +35,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import proposals_bench  # noqa: E402
 from harness import get, gunicorn, measure, on_sqlite_and_postgres  # noqa: E402
 
+from app import create_app  # noqa: E402
+from app.core import clusters, search  # noqa: E402
+from app.extensions import db  # noqa: E402
+
 CITY = "10.85,50.86,11.18,51.08"  # the districts' bounds, rounded outwards
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SIZES = [int(a) for a in sys.argv[1:]] or [50_000, 500_000]
@@ -94,9 +98,30 @@ def _browser(port: int) -> dict | None:
     return best
 
 
+def prepare(url: str) -> None:
+    """The generator inserts in bulk (past the ORM): count the map's cells and index the
+    words once, as ``flask map-cells`` and the search's reindex do after a bulk load."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        t0 = time.perf_counter()
+        cells = clusters.rebuild()
+        db.session.commit()
+        t1 = time.perf_counter()
+        search.reindex(["proposal"])
+        db.session.commit()
+        print(
+            f"  map cells rebuilt in {t1 - t0:.1f} s ({cells:,} cells over "
+            f"{len(clusters.SUMMARY_ZOOMS)} zoom levels); words indexed in "
+            f"{time.perf_counter() - t1:.1f} s"
+        )
+        db.session.remove()
+        db.engine.dispose()
+
+
 def run_size(url: str, label: str, n: int) -> None:
     proposals_bench.PROPOSALS = n
     bbox = proposals_bench.fill(url)
+    prepare(url)
     paths = [
         ("city, zoom 11", f"/api/v1/proposals/clusters?bbox={CITY}&zoom=11"),
         ("city, zoom 12", f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12"),
@@ -109,6 +134,8 @@ def run_size(url: str, label: str, n: int) -> None:
             f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12&q=Spielplatz",
         ),
         ("district 01, zoom 14", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=14"),
+        ("district 01, zoom 15 (live)", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=15"),
+        ("district 01, zoom 16 (live)", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=16"),
         ("district 01 list page (/karte/liste)", f"/karte/liste?bbox={bbox}"),
     ]
     with gunicorn(url) as port:
@@ -129,7 +156,7 @@ def run_size(url: str, label: str, n: int) -> None:
                 )
                 continue
             r = _clusters(port, path)
-            worst_ms = max(worst_ms, r["median"]) if "filter" not in name else worst_ms
+            worst_ms = max(worst_ms, r["median"]) if "(live)" not in name else worst_ms
             worst_gzip = max(worst_gzip, r["gzip"])
             ok = "yes" if r["sum"] == r["total"] else "NO"
             print(
@@ -139,7 +166,7 @@ def run_size(url: str, label: str, n: int) -> None:
             )
         limit = 50 if n <= 50_000 else 100
         print(
-            f"  targets: slowest unfiltered median {worst_ms:.1f} ms (≤ {limit} ms: "
+            f"  targets: slowest median at city and district zoom {worst_ms:.1f} ms (≤ {limit} ms: "
             f"{'yes' if worst_ms <= limit else 'NO'}), largest answer {worst_gzip / 1024:.1f} KB "
             f"gzip (≤ 60 KB: {'yes' if worst_gzip <= 60 * 1024 else 'NO'})"
         )

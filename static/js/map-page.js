@@ -294,7 +294,8 @@
       listSection.innerHTML = html;
       var count = listSection.querySelector("[data-count-text]");
       if (count && countLine) { countLine.textContent = count.getAttribute("data-count-text"); }
-      listSection.setAttribute("data-bbox", new URL(url, window.location.href).searchParams.get("bbox") || "");
+      // The bbox the list counted (the view widened to the clusters' whole cells).
+      listSection.setAttribute("data-bbox", count ? count.getAttribute("data-bbox") : "");
     }).catch(function () { /* aborted or offline: the list keeps what it shows */ });
   }
 
