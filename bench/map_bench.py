@@ -126,11 +126,15 @@ def run_size(url: str, label: str, n: int) -> None:
         ("city, zoom 11", f"/api/v1/proposals/clusters?bbox={CITY}&zoom=11"),
         ("city, zoom 12", f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12"),
         (
-            "city, zoom 12, category+status",
+            "city, zoom 12, category (summary)",
+            f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12&category=mobility",
+        ),
+        (
+            "city, zoom 12, category+status (live)",
             f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12&category=mobility&status=planned",
         ),
         (
-            "city, zoom 12, words q=Spielplatz",
+            "city, zoom 12, words q=Spielplatz (live)",
             f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12&q=Spielplatz",
         ),
         ("district 01, zoom 14", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=14"),

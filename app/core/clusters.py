@@ -548,7 +548,9 @@ def _singles(source, filters, grid, single_cells, from_summary, clusters) -> lis
         boxes.append(
             and_(model.lat >= south, model.lat <= north, model.lon >= west, model.lon <= east)
         )
-    rows = source.rows(None, where=[*source.conditions(filters), or_(*boxes)])
+    # The rectangles lie inside the bbox: without its condition, the database looks each
+    # rectangle up in the lat/lon index instead of scanning the whole bbox.
+    rows = source.rows(None, where=[*source.conditions(replace(filters, bbox=None)), or_(*boxes)])
     found: dict = {}
     for row in rows:
         key = grid.key(row.lat, row.lon)
