@@ -69,12 +69,14 @@ def _browser(port: int) -> dict | None:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
             sizes: list[int] = []
+            parts: list[tuple[int, str]] = []
 
-            def finished(request, sizes=sizes):
+            def finished(request, sizes=sizes, parts=parts):
                 if "/tiles/" in request.url:
                     return
                 s = request.sizes()
                 sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
+                parts.append((sizes[-1], request.url.split(str(port), 1)[-1][:60]))
 
             page.route("**/tiles/**", lambda route: route.abort())
             page.on("requestfinished", finished)
@@ -89,7 +91,13 @@ def _browser(port: int) -> dict | None:
                 ".reduce((s, e) => s + Number(e.getAttribute('data-count')), 0)"
             )
             figures.append(
-                {"drawn": drawn, "nav": nav, "bytes": sum(sizes), "requests": len(sizes)}
+                {
+                    "drawn": drawn,
+                    "nav": nav,
+                    "bytes": sum(sizes),
+                    "requests": len(sizes),
+                    "parts": sorted(parts, reverse=True)[:6],
+                }
             )
             context.close()
         browser.close()
@@ -185,6 +193,10 @@ def run_size(url: str, label: str, n: int) -> None:
                     f"in {b['requests']} requests without tiles (≤ 300 KB: "
                     f"{'yes' if b['bytes'] <= 300 * 1024 else 'NO'}); the map shows "
                     f"{b['shown']:,} proposals"
+                )
+                print(
+                    "  largest: "
+                    + ", ".join(f"{path} {size / 1024:.0f} KB" for size, path in b["parts"])
                 )
 
 

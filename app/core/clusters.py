@@ -311,16 +311,16 @@ def _change(connection, kind: str, values: tuple, sign: int) -> None:
 def rebuild(kind: str | None = None) -> int:
     """Recount ``map_cells`` for one kind (all without): after bulk inserts that bypass the
     ORM, or a change of ``MAP_CENTER``. One statement per zoom; returns the cells written."""
-    written = 0
-    for source in [SOURCES[kind]] if kind else list(SOURCES.values()):
+    kinds = [kind] if kind else list(SOURCES)
+    for source in (SOURCES[k] for k in kinds):
         db.session.execute(delete(MapCell).where(MapCell.kind == source.kind))
         column, shown = source.visible
         for statement in rebuild_statements(
             source.kind, source.model, getattr(source.model, column) == shown
         ):
-            written += max(db.session.execute(statement).rowcount or 0, 0)
+            db.session.execute(statement)
     db.session.flush()
-    return written
+    return db.session.scalar(select(func.count()).where(MapCell.kind.in_(kinds)))
 
 
 def rebuild_statements(kind: str, columns, counted) -> list:
