@@ -111,6 +111,18 @@
     });
   }
 
+  if (form) {
+    // A new district: the map fits it (the view is dropped); other filters keep the view.
+    form.addEventListener("submit", function () {
+      var district = form.querySelector("[name=district]");
+      if (district && district.value && district.value !== (currentParams().get("district") || "")) {
+        Array.prototype.forEach.call(form.querySelectorAll("input[data-view]"), function (input) {
+          input.disabled = true;
+        });
+      }
+    });
+  }
+
   var restoring = false, firstView = true;
   function recordView() {
     var c = map.getCenter();
