@@ -309,3 +309,64 @@ def test_needs_use_the_same_mechanism(client, districts, create_user):
         assert body["total"] == _sum(body) == listed["total"] > 0
     response, body = _get(client, "/api/v1/needs/clusters?zoom=12")
     assert response.status_code == 400 and "bbox" in body["error"]["message"]
+
+
+def test_map_list_fragment_follows_the_widened_bbox_with_constant_queries(
+    client, data, create_user, count_queries
+):
+    query = f"bbox={CITY}&zoom=12"
+    body = _clusters(client, query)
+    client.get(f"/karte/liste?{query}")
+    with count_queries() as few:
+        page = client.get(f"/karte/liste?{query}").get_data(as_text=True)
+    bbox = ",".join(str(v) for v in body["bbox"])
+    assert f'data-bbox="{bbox}"' in page
+    assert "7 Vorschläge in diesem Kartenausschnitt." in page
+    scatter(create_user, 300)
+    with count_queries() as many:
+        page = client.get(f"/karte/liste?{query}").get_data(as_text=True)
+    assert "307 Vorschläge in diesem Kartenausschnitt." in page
+    assert "Nächste Seite" in page and "data-fragment=" in page
+    assert many.count <= few.count + 1  # + the total's count once there are more pages
+
+
+def test_bad_map_list_filter_is_400_with_message(client, data):
+    response = client.get("/karte/liste?bbox=1,2,3&zoom=12")
+    assert response.status_code == 400
+    assert "bbox" in response.get_data(as_text=True)
+
+
+def test_needs_clusters_query_count_is_constant(client, districts, create_user, count_queries):
+    from app.needs.models import Need
+
+    categories = ensure_categories()
+    member = create_user()
+    district = districts["23"]
+
+    def add(n, offset):
+        db.session.add_all(
+            Need(
+                title=f"Bedarf {offset + i}",
+                description="x",
+                category_id=categories["health"].id,
+                council_id=district.council_id,
+                author_id=member.id,
+                author_role="mayor",
+                lat=district.label_lat + (offset + i) * 0.0011,
+                lon=district.label_lon + (i % 2) * 0.01,
+                district_id=district.id,
+            )
+            for i in range(n)
+        )
+        db.session.commit()
+
+    add(3, 0)  # apart: single needs, next to each other: a cluster
+    query = f"/api/v1/needs/clusters?bbox={CITY}&zoom=14"
+    client.get(query)
+    with count_queries() as few:
+        client.get(query)
+    add(20, 2)
+    with count_queries() as many:
+        body = client.get(query).get_json(force=True)
+    assert body["total"] == _sum(body) == 23
+    assert many.count == few.count
