@@ -118,3 +118,19 @@ def test_rebuild_counts_bulk_inserts(data, create_user):
     clusters.rebuild("proposal")
     assert assert_summary_is_live() == 27
     assert db.session.scalar(select(db.func.count()).select_from(Proposal)) == 27
+
+
+def test_the_command_recounts(data, create_user, runner):
+    from .listing_helpers import bulk_proposals
+
+    bulk_proposals(create_user, 5)
+    result = runner.invoke(args=["map-cells"])
+    assert result.exit_code == 0, result.output
+    assert "map cells:" in result.output
+    assert assert_summary_is_live() == 12
+
+
+def test_demo_content_is_counted(app, districts, runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert assert_summary_is_live() > 0
