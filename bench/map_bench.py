@@ -40,6 +40,7 @@ from app.core import clusters, search  # noqa: E402
 from app.extensions import db  # noqa: E402
 
 CITY = "10.85,50.86,11.18,51.08"  # the districts' bounds, rounded outwards
+STREET = "11.0200,50.9750,11.0330,50.9810"  # a 1280 × 600 px view at zoom 18 in the Altstadt
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SIZES = [int(a) for a in sys.argv[1:]] or [50_000, 500_000]
 
@@ -151,8 +152,9 @@ def run_size(url: str, label: str, n: int) -> None:
                 f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12&q=Spielplatz",
             ),
             ("district 01, zoom 14", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=14"),
-            ("district 01, zoom 15 (live)", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=15"),
-            ("district 01, zoom 16 (live)", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=16"),
+            ("district 01, zoom 15", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=15"),
+            ("district 01, zoom 16", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=16"),
+            ("Altstadt street, zoom 18", f"/api/v1/proposals/clusters?bbox={STREET}&zoom=18"),
             ("district 01 list page (/karte/liste)", f"/karte/liste?bbox={bbox}&zoom=14"),
         ]
         if words or "q=" not in p[1] or url.startswith("postgresql")

@@ -16,16 +16,18 @@ cells (the answer says which: ``bbox``), and the list under the map uses that bb
 
 **Two ways to count, one result.**
 
-* *Summary* (zoom ``SUMMARY_ZOOMS``, filters on category and district only — the whole-city
-  views): the table ``map_cells`` holds, per kind × zoom × cell × category × district, the
-  count and the sums of lat/lon of the *visible* items, maintained on write by mapper events
-  (insert, delete, and updates of the place, the category, the district or the moderation
-  state) in the writer's transaction. Reading it costs the number of cells in view, not the
-  number of items: the answer at city zoom takes the same time for 5,000 or 500,000 items.
-  Bulk inserts that bypass the ORM call :func:`rebuild` (``flask map-cells``).
-* *Live* (higher zooms, or a status or word filter): ``GROUP BY cell, category`` over the rows
-  matching the listing's conditions in the bbox (index on lat/lon): cost grows with the items
-  in view, which at high zoom are few and with a selective filter are the filtered ones.
+* *Summary* (zoom ``SUMMARY_ZOOMS``, 8–18, filters on category and district only — what
+  the map shows unless a status or words are chosen): the table ``map_cells`` holds, per
+  kind × zoom × cell × category × district, the count and the sums of lat/lon of the
+  *visible* items, maintained on write by mapper events (insert, delete, and updates of the
+  place, the category, the district or the moderation state) in the writer's transaction.
+  Reading it costs the number of cells in view, not the number of items: the answer at city
+  zoom takes the same time for 5,000 or 500,000 items (at high zoom a cell holds about one
+  item, so the table holds about one row per item there). Bulk inserts that bypass the ORM
+  call :func:`rebuild` (``flask map-cells``).
+* *Live* (a status or word filter, or a zoom above 18): ``GROUP BY cell, category`` over
+  the rows matching the listing's conditions in the bbox (index on lat/lon): cost grows with
+  the items in view (with a selective filter, the filtered ones).
 
 Cells holding at most ``single_max`` items come back as the items themselves (one more
 query, by id or by cell rectangle), all others as clusters with counts per category. The
@@ -70,7 +72,9 @@ from .numbers import NumberError, parse_int
 CELLS_PER_TILE = 4  # cells across one 256 px tile: 64 px cells
 MAX_CELLS = 4000  # cells a bbox may cover (e.g. 2560 × 1600 px is 40 × 25 = 1,000)
 MIN_ZOOM, MAX_ZOOM = 0, 22
-SUMMARY_ZOOMS = tuple(range(8, 15))  # zoom levels kept in map_cells
+# Zoom levels kept in map_cells: the maps' whole range (TILE_MIN_ZOOM 10 … TILE_MAX_ZOOM 18)
+# and two below; above 18 (API only) the count is live.
+SUMMARY_ZOOMS = tuple(range(8, 19))
 SINGLE_MAX = 1  # a cell with at most this many items shows them one by one
 SINGLE_CELLS_MAX = 500  # summary: cells of one item looked up per request (rest: clusters)
 DEFAULT_MAP_CENTER_LAT = 50.978
