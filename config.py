@@ -227,6 +227,24 @@ class Config:
     # Access-barrier aggregates: only cells with at least this many affected people are shown.
     BARRIER_MIN_CELL = _int("BARRIER_MIN_CELL", 5)
 
+    # Open data (/daten/ and its DCAT-AP.de catalogue): the licence of every download (a key
+    # of app.opendata.licences.LICENCES), the publisher, the contact and GovData's ids.
+    OPEN_DATA_LICENSE = os.environ.get("OPEN_DATA_LICENSE", "dl-de/by-2-0")
+    OPEN_DATA_PUBLISHER_NAME = os.environ.get("OPEN_DATA_PUBLISHER_NAME", "Landeshauptstadt Erfurt")
+    OPEN_DATA_PUBLISHER_URL = os.environ.get("OPEN_DATA_PUBLISHER_URL", "https://www.erfurt.de")
+    # The attribution the licence asks for (dcatde:licenseAttributionByText); empty: the publisher.
+    OPEN_DATA_ATTRIBUTION = os.environ.get("OPEN_DATA_ATTRIBUTION", "")
+    OPEN_DATA_CONTACT_NAME = os.environ.get("OPEN_DATA_CONTACT_NAME", "")  # empty: the publisher
+    OPEN_DATA_CONTACT_EMAIL = os.environ.get("OPEN_DATA_CONTACT_EMAIL", "")
+    OPEN_DATA_CONTACT_URL = os.environ.get("OPEN_DATA_CONTACT_URL", "")  # empty: the /daten/ page
+    # dcatde:contributorID: the supplier's IRI from http://dcat-ap.de/def/contributors (GovData
+    # assigns it; the default is a placeholder until the city has one).
+    OPEN_DATA_CONTRIBUTOR_ID = os.environ.get(
+        "OPEN_DATA_CONTRIBUTOR_ID", "http://dcat-ap.de/def/contributors/landeshauptstadtErfurt"
+    )
+    # Amtlicher Gemeindeschlüssel (dcatde:politicalGeocodingURI); Erfurt: 16051000.
+    OPEN_DATA_MUNICIPALITY_KEY = os.environ.get("OPEN_DATA_MUNICIPALITY_KEY", "16051000")
+
     # Moderation: after this many open reports an item is hidden until a moderator reviews it.
     MODERATION_FLAG_THRESHOLD = _int("MODERATION_FLAG_THRESHOLD", 3)
 

@@ -24,6 +24,7 @@ from . import (
     moderation,
     needs,
     notifications,
+    opendata,
     proposals,
     responses,
     responsiveness,
@@ -101,6 +102,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         dashboard,
         backoffice,
         responsiveness,
+        opendata,
         site,
         demo,
     ):

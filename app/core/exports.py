@@ -20,7 +20,8 @@ one row at a time while the file is being sent (:func:`flask.stream_with_context
   cells use, the workbook, the content types) and the ZIP directory follow it.
 * :func:`geojson_download` – an RFC 7946 FeatureCollection (WGS84, ``[lon, lat]``, no
   ``crs`` member), one ``json.dumps`` per feature; the properties are the columns by name;
-  a row without a point gets ``"geometry": null``. ``application/geo+json``.
+  a row without a point gets ``"geometry": null``. ``application/geo+json``. Instead of a
+  point, ``geometry(row)`` may give any GeoJSON geometry (district shapes), written as given.
 
 This module knows no domain; the domains build the columns and the rows.
 """
@@ -355,27 +356,40 @@ def _geometry(point: tuple[Any, Any] | None) -> dict | None:
     }
 
 
-def feature(columns: Sequence[Column], point: Point, row: Any) -> dict:
-    """One GeoJSON feature: the point (``[lon, lat]``) and the columns as properties."""
+Geometry = Callable[[Any], "dict | None"]
+
+
+def feature(
+    columns: Sequence[Column], point: Point | None, row: Any, geometry: Geometry | None = None
+) -> dict:
+    """One GeoJSON feature: the point (``[lon, lat]``) – or the geometry ``geometry(row)``
+    gives – and the columns as properties."""
     return {
         "type": "Feature",
-        "geometry": _geometry(point(row)),
+        "geometry": geometry(row) if geometry is not None else _geometry(point(row)),
         "properties": {column.name: _json_value(typed(column, row)) for column in columns},
     }
 
 
 def iter_geojson(
-    columns: Sequence[Column], rows: Iterable[Any], point: Point, chunk_size: int = CHUNK_SIZE
+    columns: Sequence[Column],
+    rows: Iterable[Any],
+    point: Point | None,
+    chunk_size: int = CHUNK_SIZE,
+    *,
+    geometry: Geometry | None = None,
 ) -> Iterator[str]:
     """The FeatureCollection in pieces: the opening first (before any row is read), then
     features in chunks of about ``chunk_size`` characters, then the closing brackets."""
+    if point is None and geometry is None:
+        raise ValueError("iter_geojson needs a point or a geometry getter")
     yield '{"type":"FeatureCollection","features":['
     parts: list[str] = []
     size = 0
     separator = ""
     for row in rows:
         text = separator + json.dumps(
-            feature(columns, point, row), ensure_ascii=False, separators=(",", ":")
+            feature(columns, point, row, geometry), ensure_ascii=False, separators=(",", ":")
         )
         separator = ","
         parts.append(text)
@@ -392,11 +406,15 @@ def geojson_download(
     columns: Sequence[Column],
     rows: Iterable[Any],
     *,
-    point: Point,
+    point: Point | None = None,
+    geometry: Geometry | None = None,
     no_store: bool = False,
 ) -> Response:
-    """A streamed GeoJSON download. ``point(row)`` gives ``(lat, lon)`` in WGS84 or ``None``."""
-    body = (chunk.encode("utf-8") for chunk in iter_geojson(columns, rows, point))
+    """A streamed GeoJSON download. ``point(row)`` gives ``(lat, lon)`` in WGS84 or ``None``;
+    or ``geometry(row)`` a GeoJSON geometry (WGS84, ``[lon, lat]``) or ``None``."""
+    body = (
+        chunk.encode("utf-8") for chunk in iter_geojson(columns, rows, point, geometry=geometry)
+    )
     return _finish(
         Response(stream_with_context(body), mimetype=GEOJSON_MIMETYPE), filename, no_store
     )

@@ -164,6 +164,8 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "status_id": [1],
         "rule_id": [1],
         "tag_id": [1],
+        "key": ["vorschlaege", "bedarfe", "barrieren"],
+        "extension": ["jsonld"],
     }
 
 

@@ -14,9 +14,11 @@ import pytest
 from flask_babel import force_locale
 from openpyxl import load_workbook
 
+from app.accounts.models import User
 from app.barriers import services
 from app.core.exports import XLSX_MIMETYPE
 from app.extensions import db
+from app.opendata import registry as opendata_registry
 
 from .conftest import details
 
@@ -67,6 +69,12 @@ def scene(districts, offers, create_user):
     return {"public": public, "private": private, "small": small}
 
 
+def people_in_scene(scene) -> list:
+    """The people who reported or joined the scene's reports."""
+    ids = {person.user_id for report in scene.values() for person in report.affected_people}
+    return list(db.session.scalars(db.select(User).where(User.id.in_(ids))))
+
+
 def _markers(app) -> list[str]:
     """The distinctive personal details in both languages, as labels and as codes."""
     found = ["80_plus", '"client"', "participation_benefits", "age_group"]
@@ -100,6 +108,8 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "token": ["not-a-token"],
         "status_id": [1],
         "rule_id": [1],
+        "key": [dataset.key for dataset in opendata_registry.datasets()],
+        "extension": ["jsonld", "ttl", "rdf"],
     }
 
 
@@ -167,6 +177,13 @@ def test_nothing_personal_and_no_small_cell_leaks(
     # the council dashboard of the private report
     for page in ("", "export.csv", "export.xlsx", "export.geojson", "druckansicht"):
         assert f"/ortsteilrat/{council_25}/{page}" in urls
+    # the open data: every download and the catalogue
+    for key in ("vorschlaege", "barrieren", "ortsteile"):
+        for fmt in ("csv", "xlsx"):
+            assert f"/daten/{key}.{fmt}" in urls
+    assert "/daten/catalog.jsonld" in urls and "/daten/vorschlaege.geojson" in urls
+    names = [person.display_name for person in people_in_scene(scene)]
+    assert len(names) == 8
     checked = 0
     for url in urls:
         response = client.get(url)
@@ -184,6 +201,10 @@ def test_nothing_personal_and_no_small_cell_leaks(
             continue
         for marker in markers:
             assert marker not in body, f"{marker!r} on {url} for {who}"
+        if url.startswith("/daten/"):  # open data: no name, no e-mail address at all
+            for name in names:
+                assert name not in body, f"{name!r} in {url}"
+            assert "@example.org" not in body, url
         checked += 1
     assert checked > 10
 
@@ -214,8 +235,6 @@ def test_nothing_personal_and_no_small_cell_leaks(
 def test_the_person_themself_and_planners_see_details(app, client, scene, create_user, login):
     app.config["BABEL_DEFAULT_LOCALE"] = "en"
     reporter_id = scene["private"].author_id
-    from app.accounts.models import User
-
     login(db.session.get(User, reporter_id))
     page = client.get(f"/barrieren/{scene['private'].id}").get_data(as_text=True)
     assert PRIVATE_TEXT in page and "80 or older" in page
