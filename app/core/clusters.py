@@ -58,8 +58,8 @@ from sqlalchemy import (
     func,
     inspect,
     literal,
-    or_,
     select,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
@@ -76,7 +76,7 @@ MIN_ZOOM, MAX_ZOOM = 0, 22
 # and two below; above 18 (API only) the count is live.
 SUMMARY_ZOOMS = tuple(range(8, 19))
 SINGLE_MAX = 1  # a cell with at most this many items shows them one by one
-SINGLE_CELLS_MAX = 500  # summary: cells of one item looked up per request (rest: clusters)
+SINGLE_CELLS_MAX = 400  # summary: cells of one item looked up per request (rest: clusters)
 DEFAULT_MAP_CENTER_LAT = 50.978
 
 
@@ -546,15 +546,26 @@ def _singles(source, filters, grid, single_cells, from_summary, clusters) -> lis
     wanted = {(c.x, c.y): c for c in single_cells[:SINGLE_CELLS_MAX]}
     clusters += single_cells[SINGLE_CELLS_MAX:]
     model = source.model
-    boxes = []
+    # One index probe per row of cells (UNION ALL of thin lat/lon ranges; what lies in other
+    # cells of the row is dropped below), then the listing's conditions on the few ids found:
+    # an OR of rectangles would make the database scan.
+    rows_of_cells: dict[int, list[int]] = {}
     for x, y in wanted:
-        west, south, east, north = grid.rectangle(x, y)
-        boxes.append(
-            and_(model.lat >= south, model.lat <= north, model.lon >= west, model.lon <= east)
+        rows_of_cells.setdefault(y, []).append(x)
+    probes = []
+    for y, xs in sorted(rows_of_cells.items()):
+        west, south, _east, north = grid.rectangle(min(xs), y)
+        east = grid.rectangle(max(xs), y)[2]
+        probes.append(
+            select(model.id).where(
+                model.lat >= south, model.lat <= north, model.lon >= west, model.lon <= east
+            )
         )
-    # The rectangles lie inside the bbox: without its condition, the database looks each
-    # rectangle up in the lat/lon index instead of scanning the whole bbox.
-    rows = source.rows(None, where=[*source.conditions(replace(filters, bbox=None)), or_(*boxes)])
+    ids = union_all(*probes) if len(probes) > 1 else probes[0]
+    rows = source.rows(
+        None,
+        where=[*source.conditions(replace(filters, bbox=None)), model.id.in_(ids)],
+    )
     found: dict = {}
     for row in rows:
         key = grid.key(row.lat, row.lon)
