@@ -169,6 +169,12 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "quartier@localhost")
     # The mailto of List-Unsubscribe (default: the sender's address); a person reads it.
     MAIL_UNSUBSCRIBE_MAILTO = os.environ.get("MAIL_UNSUBSCRIBE_MAILTO")
+    # rows the worker sends per commit: the most a crash after SMTP acceptance can repeat
+    MAIL_BATCH_SIZE = _int("MAIL_BATCH_SIZE", 50)
+    # `flask mail inbound`: where the server for the unsubscribe address listens
+    MAIL_INBOUND_HOST = os.environ.get("MAIL_INBOUND_HOST", "127.0.0.1")
+    MAIL_INBOUND_PORT = _int("MAIL_INBOUND_PORT", 8025)
+    MAIL_INBOUND_LMTP = _bool("MAIL_INBOUND_LMTP", False)
 
     # Rate limiting (Flask-Limiter): RATELIMIT_STORAGE_URI, else REDIS_URL, else memory://
     # (per process: production refuses it with more than one worker, see worker_count).
@@ -219,6 +225,7 @@ class Config:
     )
     MAP_CENTER = (50.978, 11.03)
     MAP_ZOOM = 11
+    DISTRICT_MAP_ZOOM = 14  # a map opened at one district (a proposal started from its page)
     LEAFLET_CSS_LOCAL_PATH = "vendor/leaflet/leaflet.css"
     LEAFLET_JS_LOCAL_PATH = "vendor/leaflet/leaflet.js"
     LEAFLET_MARKER_ICON_URL = "/static/vendor/leaflet/images/marker-icon.png"
@@ -250,6 +257,17 @@ class Config:
 
     # Demo content may be loaded (never in production).
     DEMO_CONTENT_ALLOWED = True
+
+    # Legal and accessibility pages (app/legal): the city's own texts in
+    # LEGAL_CONTENT_DIR/<de|en|leichte-sprache>/<page>.md replace the shipped defaults.
+    LEGAL_CONTENT_DIR = os.environ.get("LEGAL_CONTENT_DIR", str(INSTANCE_DIR / "legal"))
+    # Where feedback on the site's accessibility is mailed (it is always stored as well).
+    ACCESSIBILITY_FEEDBACK_EMAIL = os.environ.get("ACCESSIBILITY_FEEDBACK_EMAIL", "")
+    RATELIMIT_FEEDBACK = os.environ.get("RATELIMIT_FEEDBACK", "5 per minute; 20 per hour")
+    # A self-hosted German Sign Language video for the start page (e.g. /static/dgs/quartier.mp4
+    # or a path under /barrierefreiheit/medien/); nothing is shown when it is empty.
+    DGS_VIDEO_URL = os.environ.get("DGS_VIDEO_URL", "")
+    DGS_VIDEO_CAPTIONS_URL = os.environ.get("DGS_VIDEO_CAPTIONS_URL", "")
 
 
 class DevelopmentConfig(Config):

@@ -19,7 +19,9 @@ from . import (
     demo,
     districts,
     indicators,
+    legal,
     mail,
+    measures,
     models,  # noqa: F401 - registers all tables
     moderation,
     needs,
@@ -98,12 +100,14 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         needs,
         barriers,
         indicators,
+        measures,
         api,
         dashboard,
         backoffice,
         responsiveness,
         opendata,
         site,
+        legal,
         demo,
     ):
         domain.init_app(app)

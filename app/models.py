@@ -15,7 +15,19 @@ from .indicators.models import (
     IndicatorValue,
     IndicatorValueChange,
 )
+from .legal.models import AccessibilityFeedback
 from .mail.models import MailOutbox, MailPreference
+from .measures.models import (
+    Measure,
+    MeasureDistrict,
+    MeasureHistory,
+    MeasureIndicator,
+    MeasureInput,
+    MeasureOffice,
+    MeasurePlace,
+    MeasureStatus,
+    Milestone,
+)
 from .moderation.models import Flag
 from .needs.models import Need, NeedProposalLink, NeedSupport
 from .notifications.models import Follow, Notification
@@ -30,6 +42,7 @@ from .workflow.models import (
 )
 
 __all__ = [
+    "AccessibilityFeedback",
     "AffectedBarrier",
     "AffectedPerson",
     "AuditEntry",
@@ -40,6 +53,15 @@ __all__ = [
     "Flag",
     "MailOutbox",
     "MailPreference",
+    "Measure",
+    "MeasureDistrict",
+    "MeasureHistory",
+    "MeasureIndicator",
+    "MeasureInput",
+    "MeasureOffice",
+    "MeasurePlace",
+    "MeasureStatus",
+    "Milestone",
     "Need",
     "NeedProposalLink",
     "NeedSupport",

@@ -50,6 +50,7 @@ from app.core.time import utcnow
 from app.districts.models import Council, District
 from app.districts.services import load_districts, reset_caches
 from app.extensions import db, limiter
+from app.measures.services import load_statuses as load_measure_statuses
 from app.proposals import services as proposal_services
 from app.proposals.models import Support
 from app.proposals.services import load_categories
@@ -184,6 +185,7 @@ def seed_reference_data() -> None:
     load_categories()
     load_offer_types()
     load_statuses()
+    load_measure_statuses()
 
 
 def empty_all_tables() -> None:

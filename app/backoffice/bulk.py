@@ -140,7 +140,7 @@ def _one(actor: Any, action: Action, target: Target) -> str:
         respondable = content_types.respondable(target.target_type)
         if respondable is None:
             raise workflow.WorkflowError(_("This type of input cannot get a public answer."))
-        response_id = respond(actor, respondable, target.obj, action.answer).id
+        response_id = respond(actor, respondable, target.obj, action.answer, notify=False).id
     change = services.change_status(actor, item, action.status_key, response_id=response_id)
     if change is not None:
         return _("Status changed.")

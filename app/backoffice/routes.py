@@ -85,7 +85,7 @@ def _columns() -> list[exports.Column]:
         Column("first_response", _l("First response"), "datetime", lambda r: r.first_response_at),
         Column("closed", _l("Closed"), "datetime", lambda r: r.closed_at),
         Column("tags", _l("Tags"), "text", lambda r: ", ".join(r.tags)),
-        Column("url", _l("Link"), "text", lambda r: base + r.public_url if r.public_url else ""),
+        Column("url", _l("URL"), "text", lambda r: base + r.public_url if r.public_url else ""),
         Column("lat", _l("Latitude"), "float"),
         Column("lon", _l("Longitude"), "float"),
     ]
@@ -255,7 +255,7 @@ def change_status(type_name: str, target_id: int):
             respondable = content_types.respondable(type_name)
             if respondable is None:
                 raise _FormProblem(_("This type of input cannot get a public answer."), "answer")
-            response_id = respond(current_user, respondable, obj, answer).id
+            response_id = respond(current_user, respondable, obj, answer, notify=False).id
         change = services.change_status(
             current_user,
             work_item,

@@ -30,6 +30,8 @@ from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
 from ..notifications import services as notifications
+from ..responses import services as responses
+from ..responses.models import OfficialResponse
 from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
@@ -742,12 +744,18 @@ def change_status(
     actor: Any, item: WorkItem, status_key: str, *, response_id=None, duplicate_of=None
 ):
     """The back office's status change: the workflow's, and the input's followers (its author
-    among them) are told once. With a public answer the answer's notification is that one
-    message; a duplicate's followers get the invitation to the original instead."""
+    among them) are told once. With a public answer (published with ``notify=False``) the
+    answer's notification is that one message, sent after the status is set so that its mail
+    names the new status; a duplicate's followers get the invitation to the original instead."""
     change = workflow.change_status(
         actor, item, status_key, response_id=response_id, duplicate_of=duplicate_of
     )
-    if change is not None and response_id is None and status_key != DUPLICATE:
+    if response_id is not None:
+        response = db.session.get(OfficialResponse, response_id)
+        target = content_types.respondable(item.target_type)
+        if response is not None and target is not None:
+            responses.notify_published(actor, target, response)
+    elif change is not None and status_key != DUPLICATE:
         notifications.notify_followers(
             item.target_type, item.target_id, kind="status_changed", actor=actor
         )

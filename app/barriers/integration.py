@@ -153,6 +153,21 @@ def _erase_personal_details(user) -> None:
     db.session.execute(delete(AffectedPerson).where(AffectedPerson.user_id == user.id))
 
 
+def _affected_user_ids(report_ids) -> dict[int, set[int]]:
+    """The people a report affects (its reporter and those affected too), by report id."""
+    ids = sorted(set(report_ids))
+    found: dict[int, set[int]] = {}
+    if ids:
+        rows = db.session.execute(
+            select(AffectedPerson.report_id, AffectedPerson.user_id).where(
+                AffectedPerson.report_id.in_(ids), AffectedPerson.user_id.is_not(None)
+            )
+        )
+        for report_id, user_id in rows:
+            found.setdefault(report_id, set()).add(user_id)
+    return found
+
+
 def register() -> None:
     """Barrier reports: public ones commented on and followed, moderated, linked to
     indicators; "my contributions" and the person's own data."""
@@ -190,5 +205,6 @@ def register() -> None:
                 "barrier_reports", export=services.export_own, erase=_erase_personal_details
             ),
             tracked=Tracked(),
+            supporter_ids=_affected_user_ids,
         )
     )

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -447,7 +448,7 @@ def export_table() -> tuple[list[str], list[list]]:
     """All reports with details, one line per affected person: header and rows of the CSV
     export (written by :func:`app.core.csv_export.csv_response`, which defuses formulas)."""
     header = [
-        _("Report"),
+        pgettext("noun", "Report"),
         _("Created"),
         _("Offer"),
         _("District travelled from"),

@@ -69,6 +69,7 @@ ACTION_LABELS = {
     "role.granted": _l("Role granted"),
     "role.revoked": _l("Role revoked"),
     "council.created": _l("Council created"),
+    "council.renamed": _l("English name of a council changed"),
     "district.council_changed": _l("Council of a district changed"),
     "moderation.hidden": _l("Content hidden"),
     "moderation.restored": _l("Content shown again"),

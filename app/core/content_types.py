@@ -42,7 +42,9 @@ Capabilities (all optional):
 * ``indicator`` – a citizen input that planners link to indicators (:class:`IndicatorInput`);
 * ``contributions`` – a section of "my contributions" (:class:`Contributions`);
 * ``personal_data`` – part of the account's data export and deletion (:class:`PersonalData`);
-* ``tracked`` – an input with a work item in the back office's workflow (:class:`Tracked`).
+* ``tracked`` – an input with a work item in the back office's workflow (:class:`Tracked`);
+* ``supporter_ids(ids) -> {id: {user id, …}}`` – who supports (or is affected too by) each
+  item, for telling them what became of it (measures).
 
 ``district_id(obj)`` is the district whose council is responsible for the item (``None``:
 nobody's but the planners' and admins', e.g. a barrier report only for the administration).
@@ -185,6 +187,7 @@ class ContentType:
     contributions: Contributions | None = None
     personal_data: PersonalData | None = None
     tracked: Tracked | None = None
+    supporter_ids: Callable[[Iterable[int]], dict[int, set[int]]] | None = None
 
     @property
     def type(self) -> str:

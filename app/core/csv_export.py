@@ -38,6 +38,8 @@ from urllib.parse import quote
 
 from flask import Response, stream_with_context
 
+CSV_MIMETYPE = "text/csv"
+
 BOM = "\ufeff"
 EXCEL_DELIMITER = ";"
 DATA_DELIMITER = ","
@@ -157,7 +159,7 @@ def csv_response(
     """A CSV download: the table written by :func:`write_csv` (UTF-8 with BOM), ``text/csv``,
     saved as ``filename``. ``no_store`` keeps caches from storing personal data."""
     body = csv_text(header, rows, delimiter=delimiter).encode("utf-8")
-    response = Response(body, mimetype="text/csv")
+    response = Response(body, mimetype=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(filename)
     if no_store:
         response.headers["Cache-Control"] = "no-store"
@@ -176,7 +178,7 @@ def csv_stream_response(
     is sent (keep ``rows`` a generator that pages through the database, never a list), inside
     the request context (:func:`flask.stream_with_context`). No ``Content-Length``."""
     chunks = (chunk.encode("utf-8") for chunk in iter_csv(header, rows, delimiter=delimiter))
-    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response = Response(stream_with_context(chunks), mimetype=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(filename)
     if no_store:
         response.headers["Cache-Control"] = "no-store"

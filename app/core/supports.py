@@ -63,6 +63,18 @@ class Supports:
         db.session.flush()
         return bool(result.rowcount)
 
+    def user_ids(self, item_ids) -> dict[int, set[int]]:
+        """The supporters of many items, by item id (one query)."""
+        ids = sorted(set(item_ids))
+        found: dict[int, set[int]] = {}
+        if ids:
+            rows = db.session.execute(
+                select(self.item_id, self.model.user_id).where(self.item_id.in_(ids))
+            )
+            for item_id, user_id in rows:
+                found.setdefault(item_id, set()).add(user_id)
+        return found
+
     def count_subquery(self):
         """The item's number of supports, a scalar subquery correlated to ``item_model`` (an
         index lookup per row of a page, inside the one statement)."""

@@ -538,7 +538,7 @@ EXPORT_COLUMNS: tuple[Column, ...] = (
     Column("comments", _l("Comments"), "int"),
     Column("responses", _l("Official responses"), "int", get=lambda item: len(item.responses)),
     Column("created", _l("Created"), "date", get=lambda item: item.created_at),
-    Column("link", _l("Link"), get=lambda item: item.url),
+    Column("link", _l("URL"), get=lambda item: item.url),
 )
 
 

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..workflow import services as workflow
 from .barriers import _demo_people, load_demo_barriers
 from .indicators import load_demo_indicators
+from .measures import load_demo_measures
 from .needs import load_demo_needs
 from .proposals import load_demo_proposals
 
@@ -57,5 +58,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     load_demo_proposals(_demo_people(DEMO_PASSWORD))
     load_demo_needs()
     load_demo_indicators()
+    load_demo_measures()  # after the proposals and indicators they refer to
     search.reindex()  # SQLite: the demo proposals are inserted in bulk, past the ORM's events
     return created

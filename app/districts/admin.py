@@ -34,6 +34,14 @@ class CouncilForm(FlaskForm):
     )
 
 
+class CouncilNameForm(FlaskForm):
+    name_en = StringField(
+        _l("English name"),
+        description=_l("Only where the council has one; otherwise its own name is shown."),
+        validators=[Length(max=120, message=_l("The name may have at most 120 characters."))],
+    )
+
+
 class AssignForm(FlaskForm):
     council = SelectField(_l("Council"))
 
@@ -56,16 +64,24 @@ def _assign_form(district: District, councils: list[Council]) -> AssignForm:
     return form
 
 
-def _page(create_form: CouncilForm, status: int = 200):
+def _page(create_form: CouncilForm, status: int = 200, names: dict | None = None):
     councils = _councils()
     districts = services.list_districts()
     forms = {d.number: _assign_form(d, councils) for d in districts}
+    names = names or {}
+    name_forms = {
+        c.slug: names[c.slug]
+        if c.slug in names
+        else CouncilNameForm(prefix=f"c{c.id}", formdata=None, obj=c)
+        for c in councils
+    }
     return render_template(
         "districts/admin_councils.html",
         councils=councils,
         districts=districts,
         forms=forms,
         create_form=create_form,
+        name_forms=name_forms,
     ), status
 
 
@@ -89,6 +105,23 @@ def create():
             flash(_("The council %(name)s has been created.", name=council.name), "success")
             return redirect(url_for("districts_admin.index"))
     return _page(form, 400)
+
+
+@bp.post("/rat/<slug>/name")
+@requires(can_manage_districts)
+def rename(slug: str):
+    council = db.session.scalar(select(Council).where(Council.slug == slug))
+    if council is None:
+        abort(404)
+    form = CouncilNameForm(prefix=f"c{council.id}")
+    if not form.validate_on_submit():
+        return _page(CouncilForm(), 400, names={council.slug: form})
+    if services.rename_council_en(current_user, council, form.name_en.data):
+        db.session.commit()
+        flash(_("The names of the council %(name)s have been saved.", name=council.name), "success")
+    else:
+        flash(_("Nothing has changed."), "info")
+    return redirect(url_for("districts_admin.index") + f"#council-{council.slug}")
 
 
 @bp.post("/ortsteil/<number>")

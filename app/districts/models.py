@@ -20,12 +20,18 @@ class Council(db.Model):
     slug: Mapped[str] = mapped_column(String(60), unique=True)
     # The council's own name, e.g. "Moskauer Platz"; the UI says "Ortsteilrat …".
     name: Mapped[str] = mapped_column(String(120))
+    # Its English name where it has one (most are place names and stay as they are).
+    name_en: Mapped[str | None] = mapped_column(String(120))
     # Pre-moderation: new proposals in the council's districts wait for approval.
     premoderation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     districts: Mapped[list[District]] = relationship(
         back_populates="council", order_by="District.number"
     )
+
+    def label(self, locale: str = "de") -> str:
+        """The name in ``locale``: the English one where it has one, else its own."""
+        return (self.name_en or self.name) if locale == "en" else self.name
 
 
 class District(db.Model):

@@ -313,6 +313,26 @@ def create_council(actor, name: str) -> Council:
     return council
 
 
+def rename_council_en(actor, council: Council, name_en: str) -> bool:
+    """Set (or, empty, remove) the council's English name; audited. Whether it changed."""
+    name_en = (name_en or "").strip() or None
+    if name_en == council.name_en:
+        return False
+    before = council.name_en
+    council.name_en = name_en
+    db.session.flush()
+    audit.record(
+        actor,
+        "council.renamed",
+        "council",
+        council.id,
+        before={"name_en": before},
+        after={"name_en": name_en},
+    )
+    reset_caches()
+    return True
+
+
 def assign_district(actor, district: District, council: Council | None) -> None:
     """Put a district under a council (or none); the districts GeoJSON is rebuilt."""
 

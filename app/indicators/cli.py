@@ -1,13 +1,23 @@
-"""``flask indicators load-demo`` and ``flask indicators social-index``."""
+"""``flask indicators load-demo``, ``import`` and ``social-index``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from .catalogue import IndicatorError
 from .demo import load_demo_data
+from .imports import (
+    ImportFileError,
+    apply_batch,
+    batch_changes,
+    batch_errors,
+    create_pending_batch,
+)
 from .social_index import compute_index, read_csv_rows, write_results_csv
 
 
@@ -26,6 +36,53 @@ def load_demo_command() -> None:
     written = load_demo_data()
     db.session.commit()
     click.echo(f"synthetic demo series (not real statistics): {written} values written")
+
+
+@indicators_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default="", help="Where the figures come from (kept with the import).")
+@click.option("--confirm", is_flag=True, help="Write the values (without it: only check).")
+@click.option(
+    "--overwrite", is_flag=True, help="With --confirm: overwrite stored values that differ."
+)
+@with_appcontext
+def import_command(path: Path, source: str, confirm: bool, overwrite: bool) -> None:
+    """Import indicator values from CSV or XLSX with the upload's checks and report; exit
+    status 1 on any invalid row (nothing is written then)."""
+    try:
+        batch = create_pending_batch(None, path.name, path.read_bytes(), source or path.name)
+    except ImportFileError as exc:
+        db.session.rollback()
+        click.echo(f"file: {exc}", err=True)
+        raise SystemExit(1) from None
+    errors, changes = batch_errors(batch), batch_changes(batch)
+    for problem in [*errors, *changes]:
+        column = f", {problem.get('column')}" if problem.get("column") else ""
+        detail = f" ({problem['detail']})" if problem.get("detail") else ""
+        click.echo(
+            f"row {problem.get('row')}{column}: {problem['kind']}: {problem['text']}{detail}",
+            err=True,
+        )
+    click.echo(
+        f"new: {batch.new_count}; changed: {batch.changed_count}; "
+        f"unchanged: {batch.unchanged_count}; invalid rows: {batch.skipped_count}"
+    )
+    if errors:
+        db.session.rollback()
+        click.echo("Nothing was written.", err=True)
+        raise SystemExit(1)
+    if not confirm:
+        db.session.rollback()
+        click.echo("Checked only: run again with --confirm to write the values.")
+        return
+    try:
+        apply_batch(None, batch, overwrite=overwrite)
+    except IndicatorError as exc:
+        db.session.rollback()
+        click.echo(f"{exc} (--overwrite)", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(f"import no. {batch.id} written")
 
 
 def _columns(text: str | None) -> list[str]:

@@ -485,7 +485,7 @@ def definition():
         definition.change_years, definition.min_population, definition.active = 2, 300, True
     form = DefinitionForm(obj=definition)
     indicators = [i for i in catalogue.list_indicators() if i.direction != 0]
-    choices = [(i.code, i.name_de) for i in indicators]
+    choices = [(i.code, localized(i, "name")) for i in indicators]
     form.status_codes.choices = choices
     form.dynamic_codes.choices = choices
     if request.method == "GET":
@@ -527,7 +527,7 @@ def link(number: str):
     form = LinkForm()
     indicators = catalogue.list_indicators()
     types = registry.input_types()
-    form.indicator.choices = [(i.code, i.name_de) for i in indicators]
+    form.indicator.choices = [(i.code, localized(i, "name")) for i in indicators]
     form.input_type.choices = [(t.kind, str(t.label)) for t in types]
     picks = [("", _("– none –"))]
     for input_type in types:

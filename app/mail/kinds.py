@@ -47,7 +47,14 @@ DIGEST_WEEKLY = "digest:weekly"
 DIGEST_CATEGORIES = {DIGEST_DAILY: DAILY, DIGEST_WEEKLY: WEEKLY}
 
 # Kinds that always concern the recipient's own input.
-_OWN_KINDS = {"reply", "content_hidden", "content_restored", "content_approved"}
+_OWN_KINDS = {
+    "reply",
+    "content_hidden",
+    "content_restored",
+    "content_approved",
+    "measure_linked_proposal",  # the measure is about the recipient's own input
+    "measure_linked_own",
+}
 _DISTRICT_KINDS = {"new_proposal", "new_need"}
 _MODERATION_KINDS = {"content_flagged"}
 
@@ -67,6 +74,10 @@ KIND_TEXTS = {  # the same msgids as the in-app notification list
     "follow_original": _l(
         "An input you follow is a duplicate of this one; follow it here to stay informed"
     ),
+    "measure_linked_proposal": _l("Your proposal is part of the measure"),
+    "measure_linked_own": _l("Your contribution is part of the measure"),
+    "measure_linked": _l("A contribution you support or follow is part of the measure"),
+    "measure_updated": _l("New status or progress of the measure"),
 }
 
 

@@ -4,6 +4,8 @@ absolute links from ``BASE_URL``, no tracking pixels, RFC 8058 one-click unsubsc
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from email.charset import QP, Charset
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
@@ -27,6 +29,17 @@ from .services import unsubscribe_token
 
 _UTF8_QP = Charset("utf-8")
 _UTF8_QP.body_encoding = QP  # readable in the source, and no line longer than 76 characters
+
+
+# Builders of mails that are not notifications (registered by domains above the mail layer,
+# e.g. the accessibility feedback for the city): ``kind -> builder(row) -> (subject, text,
+# html)``, called under the row's language.
+Builder = Callable[[MailOutbox], tuple[str, str, str]]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def register_builder(kind: str, builder: Builder) -> None:
+    _BUILDERS[kind] = builder
 
 
 def message_id(idempotency_key: str) -> str:
@@ -69,6 +82,15 @@ def describe_item(row: MailOutbox) -> dict[str, Any]:
     title = entry.title(obj) if obj is not None else _("(no longer available)")
     url = absolute_url(entry.url(obj)) if obj is not None else None
     text = kinds.KIND_TEXTS.get(row.kind)
+    details = payload.get("details") or {}
+    status = details.get("status") or {}
+    answer = details.get("answer") or ""
+    status_name = status.get(str(get_locale())) or status.get("de")
+    status_line = None
+    if status_name and row.kind == "status_changed":
+        status_line = _("New status: %(status)s", status=status_name)
+    elif status_name:
+        status_line = _("Status: %(status)s", status=status_name)
     return {
         "kind": row.kind,
         "text": str(text) if text is not None else row.kind,
@@ -76,6 +98,10 @@ def describe_item(row: MailOutbox) -> dict[str, Any]:
         "url": url,
         "actor": payload.get("actor"),
         "created_at": row.created_at,
+        # the status's public name in the recipient's language, and the public answer, as
+        # they were at the event (see app.notifications.services.register_details)
+        "status_line": status_line,
+        "answer_lines": answer.strip().splitlines() if obj is not None else [],
     }
 
 
@@ -96,6 +122,7 @@ def _described(row: MailOutbox, cache: dict | None) -> dict[str, Any]:
     own = row.category == kinds.OWN
     key = (payload.get("target_type"), payload.get("target_id"), row.kind, own and row.user_id)
     key += (str(get_locale()), payload.get("actor"))
+    key += (json.dumps(payload.get("details"), sort_keys=True),)
     if key not in cache:
         cache[key] = describe_item(row)
     return cache[key]
@@ -116,7 +143,10 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
             "site_url": external_url("core.index"),
             "category_label": kinds.CATEGORY_LABELS.get(row.category, ""),
         }
-        if row.kind == "staff_digest":
+        if row.kind in _BUILDERS:
+            subject, text_body, html_body = _BUILDERS[row.kind](row)
+            template = None
+        elif row.kind == "staff_digest":
             context["sections"] = (row.payload or {}).get("sections", [])
             subject = _("Quartier: your weekly overview for the moderation")
             template = "mail/staff_digest"
@@ -134,8 +164,9 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
             context["item"] = item
             subject = _("Quartier: %(text)s – %(title)s", text=item["text"], title=item["title"])
             template = "mail/notification"
-        text_body = render_template(template + ".txt", **context)
-        html_body = render_template(template + ".html", **context)
+        if template is not None:
+            text_body = render_template(template + ".txt", **context)
+            html_body = render_template(template + ".html", **context)
 
     # The compat32 classes: three times cheaper to build and flatten than EmailMessage's
     # header parsing (see bench/mail_bench.py); the result is the same MIME structure.
@@ -150,7 +181,10 @@ def build(row: MailOutbox, user: User | None, cache: dict | None = None) -> MIME
         mailto = parseaddr(config.get("MAIL_UNSUBSCRIBE_MAILTO") or config["MAIL_DEFAULT_SENDER"])[
             1
         ]
-        message["List-Unsubscribe"] = f"<{unsubscribe_url}>, <mailto:{mailto}?subject=unsubscribe>"
+        # the mailto link carries the same signed token (``flask mail inbound`` reads it)
+        message["List-Unsubscribe"] = (
+            f"<{unsubscribe_url}>, <mailto:{mailto}?subject=unsubscribe%20{token}>"
+        )
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.attach(MIMEText(text_body, "plain", _UTF8_QP))
     message.attach(MIMEText(html_body, "html", _UTF8_QP))

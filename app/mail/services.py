@@ -247,10 +247,13 @@ def enqueue_notifications(
     target_type: str,
     target_id: int,
     actor: Any = None,
+    details: dict | None = None,
 ) -> int:
     """Outbox rows for freshly inserted notifications ``[(notification_id, user_id)]``: only
     for confirmed, not suppressed addresses, and a preference other than "never". Immediate
-    ones are queued, the others held for the person's digest. Returns the rows written."""
+    ones are queued, the others held for the person's digest. ``details``: facts the mail
+    names (``status``: ``{"de": …, "en": …}``, ``answer``: the public answer's text), as
+    they were at the event. Returns the rows written."""
     if not notifications:
         return 0
     user_ids = {user_id for _, user_id in notifications}
@@ -288,6 +291,7 @@ def enqueue_notifications(
                     "target_type": target_type,
                     "target_id": target_id,
                     "actor": actor_name,
+                    **({"details": details} if details else {}),
                 },
                 "idempotency_key": f"n:{notification_id}",
                 "status": QUEUED if frequency == kinds.IMMEDIATELY else HELD,
@@ -300,6 +304,38 @@ def enqueue_notifications(
         db.session.execute(MailOutbox.__table__.insert(), rows)
         mark_queued()
     return len(rows)
+
+
+def enqueue_message(
+    address: str,
+    *,
+    kind: str,
+    payload: dict[str, Any],
+    idempotency_key: str,
+    category: str = "service",
+) -> None:
+    """One mail to an address that belongs to no account (e.g. the city's office for
+    accessibility feedback), queued for immediate delivery in the event's transaction.
+    ``kind`` must have a builder registered with :func:`app.mail.messages.register_builder`;
+    ``payload`` should hold ids rather than texts, so that personal data stays in one place."""
+    now = utcnow()
+    db.session.add(
+        MailOutbox(
+            user_id=None,
+            address=address,
+            kind=kind,
+            category=category,
+            frequency=kinds.IMMEDIATELY,
+            payload=payload,
+            idempotency_key=idempotency_key,
+            status=QUEUED,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    db.session.flush()
+    mark_queued()
 
 
 def mark_queued() -> None:

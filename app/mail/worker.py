@@ -167,7 +167,7 @@ def _record(row: MailOutbox, now: datetime, error: Exception | None) -> str:
     return "retry"
 
 
-def send_due(now: datetime | None = None, *, batch: int = 50) -> dict[str, int]:
+def send_due(now: datetime | None = None, *, batch: int | None = None) -> dict[str, int]:
     """Deliver every due row once (one pass). Returns counts by outcome.
 
     Messages are built here (the database session stays in this thread) while a sender
@@ -175,6 +175,9 @@ def send_due(now: datetime | None = None, *, batch: int = 50) -> dict[str, int]:
     overlaps with waiting for the server's answer to the previous one.
     """
     app = current_app._get_current_object()
+    # rows claimed and committed together: a crash between the server's acceptance and the
+    # commit repeats at most this many mails (``MAIL_BATCH_SIZE``, docs/operations.md)
+    batch = batch or app.config.get("MAIL_BATCH_SIZE", 50)
     counts = {SENT: 0, FAILED: 0, "retry": 0}
     transport = Transport(app)
     fixed_now = now

@@ -155,6 +155,7 @@ def register() -> None:
             # Export only.
             personal_data=PersonalData("needs", export=export_own),
             tracked=Tracked(category_id=lambda need: need.category_id),
+            supporter_ids=services.supports.user_ids,
         )
     )
 

@@ -26,6 +26,25 @@ PAGE_SIZE = 30
 _links: dict[str, Callable[[str, int], str | None]] = {}
 
 
+# providers of the facts a mail names beside a notification (the new status, the public
+# answer): ``provider(kind, target_type, target_id, details)`` returns what it adds; called in
+# the event's transaction, so the mail says what was true when it happened
+_detail_providers: list[Callable[[str, str, int, dict], dict | None]] = []
+
+
+def register_details(provider: Callable[[str, str, int, dict], dict | None]) -> None:
+    """Domains above add facts to their notifications' mails (see ``_detail_providers``)."""
+    if provider not in _detail_providers:
+        _detail_providers.append(provider)
+
+
+def details_for(kind: str, target_type: str, target_id: int) -> dict:
+    details: dict = {}
+    for provider in _detail_providers:
+        details.update(provider(kind, target_type, target_id, details) or {})
+    return details
+
+
 def register_link(kind: str, builder: Callable[[str, int], str | None]) -> None:
     """Notifications of ``kind`` link to ``builder(target_type, target_id)``; their target is
     loaded from the registry whatever its visibility (the reader may see it internally)."""
@@ -85,6 +104,21 @@ def follower_ids(target_type: str, target_id: int) -> list[int]:
     )
 
 
+def follower_ids_of_many(target_type: str, target_ids: Iterable[int]) -> dict[int, set[int]]:
+    """The followers of many targets of one type, by target id (one query)."""
+    ids = sorted(set(target_ids))
+    found: dict[int, set[int]] = {}
+    if ids:
+        rows = db.session.execute(
+            select(Follow.target_id, Follow.user_id).where(
+                Follow.target_type == target_type, Follow.target_id.in_(ids)
+            )
+        )
+        for target_id, user_id in rows:
+            found.setdefault(target_id, set()).add(user_id)
+    return found
+
+
 def notify_users(
     user_ids: Iterable[int], *, kind: str, target_type: str, target_id: int, actor: Any = None
 ) -> int:
@@ -116,6 +150,7 @@ def notify_users(
             target_type=target_type,
             target_id=target_id,
             actor=actor,
+            details=details_for(kind, target_type, target_id),
         )
     return len(rows)
 
@@ -221,5 +256,9 @@ def describe(kind: str) -> str:
         "follow_original": _(
             "An input you follow is a duplicate of this one; follow it here to stay informed"
         ),
+        "measure_linked_proposal": _("Your proposal is part of the measure"),
+        "measure_linked_own": _("Your contribution is part of the measure"),
+        "measure_linked": _("A contribution you support or follow is part of the measure"),
+        "measure_updated": _("New status or progress of the measure"),
     }
     return texts.get(kind, kind)

@@ -36,6 +36,7 @@ from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index
 from ..indicators.models import ImportBatch, IndexDefinition, Indicator, IndicatorValue
+from ..measures import exports as measures
 from ..needs import services as need_services
 from ..needs.models import Need, NeedSupport
 from ..proposals import services as proposal_services
@@ -599,6 +600,23 @@ def register_all() -> None:
             dates=_barrier_dates,
             themes=("SOCI", "EDUC"),
             keywords=(_l("access barriers"), _l("participation"), _l("education")),
+        )
+    )
+    register(
+        Dataset(
+            key="massnahmen",
+            title=_l("Measures"),
+            description=_l(
+                "The city's measures in the districts: offices, districts, status, progress, "
+                "dates, budgets, target indicators with the expected direction and the "
+                "residents' inputs they take up."
+            ),
+            columns=measures.columns(),
+            rows=measures.rows,
+            dates=measures.dates,
+            point=measures.point,
+            themes=("GOVE", "REGI", "SOCI"),
+            keywords=(_l("measures"), _l("districts")),
         )
     )
     register(

@@ -31,6 +31,7 @@ from flask_babel import lazy_gettext as _l
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF
 
+from ..core.csv_export import CSV_MIMETYPE
 from ..core.exports import GEOJSON_MIMETYPE, XLSX_MIMETYPE
 from ..core.time import as_utc
 from ..core.urls import external_url
@@ -47,7 +48,7 @@ IANA = "http://www.iana.org/assignments/media-types/"
 GEOCODING = "http://dcat-ap.de/def/politicalGeocoding/"
 PUBLIC_ACCESS = URIRef(EU + "access-right/PUBLIC")
 
-MEDIA_TYPES = {"csv": "text/csv", "xlsx": XLSX_MIMETYPE, "geojson": GEOJSON_MIMETYPE}
+MEDIA_TYPES = {"csv": CSV_MIMETYPE, "xlsx": XLSX_MIMETYPE, "geojson": GEOJSON_MIMETYPE}
 FILE_TYPE_CODES = {"csv": "CSV", "xlsx": "XLSX", "geojson": "GEOJSON"}
 SERIALISATIONS = {
     "jsonld": ("json-ld", "application/ld+json"),

@@ -9,6 +9,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..core.forms import ConfirmForm  # noqa: F401 - support, withdraw
+from ..core.i18n import localized
 from ..core.places import PlaceFormMixin, place_fields
 from .models import DESCRIPTION_MAX, TITLE_MAX
 
@@ -51,7 +52,7 @@ class ProposalForm(PlaceFormMixin, FlaskForm):
 
     def set_choices(self, categories, districts):
         self.category.choices = [("", _l("Please choose"))] + [
-            (c.slug, c.name_de) for c in categories
+            (c.slug, localized(c, "name")) for c in categories
         ]
         self._categories = {c.slug: c for c in categories}
         self.set_district_choices(districts)

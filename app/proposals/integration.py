@@ -26,6 +26,7 @@ from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
 from .models import Proposal
 from .services import all_for_district_url, latest_for_district, status_label
+from .services import supports as proposal_supports
 
 
 def _visible():
@@ -126,6 +127,7 @@ def register() -> None:
             ),
             contributions=Contributions("proposals", _l("Proposals"), _contributions, order=10),
             tracked=Tracked(category_id=lambda p: p.category_id),
+            supporter_ids=proposal_supports.user_ids,
         )
     )
 

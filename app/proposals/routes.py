@@ -44,7 +44,11 @@ def _load(proposal_id: int) -> Proposal:
 
 
 def _form(proposal: Proposal | None = None) -> forms.ProposalForm:
-    if proposal is not None and request.method == "GET":
+    preset = request.args.get("ortsteil", "") if proposal is None else ""
+    if proposal is None and request.method == "GET" and preset:
+        # started from a district page: that district is chosen (an unknown number is ignored)
+        form = forms.ProposalForm(data={"district": preset})
+    elif proposal is not None and request.method == "GET":
         form = forms.ProposalForm(
             data={
                 "title": proposal.title,
@@ -56,7 +60,15 @@ def _form(proposal: Proposal | None = None) -> forms.ProposalForm:
     else:
         form = forms.ProposalForm()
     form.set_choices(services.categories(), district_services.list_districts())
+    if preset and request.method == "GET" and form.chosen_district is None:
+        form.district.data = ""
     return form
+
+
+def _map_centre(form: forms.ProposalForm) -> tuple[float, float] | None:
+    """Where the place map opens: the chosen district's label point (none: the city)."""
+    district = form.chosen_district if form.district.data else None
+    return (district.label_lat, district.label_lon) if district is not None else None
 
 
 def _place(form: forms.ProposalForm):
@@ -150,7 +162,9 @@ def new():
             return redirect(url_for("proposals.show", proposal_id=proposal.id))
         _refused(form, upload)
     status = 400 if form.errors else 200
-    return render_template("proposals/form.html", form=form, proposal=None), status
+    return render_template(
+        "proposals/form.html", form=form, proposal=None, map_centre=_map_centre(form)
+    ), status
 
 
 @bp.get("/vorschlaege/<id:proposal_id>")

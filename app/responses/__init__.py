@@ -9,9 +9,11 @@ from ..core.permissions import register_predicates
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
+    from ..notifications import services as notifications
     from ..workflow import services as workflow
     from . import permissions, routes, services
 
     app.register_blueprint(routes.bp)
     workflow.set_response_lookup(services.latest_id)
+    notifications.register_details(services.mail_details)  # the answer quoted in mails
     register_predicates(permissions)  # perm.<name> in templates

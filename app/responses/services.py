@@ -100,9 +100,13 @@ def respond(
     obj: Any,
     body: str,
     voice_key: str | None = None,
+    *,
+    notify: bool = True,
 ) -> OfficialResponse:
     """Publish an official response on ``obj`` (a registered respondable); audited; the
-    object's author and followers are notified (not the actor)."""
+    object's author and followers are notified (not the actor). ``notify=False``: the caller
+    tells them with :func:`notify_published` once the status that goes with the answer is
+    set (the mail names it)."""
     district = target.respondable.district(obj)
     if not target.respondable.is_open(obj):
         raise ResponseError(_("This item cannot be answered at the moment."))
@@ -143,8 +147,16 @@ def respond(
         district_id=getattr(district, "id", None),
     )
     workflow.note_response(target.type, obj.id, response.created_at)
-    _notify(target, obj, actor)
+    if notify:
+        _notify(target, obj, actor)
     return response
+
+
+def notify_published(actor: Any, target: ContentType, response: OfficialResponse) -> None:
+    """Tell the item's author and followers of ``response`` (published with ``notify=False``)."""
+    obj = target.load_any(response.target_id)
+    if obj is not None:
+        _notify(target, obj, actor)
 
 
 def edit_response(actor: Any, response: OfficialResponse, body: str, district_id=None) -> bool:
@@ -186,6 +198,21 @@ def _notify(target: ContentType, obj: Any, actor: Any) -> None:
     notifications.notify_users(
         recipients, kind="official_response", target_type=target.type, target_id=obj.id, actor=actor
     )
+
+
+def mail_details(kind: str, target_type: str, target_id: int, details: dict) -> dict | None:
+    """The answer's text for the mails of a public answer (the latest one) and of a status
+    change that came with one (``details["response_id"]``, from the workflow)."""
+    if kind == "official_response":
+        response_id = latest_id(target_type, target_id)
+    elif kind == "status_changed":
+        response_id = details.get("response_id")
+    else:
+        return None
+    response = db.session.get(OfficialResponse, response_id) if response_id else None
+    if response is None or (response.target_type, response.target_id) != (target_type, target_id):
+        return None
+    return {"answer": response.body}
 
 
 # --- reading -----------------------------------------------------------------------------------

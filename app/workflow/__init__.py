@@ -10,6 +10,7 @@ from ..core.permissions import register_predicates
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
     from ..mail.digests import register_staff_section
+    from ..notifications import services as notifications
     from . import digest, permissions, routes, services, triage
 
     app.config.setdefault("WORKFLOW_DEFAULT_RESPONSE_DAYS", services.DEFAULT_RESPONSE_DAYS)
@@ -19,3 +20,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["workflow_original"] = triage.public_original
     register_predicates(permissions)  # perm.<name> in templates
     register_staff_section(digest.SECTION)  # planners' weekly digest of their open items
+    # the new status's name in the mails of status changes and answers
+    notifications.register_details(services.mail_details)

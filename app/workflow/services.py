@@ -546,12 +546,21 @@ def change_status(
     *,
     response_id: int | None = None,
     duplicate_of: WorkItem | None = None,
+    answered_by: tuple[str, int] | None = None,
 ) -> StatusChange | None:
     """Move ``item`` to the status ``status_key``: a history row, an audit row, the
     ``closed_at`` and ``first_response_at`` bookkeeping. A closed status needs the public
-    answer (``response_id``); ``duplicate`` needs the original (``duplicate_of``). Raises
-    :class:`WorkflowError` (nothing written). ``None`` if the status stays the same."""
-    target = check_change(item, status_key, response_id=response_id, duplicate_of=duplicate_of)
+    answer (``response_id``) or another public record that answers it (``answered_by``,
+    e.g. ``("measure", 5)``: the measure that took the input up); ``duplicate`` needs the
+    original (``duplicate_of``). Raises :class:`WorkflowError` (nothing written). ``None``
+    if the status stays the same."""
+    target = check_change(
+        item,
+        status_key,
+        response_id=response_id,
+        duplicate_of=duplicate_of,
+        answered=answered_by is not None,
+    )
     if target is None:
         return None
     previous = item.status
@@ -581,6 +590,7 @@ def change_status(
             "status": target.key,
             "response_id": response_id,
             "duplicate_of": duplicate_of.id if target.key == DUPLICATE else None,
+            **({"answered_by": list(answered_by)} if answered_by is not None else {}),
         },
         district_id=item.district_id,
     )
@@ -610,6 +620,7 @@ def check_change(
     *,
     response_id: int | None = None,
     duplicate_of: WorkItem | None = None,
+    answered: bool = False,
 ) -> WorkflowStatus | None:
     """The rules of :func:`change_status` without writing anything: the target status, or
     ``None`` if nothing would change; raises :class:`WorkflowError`."""
@@ -620,7 +631,7 @@ def check_change(
         return None
     if target.key == DUPLICATE:
         _check_duplicate(item, duplicate_of)
-    elif target.closed and response_id is None:
+    elif target.closed and response_id is None and not answered:
         raise WorkflowError(_("A public answer is needed before this status can be set."), "status")
     return target
 
@@ -651,6 +662,31 @@ def latest_response_id(target_type: str, target_id: int) -> int | None:
     if _response_lookup is None:
         return None
     return _response_lookup(target_type, target_id)
+
+
+MAIL_DETAIL_KINDS = ("status_changed", "official_response")
+
+
+def mail_details(kind: str, target_type: str, target_id: int, details: dict) -> dict | None:
+    """For the mails of a status change or a public answer: the item's (new) status by its
+    public name in both languages, and for a status change the answer it was given with
+    (``response_id``, which the responses' domain turns into the text)."""
+    if kind not in MAIL_DETAIL_KINDS:
+        return None
+    item = item_for(target_type, target_id)
+    if item is None or item.status is None:
+        return None
+    found: dict = {"status": {"de": item.status.name_de, "en": item.status.name_en}}
+    if kind == "status_changed":
+        response_id = db.session.scalar(
+            select(StatusChange.response_id)
+            .where(StatusChange.work_item_id == item.id)
+            .order_by(StatusChange.created_at.desc(), StatusChange.id.desc())
+            .limit(1)
+        )
+        if response_id is not None:
+            found["response_id"] = response_id
+    return found
 
 
 def note_response(target_type: str, target_id: int, when: datetime | None = None) -> None:

@@ -159,11 +159,13 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "comment_id": [1],
         "proposal_id": [noted["proposal"].id],
         "need_id": [noted["need"].id],
+        "measure_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
         "status_id": [1],
         "rule_id": [1],
         "tag_id": [1],
+        "filename": ["dgs.mp4"],
         "key": ["vorschlaege", "bedarfe", "barrieren"],
         "extension": ["jsonld"],
     }

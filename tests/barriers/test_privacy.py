@@ -104,10 +104,12 @@ def _values(scene, districts, offers) -> dict[str, list]:
         "comment_id": [1],
         "proposal_id": [1],
         "need_id": [1],
+        "measure_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
         "status_id": [1],
         "rule_id": [1],
+        "filename": ["dgs.mp4"],
         "key": [dataset.key for dataset in opendata_registry.datasets()],
         "extension": ["jsonld", "ttl", "rdf"],
     }

@@ -211,12 +211,14 @@ def test_planner_sees_details_and_exports_csv(client, create_user, login, offers
     login(create_user("planner"))
     page = client.get("/barrieren/verwaltung").get_data(as_text=True)
     assert "Angehörige" in page or "A relative" in page
+    assert '<th scope="col">Meldung</th>' in page  # the noun, not the verb "Melden"
     response = client.get("/barrieren/verwaltung/export.csv")
     assert response.status_code == 200
     assert response.data.startswith("\ufeff".encode())
     assert response.mimetype == "text/csv"
     text = response.data.decode("utf-8")
     assert "80" in text and "'=HYPERLINK(evil)" in text
+    assert text.lstrip("\ufeff").startswith("Meldung;")
 
 
 @pytest.mark.parametrize("role", [None, "mayor", "council_member"])

@@ -69,3 +69,51 @@ def test_no_obsolete_entries_hide_in_the_catalogues():
 def test_german_is_really_german():
     catalogue = _catalogue("de")
     assert catalogue.get("Page not found").string == "Seite nicht gefunden"
+
+
+def test_every_data_label_has_both_languages(app, districts, categories):
+    """Labels stored as data (categories, workflow statuses, offer types, offices, indicators:
+    every table with ``name_de``/``name_en``) have both languages in every seeded row, and
+    English pages show the English one."""
+    from sqlalchemy import select
+
+    from app.barriers import services as barriers
+    from app.demo.indicators import load_demo_indicators
+    from app.extensions import db
+    from app.workflow import services as workflow
+
+    workflow.load_statuses()
+    barriers.load_offer_types()
+    load_demo_indicators()
+    db.session.flush()
+    tables = [
+        mapper.class_
+        for mapper in db.Model.registry.mappers
+        if {"name_de", "name_en"} <= set(mapper.columns.keys())
+    ]
+    names = {model.__tablename__ for model in tables}
+    assert {
+        "proposal_categories",
+        "workflow_statuses",
+        "offer_types",
+        "offices",
+        "indicators",
+    } <= names
+    missing = []
+    for model in tables:
+        rows = db.session.execute(select(model.id, model.name_de, model.name_en)).all()
+        assert rows, f"{model.__tablename__} has no seeded rows"
+        missing += [
+            f"{model.__tablename__} {row.id}: {row.name_de!r} / {row.name_en!r}"
+            for row in rows
+            if not (row.name_de or "").strip() or not (row.name_en or "").strip()
+        ]
+    assert not missing, missing
+
+
+def test_category_labels_follow_the_language(client, login, people, categories):
+    login(people["citizen"])
+    client.post("/sprache", data={"lang": "en"})
+    form = client.get("/vorschlaege/neu").get_data(as_text=True)
+    assert '<option value="education">Education</option>' in form
+    assert ">Bildung<" not in form

@@ -62,6 +62,7 @@ def test_csv_for_german_excel(client, login, people, make_proposal, make_need, a
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     header, body = rows[0], rows[1:]
     assert len(header) == 12
+    assert header[11] == "Link"  # the address of the page (it said "Verknüpfen", the verb)
     titles = [row[2] for row in body]
     assert "Grünfläche am Moskauer Platz" in titles  # umlauts round-trip
     assert "Straßenbeleuchtung Übergang" in titles

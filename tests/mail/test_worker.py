@@ -27,7 +27,8 @@ def base_url(app):
 
 
 @pytest.mark.parametrize(
-    "locale,greeting,kind_text", [("de", "Hallo", "Neuer Stand"), ("en", "Hello", "Status changed")]
+    "locale,greeting,kind_text",
+    [("de", "Hallo", "Status geändert"), ("en", "Hello", "Status changed")],
 )
 def test_delivered_message(
     create_user, proposal_factory, notify, smtp, base_url, locale, greeting, kind_text
@@ -50,7 +51,8 @@ def test_delivered_message(
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     https, mailto = (part.strip() for part in message["List-Unsubscribe"].split(","))
     assert https.startswith(f"<{base_url}/mail/abbestellen/")
-    assert mailto == "<mailto:quartier@example.org?subject=unsubscribe>"
+    token = https.rstrip(">").rsplit("/", 1)[1]
+    assert mailto == f"<mailto:quartier@example.org?subject=unsubscribe%20{token}>"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     link = f"{base_url}/vorschlaege/{proposal.id}"
@@ -158,3 +160,38 @@ def test_a_crash_after_acceptance_resends_the_same_message_id(
     first, second = smtp.messages
     assert first["Message-ID"] == second["Message-ID"] == _row(author).message_id
     assert first.get_body(("plain",)).get_content() == second.get_body(("plain",)).get_content()
+
+
+def test_a_crash_repeats_at_most_the_running_batch(
+    app, create_user, proposal_factory, notify, smtp, monkeypatch
+):
+    """The worker dies while sending its second batch of 3: the first batch is committed and
+    never repeated; only the mails of the second batch the server had accepted go again, with
+    their Message-IDs; rows not reached are sent once."""
+    app.config["MAIL_BATCH_SIZE"] = 3
+    people = [create_user() for _ in range(7)]
+    for person in people:  # on their own proposals: mailed at once
+        notify(person, proposal_factory(person))
+    db.session.commit()
+    real_send = worker.Transport.send
+    sent = []
+
+    def crashing_send(self, message):
+        if len(sent) == 5:
+            raise RuntimeError("the worker process dies")
+        real_send(self, message)
+        sent.append(message["Message-ID"])
+
+    monkeypatch.setattr(worker.Transport, "send", crashing_send)
+    now = utcnow()
+    with pytest.raises(RuntimeError):
+        worker.send_due(now)
+    db.session.rollback()
+    statuses = [_row(p).status for p in people]
+    assert statuses == [SENT] * 3 + [SENDING] * 3 + [QUEUED]
+    monkeypatch.setattr(worker.Transport, "send", real_send)
+    assert worker.send_due(now + worker.LEASE + timedelta(seconds=1))["sent"] == 4
+    ids = [m["Message-ID"] for m in smtp.messages]
+    repeated = {i for i in ids if ids.count(i) > 1}
+    assert repeated == set(sent[3:5])  # the two accepted mails of the broken batch, same IDs
+    assert len(ids) == 9 and {_row(p).status for p in people} == {SENT}

@@ -46,6 +46,7 @@ def test_sorted_by_open_reports_then_oldest_report(
         ("proposal", waiting.id),
     ]
     page = client.get("/moderation/").get_data(as_text=True)
+    assert ">Öffnen<span" in page and ">Offen<" not in page  # the verb, on every item
     order = [
         page.index(f'id="item-{t}-{i}"')
         for t, i in [("comment", three.id), ("proposal", one.id), ("proposal", waiting.id)]

@@ -232,7 +232,7 @@ def test_invalid_status_and_priority(client, login, member, make_need):
     # a closed status needs a public answer on the need first; nothing is changed
     response = client.post(url, data=form_data(status="done", title="Geändert"))
     assert response.status_code == 400
-    assert "Für diesen Status braucht es zuerst eine öffentliche Antwort." in (
+    assert "Für diesen Status ist zuerst eine öffentliche Antwort nötig." in (
         response.get_data(as_text=True)
     )
     db.session.refresh(need)

@@ -9,6 +9,7 @@ import pytest
 from app.barriers import services as barrier_services
 from app.extensions import db
 from app.indicators.demo import load_demo_data
+from app.measures import services as measure_services
 from app.needs import services as need_services
 from app.opendata import registry
 from tests.conftest import barrier_details
@@ -92,6 +93,19 @@ def scene(districts, categories, create_user, proposal_factory, offer_list):
         details=barrier_details(("offer_cost",)),
     )
     barrier_services.set_affected(people[6], small, barrier_details(("offer_cost",)))
+    planner = create_user("planner", name="Paul Planer")
+    measure = measure_services.save_measure(
+        planner,
+        None,
+        measure_services.MeasureData(
+            title="Bänke für die Altstadt",
+            status_key="decided",
+            office_ids=list(measure_services.user_office_ids(planner)),
+            district_ids=[districts["01"].id],
+            places=[(*ALTSTADT, "Anger")],
+        ),
+    )
+    measure_services.link_input(planner, measure, "proposal", published[0].id)
     db.session.commit()
     return {"proposals": published, "need": need, "offers": offer_list, "author": author}
 

@@ -78,7 +78,7 @@ def test_every_mandatory_property_is_there(client, full_scene, extension):
     assert str(graph.value(publisher, FOAF.name)) == "Landeshauptstadt Erfurt"
 
     datasets = set(graph.objects(catalog, DCAT.dataset))
-    assert len(datasets) == len(registry.datasets()) == 7
+    assert len(datasets) == len(registry.datasets()) == 8
     distributions = 0
     for dataset in datasets:
         assert (dataset, RDF.type, DCAT.Dataset) in graph
@@ -111,13 +111,13 @@ def test_every_mandatory_property_is_there(client, full_scene, extension):
             )
             attribution = graph.value(distribution, DCATDE.licenseAttributionByText)
             assert str(attribution) == "Landeshauptstadt Erfurt"
-    assert distributions == 4 * 3 + 3 * 2
+    assert distributions == 5 * 3 + 3 * 2
 
 
 def test_download_urls_answer_with_the_stated_media_type(client, scene):
     graph = _graph(client, "ttl")
     urls = list(graph.subject_objects(DCAT.downloadURL))
-    assert len(urls) == 18
+    assert len(urls) == 5 * 3 + 3 * 2
     for distribution, url in urls:
         parts = urlsplit(str(url))
         assert parts.scheme == "http" and parts.netloc == "localhost"  # from BASE_URL

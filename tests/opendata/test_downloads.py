@@ -45,7 +45,7 @@ def _by_header(rows: list[list[str]]) -> list[dict[str, str]]:
 
 def test_page_lists_every_dataset_with_licence_and_dates(client, scene, keys):
     page = client.get("/daten/").get_data(as_text=True)
-    assert page.count('class="dataset"') == len(keys) == 7
+    assert page.count('class="dataset"') == len(keys) == 8
     for key in keys:
         dataset = registry.get(key)
         assert f'id="{key}"' in page
@@ -196,7 +196,7 @@ def test_no_download_holds_a_personal_detail_or_a_hidden_item(client, scene, key
             for marker in markers:
                 assert marker not in text, f"{marker!r} in /daten/{key}.{fmt}"
             checked += 1
-    assert checked == 4 * 3 + 3 * 2
+    assert checked == 5 * 3 + 3 * 2
 
 
 def test_unknown_dataset_or_format_is_404(client, districts):

@@ -36,6 +36,12 @@ def test_a_list_of_proposals_leaves_the_district_shapes_unloaded(
     assert len(proposals) == 3 and names == {"Altstadt"}
     assert counter.count <= 2, counter.statements  # with the authors' roles
     assert not [s for s in counter.statements if "geometry" in s]
+    # The place sketch on the proposal page selects the district's simplified outline
+    # explicitly, once per process and district (cached): the first view may read it.
+    with count_queries() as counter:
+        assert client.get(f"/vorschlaege/{proposals[0].id}").status_code == 200
+    outline_reads = [s for s in counter.statements if "geometry" in s]
+    assert all(s.startswith("SELECT districts.geometry_simplified") for s in outline_reads)
     with count_queries() as counter:
         assert client.get(f"/vorschlaege/{proposals[0].id}").status_code == 200
         assert client.get("/ortsteile/01").status_code == 200
