@@ -329,8 +329,17 @@
     loadNeeds();
     loadList();
   }
+  // An open popup stays: the small pan that makes it fit must not redraw (and so close) it;
+  // the view is reloaded when it closes (a zoom reloads at once).
+  var popupOpen = false, pending = false, popupZoom = null;
+  map.on("popupopen", function () { popupOpen = true; popupZoom = map.getZoom(); });
+  map.on("popupclose", function () {
+    popupOpen = false;
+    if (pending) { pending = false; refresh(); }
+  });
   map.on("moveend", function () {
     if (timer) { window.clearTimeout(timer); }
+    if (popupOpen && map.getZoom() === popupZoom) { pending = true; return; }
     timer = window.setTimeout(refresh, 200);
   });
   refresh();
