@@ -4,6 +4,7 @@ from .accounts.models import Office, RoleAssignment, User
 from .barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
 from .comments.models import Comment
 from .core.audit import AuditEntry
+from .core.clusters import MapCell
 from .dashboard.models import DashboardVisit
 from .districts.models import Council, District
 from .indicators.models import (
@@ -85,6 +86,7 @@ __all__ = [
     "IndicatorLink",
     "IndicatorValue",
     "IndicatorValueChange",
+    "MapCell",
     "Office",
     "Proposal",
     "RoleAssignment",

@@ -11,9 +11,12 @@ import json
 
 from flask import Response, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from ..core import clusters
 from ..core.api import ApiError
-from ..core.listing import FilterError
+from ..core.listing import FilterError, point_feature
+from ..extensions import db
 
 
 def geojson_page(endpoint: str, filters_class, find, feature) -> Response:
@@ -38,6 +41,62 @@ def geojson_page(endpoint: str, filters_class, find, feature) -> Response:
             else None
         ),
         "features": [feature(row) for row in rows],
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        mimetype="application/geo+json",
+    )
+
+
+def cluster_collection(filters_class, kind: str, feature) -> Response:
+    """The body of a map aggregation endpoint (``/api/v1/proposals/clusters``, …) for the
+    registered source ``kind`` (see :mod:`app.core.clusters`).
+
+    ``bbox`` and ``zoom`` are required, the other parameters are the listing's filters
+    (without ``limit`` and ``cursor``). The answer is a FeatureCollection of clusters
+    (``cluster: true``, ``count``, ``categories`` as counts per category code, ``bounds`` of
+    the cell) and of single items as ``feature(row)``, with the ``total`` (the sum of the
+    counts) and the ``bbox`` counted (the request's, widened to whole cells: the list shows the
+    same with this bbox)."""
+
+    allowed = {n for n in filters_class.parameters() if n not in ("limit", "cursor")} | {"zoom"}
+    unknown = sorted(set(request.args) - allowed)
+    if unknown:
+        raise ApiError(400, _("Unknown parameter “%(name)s”.", name=unknown[0]))
+    source = clusters.SOURCES[kind]
+    try:
+        filters = filters_class.parse(request.args)
+        if not filters.bbox:
+            raise FilterError(_("The parameter “bbox” is required: minLon,minLat,maxLon,maxLat."))
+        zoom = clusters.parse_zoom(request.args.get("zoom"))
+        result = clusters.aggregate(source, filters, clusters.Grid.at(zoom))
+    except (FilterError, clusters.ClusterError) as exc:
+        raise ApiError(400, str(exc)) from None
+    model = source.category_model
+    slugs = dict(db.session.execute(select(model.id, model.slug)).all())
+    features = [
+        point_feature(
+            cell.lat,
+            cell.lon,
+            {
+                "cluster": True,
+                "count": cell.count,
+                "categories": {
+                    slugs.get(key, "other"): n
+                    for key, n in sorted(cell.categories.items(), key=lambda kv: (-kv[1], kv[0]))
+                },
+                "bounds": cell.bounds,
+            },
+        )
+        for cell in result.clusters
+    ]
+    features += [feature(row) for row in result.singles]
+    body = {
+        "type": "FeatureCollection",
+        "zoom": zoom,
+        "bbox": list(result.bbox),
+        "total": result.total,
+        "features": features,
     }
     return Response(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),

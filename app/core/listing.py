@@ -62,7 +62,7 @@ class Filters:
     def query_args(self, **changes) -> dict:
         """Query-string arguments reproducing these filters (for links)."""
         values = {
-            "bbox": ",".join(f"{v:g}" for v in self.bbox) if self.bbox else None,
+            "bbox": ",".join(repr(float(v)) for v in self.bbox) if self.bbox else None,
             "category": self.category,
             "district": self.district,
             "q": self.q,

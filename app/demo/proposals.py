@@ -7,6 +7,7 @@ import random
 
 from sqlalchemy import insert, select
 
+from ..core import clusters
 from ..core.time import utcnow
 from ..districts import services as district_services
 from ..districts.models import District
@@ -139,6 +140,7 @@ def load_demo_proposals(people: list) -> int:
             }
         )
     db.session.execute(insert(Proposal), rows)
+    clusters.rebuild("proposal")  # a bulk insert passes the map's counters by
     created = list(
         db.session.execute(
             select(

@@ -221,6 +221,16 @@ def city_bounds() -> tuple[float, float, float, float] | None:
     return get_locator().bounds
 
 
+def district_bounds(number: str) -> tuple[float, float, float, float] | None:
+    """The bounding box of one district as (west, south, east, north), from the prepared
+    shapes (no query once they are loaded); ``None`` for an unknown number."""
+    locator = get_locator()
+    for area, geometry in zip(locator.areas, locator.shapes, strict=True):
+        if area.number == number:
+            return tuple(round(v, 5) for v in geometry.bounds)  # type: ignore[return-value]
+    return None
+
+
 def district_at(lat: float, lon: float) -> District:
     """The district (a row) containing the point; raises :class:`OutsideCity` outside Erfurt."""
     return db.session.get(District, locate(lat, lon).id)

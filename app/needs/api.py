@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import request
 
 from ..api.blueprint import bp
-from ..api.listing import geojson_page
+from ..api.listing import cluster_collection, geojson_page
 from ..core.listing import point_feature
 from ..core.permissions import public
 from . import listing
@@ -47,3 +47,12 @@ def feature(row: listing.Row) -> dict:
 @public
 def needs():
     return geojson_page("api.needs", listing.Filters, listing.find, feature)
+
+
+@bp.get("/needs/clusters")
+@public
+def need_clusters():
+    """The map's needs in ``bbox`` at ``zoom``: clusters and single needs whose counts add up
+    to the matching needs in the bbox (see :mod:`app.core.clusters`). Filters as
+    ``/api/v1/needs`` (without ``limit`` and ``cursor``)."""
+    return cluster_collection(listing.Filters, listing.SOURCE.kind, feature)

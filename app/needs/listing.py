@@ -14,10 +14,11 @@ from typing import ClassVar
 
 from sqlalchemy import and_, select
 
-from ..core import listing
+from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import Council, District
 from ..extensions import db
+from ..moderation.models import VISIBLE
 from ..proposals.models import Category
 from ..workflow import services as workflow
 from ..workflow.models import STATUS_KEYS
@@ -102,6 +103,31 @@ def find(filters: Filters) -> tuple[list[Row], int | None, int]:
     """One cursor page, newest first: ``(rows, next_cursor, total)``; one query, two if more
     pages."""
     return listing.cursor_page(_query(), Need.id, conditions(filters), filters, Row)
+
+
+def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
+    """The rows of these needs (or of those matching ``where``), newest first: one query
+    (none without ids)."""
+    if ids is not None and not ids:
+        return []
+    query = _query()
+    if ids is not None:
+        query = query.where(Need.id.in_(ids))
+    if where:
+        query = query.where(and_(*where))
+    return [Row(*r) for r in db.session.execute(query.order_by(Need.id.desc())).all()]
+
+
+# The map's needs (app.core.clusters): the same conditions as the list.
+SOURCE = clusters.Source(
+    kind="need",
+    model=Need,
+    conditions=conditions,
+    rows=by_ids,
+    category_model=Category,
+    district_model=District,
+    visible=("moderation_state", VISIBLE),
+)
 
 
 def page(filters: Filters, number: int, size: int) -> tuple[list[Row], int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import request
 
 from ..api.blueprint import bp
-from ..api.listing import geojson_page
+from ..api.listing import cluster_collection, geojson_page
 from ..core.listing import point_feature
 from ..core.permissions import public
 from . import listing
@@ -45,3 +45,12 @@ def feature(row: listing.Row) -> dict:
 @public
 def proposals():
     return geojson_page("api.proposals", listing.Filters, listing.find, feature)
+
+
+@bp.get("/proposals/clusters")
+@public
+def proposal_clusters():
+    """The map's proposals in ``bbox`` at ``zoom``: clusters and single proposals whose
+    counts add up to the matching proposals in the bbox (see :mod:`app.core.clusters`).
+    Filters as ``/api/v1/proposals`` (without ``limit`` and ``cursor``)."""
+    return cluster_collection(listing.Filters, listing.SOURCE.kind, feature)

@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from ..comments.models import Comment
-from ..core import listing
+from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import District
+from ..extensions import db
+from ..moderation.models import VISIBLE
 from ..workflow import services as workflow
 from .models import WITHDRAWN, Category, Proposal
 from .services import PUBLIC_STATUSES, supports
@@ -81,9 +83,7 @@ class Row:
     comments: int
 
 
-def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int | None]:
-    """One page of proposals: ``(rows, next_cursor, total)``; one query, two if more pages."""
-
+def _query():
     # Counts as correlated subqueries inside the one statement: each is an index lookup for
     # the rows of this page only (grouping over the whole supports table first made
     # PostgreSQL scan it on every request).
@@ -119,6 +119,36 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
         .outerjoin(Category, Category.id == Proposal.category_id)
         .outerjoin(District, District.id == Proposal.district_id)
     )
+    return query
+
+
+def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int | None]:
+    """One page of proposals: ``(rows, next_cursor, total)``; one query, two if more pages."""
     return listing.cursor_page(
-        query, Proposal.id, _conditions(filters), filters, Row, with_total=with_total
+        _query(), Proposal.id, _conditions(filters), filters, Row, with_total=with_total
     )
+
+
+def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
+    """The rows of these proposals (or of those matching ``where``), newest first: one
+    query (none without ids)."""
+    if ids is not None and not ids:
+        return []
+    query = _query()
+    if ids is not None:
+        query = query.where(Proposal.id.in_(ids))
+    if where:
+        query = query.where(and_(*where))
+    return [Row(*r) for r in db.session.execute(query.order_by(Proposal.id.desc())).all()]
+
+
+# The map's proposals (app.core.clusters): the same conditions as the list.
+SOURCE = clusters.Source(
+    kind="proposal",
+    model=Proposal,
+    conditions=_conditions,
+    rows=by_ids,
+    category_model=Category,
+    district_model=District,
+    visible=("moderation_state", VISIBLE),
+)

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(map_routes.bp)
     app.cli.add_command(cli.setup_command)
+    app.cli.add_command(cli.map_cells_command)
 
     @app.template_global()
     def tile_layer_attributes() -> Markup:

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..accounts.services import load_offices
+from ..core import clusters
 from ..districts.services import load_districts
 from ..extensions import db
 from ..measures.services import load_statuses as load_measure_statuses
@@ -30,3 +31,13 @@ def setup_command() -> None:
         f"proposal categories: {categories} created; workflow statuses: {statuses} created; "
         f"measure statuses: {measure_statuses} created"
     )
+
+
+@click.command("map-cells")
+@with_appcontext
+def map_cells_command() -> None:
+    """Recount the map's cells (``map_cells``) of every placed kind: after loading items in
+    bulk without the application, or after changing ``MAP_CENTER``."""
+    written = clusters.rebuild()
+    db.session.commit()
+    click.echo(f"map cells: {written} written")

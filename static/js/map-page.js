@@ -1,7 +1,11 @@
-/* Map page: districts, proposals (clustered, colour and letter per category), offers and
- * public barrier reports (only if their endpoints answer). The proposals are the same page the
- * list below shows (same URL parameters). Markers and clusters are focusable; Enter opens a
- * marker's popup or zooms into a cluster. Settings come from data- attributes (no inline JS). */
+/* Map page: districts, proposals and needs counted by the server per grid cell of the view
+ * (/api/v1/…/clusters: clusters where items are dense, single markers where they are few, the
+ * counts add up to the matching items in view), offers and public barrier reports. Loads on
+ * "moveend" (debounced; a newer view aborts the older requests), refreshes the list under the
+ * map for the same view and filters, and keeps view and filters in the URL (back button,
+ * shared links). Markers and clusters are focusable; Enter opens a marker's popup or zooms
+ * into a cluster. Settings come from data- attributes (no inline JS). Without this script the
+ * page shows the server-rendered list with its pages. */
 (function () {
   "use strict";
   var el = document.getElementById("proposal-map");
@@ -11,13 +15,28 @@
   });
   if (!el || typeof L === "undefined") { return; }
   var data = el.dataset;
+  var FILTERS = ["category", "district", "q", "status"];
+  var NEED_FILTERS = ["category", "district", "q"];
+  var numberFormat = new Intl.NumberFormat(document.documentElement.lang || "de");
   var center = data.center.split(",").map(Number);
+  var zoom = Number(data.zoom);
+  if (data.view) {
+    var v = data.view.split(",").map(Number);
+    zoom = v[0];
+    center = [v[1], v[2]];
+  }
   // The zoom range and bounds of the tiles the server offers (the tile proxy serves no others).
   var minZoom = Number(data.tileMinZoom) || 0, maxZoom = Number(data.tileMaxZoom) || 19;
   var tileBounds = (data.tileBounds || "").split(",").map(Number);
   tileBounds = tileBounds.length === 4 ? [[tileBounds[0], tileBounds[1]], [tileBounds[2], tileBounds[3]]] : undefined;
-  var map = L.map(el, { scrollWheelZoom: false, minZoom: minZoom, maxZoom: maxZoom }).setView(center, Number(data.zoom));
+  var map = L.map(el, { scrollWheelZoom: false, minZoom: minZoom, maxZoom: maxZoom });
   el.quartierMap = map;
+  if (data.fit) {
+    var f = data.fit.split(",").map(Number);
+    map.fitBounds([[f[1], f[0]], [f[3], f[2]]]);
+  } else {
+    map.setView(center, Math.max(minZoom, Math.min(maxZoom, zoom)));
+  }
   map.attributionControl.setPrefix(false);
   if (data.tileUrl) {
     L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution }).addTo(map);
@@ -43,8 +62,9 @@
     });
   }
 
-  var overlays = {};
-  var control = L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  // On small screens the layer switcher is collapsed (a 44 px button) so it does not cover the map.
+  var small = window.matchMedia && window.matchMedia("(max-width: 40em)").matches;
+  var control = L.control.layers(null, {}, { collapsed: small }).addTo(map);
 
   load(data.districtsUrl).then(function (collection) {
     if (!collection) { return; }
@@ -52,6 +72,7 @@
       interactive: false,
       style: { color: "#08437e", weight: 1, fillColor: "#6ea8dc", fillOpacity: 0.08 }
     }).addTo(map);
+    layer.bringToBack();
     control.addOverlay(layer, data.labelDistricts);
   });
 
@@ -60,67 +81,270 @@
     legend[s.getAttribute("data-category")] = { colour: s.getAttribute("data-colour"), icon: s.textContent.trim() };
   });
 
-  function proposalIcon(p) {
+  // --- the URL: view and filters ------------------------------------------------------------
+  function currentParams() {
+    return new URLSearchParams(window.location.search);
+  }
+
+  function filterQuery(names) {
+    var params = currentParams(), out = new URLSearchParams();
+    names.forEach(function (name) {
+      var value = params.get(name);
+      if (value) { out.set(name, value); }
+    });
+    return out;
+  }
+
+  function viewBbox() {
+    var b = map.getBounds();
+    function clamp(v, low, high) { return Math.max(low, Math.min(high, v)); }
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)].map(function (n) { return n.toFixed(5); }).join(",");
+  }
+
+  var form = document.querySelector(".filter-form");
+  function keepViewInForm(view) {
+    if (!form) { return; }
+    Object.keys(view).forEach(function (name) {
+      var input = form.querySelector('input[data-view="' + name + '"]');
+      if (input) { input.value = view[name]; input.disabled = false; }
+    });
+  }
+
+  if (form) {
+    // A new district: the map fits it (the view is dropped); other filters keep the view.
+    form.addEventListener("submit", function () {
+      var district = form.querySelector("[name=district]");
+      if (district && district.value && district.value !== (currentParams().get("district") || "")) {
+        Array.prototype.forEach.call(form.querySelectorAll("input[data-view]"), function (input) {
+          input.disabled = true;
+        });
+      }
+    });
+  }
+
+  var restoring = false, firstView = true;
+  function recordView() {
+    var c = map.getCenter();
+    var view = { zoom: String(map.getZoom()), lat: c.lat.toFixed(5), lon: c.lng.toFixed(5) };
+    keepViewInForm(view);
+    var params = currentParams();
+    Object.keys(view).forEach(function (k) { params.set(k, view[k]); });
+    params.delete("cursor");
+    params.delete("bbox");
+    var url = window.location.pathname + "?" + params.toString();
+    if (url === window.location.pathname + window.location.search) { return; }
+    if (firstView || restoring) {
+      window.history.replaceState({ view: view }, "", url);
+    } else {
+      window.history.pushState({ view: view }, "", url);
+    }
+  }
+
+  window.addEventListener("popstate", function () {
+    var params = currentParams();
+    var z = Number(params.get("zoom")), lat = Number(params.get("lat")), lon = Number(params.get("lon"));
+    if (params.get("zoom") && isFinite(lat) && isFinite(lon)) {
+      restoring = true;
+      map.setView([lat, lon], z);  // its "moveend" reloads
+    }
+  });
+
+  // --- clusters and single markers ----------------------------------------------------------
+  function clusterIcon(count, className, label) {
+    var box = document.createElement("div");
+    box.className = "map-cluster " + className + " map-cluster-" + (count < 10 ? "small" : count < 100 ? "medium" : "large");
+    box.setAttribute("data-count", String(count));
+    var number = document.createElement("span");
+    number.textContent = numberFormat.format(count);
+    number.setAttribute("aria-hidden", "true");
+    box.appendChild(number);
+    var size = count < 100 ? 36 : count < 1000 ? 44 : 52;
+    return { icon: L.divIcon({ html: box, className: "map-cluster-wrap", iconSize: [size, size] }), label: label };
+  }
+
+  function clusterMarker(feature, className, labelTemplate) {
+    var p = feature.properties, c = feature.geometry.coordinates;
+    var atMax = map.getZoom() >= map.getMaxZoom();
+    var template = atMax && data.labelClusterMax && className === "proposal-cluster" ? data.labelClusterMax : labelTemplate;
+    var label = template.replace("__N__", numberFormat.format(p.count));
+    var made = clusterIcon(p.count, className, label);
+    var marker = L.marker([c[1], c[0]], { icon: made.icon, title: label, alt: label, keyboard: true });
+    function zoomIn() {
+      if (map.getZoom() >= map.getMaxZoom()) {
+        var list = document.getElementById("proposal-list");
+        if (list) { list.focus(); }
+        return;
+      }
+      var b = p.bounds;
+      if (b && (b[2] - b[0] > 1e-6 || b[3] - b[1] > 1e-6)) {
+        var target = map.getBoundsZoom([[b[1], b[0]], [b[3], b[2]]]);
+        var z = Math.min(map.getMaxZoom(), Math.max(map.getZoom() + 1, target));
+        map.setView([(b[1] + b[3]) / 2, (b[0] + b[2]) / 2], z);
+      } else {
+        map.setView([c[1], c[0]], Math.min(map.getMaxZoom(), map.getZoom() + 3));
+      }
+    }
+    marker.on("click", zoomIn);
+    onEnter(marker, zoomIn);
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("role", "button"); }
+    });
+    return marker;
+  }
+
+  function proposalMarker(feature) {
+    var p = feature.properties, c = feature.geometry.coordinates;
     var box = document.createElement("span");
     box.className = "proposal-marker";
+    box.setAttribute("data-count", "1");
     var category = legend[p.category] || { colour: "#444", icon: "" };
     box.style.background = category.colour;
     box.textContent = category.icon;
-    return L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [26, 26] });
+    var label = p.title;
+    var marker = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [26, 26] }),
+      title: label, alt: label, keyboard: true
+    });
+    marker.bindPopup(
+      '<a href="' + text(p.url) + '">' + text(p.title) + "</a><br>" +
+      text(data.labelSupports) + ": " + text(p.supports) + ", " +
+      text(data.labelComments) + ": " + text(p.comments)
+    );
+    onEnter(marker, function () { marker.openPopup(); });
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("data-proposal", p.id); }
+    });
+    return marker;
   }
 
-  var clusters = typeof L.markerClusterGroup === "function"
-    ? L.markerClusterGroup({
-      showCoverageOnHover: false,
-      iconCreateFunction: function (cluster) {
-        var n = cluster.getChildCount();
-        var box = document.createElement("div");
-        var count = document.createElement("span");
-        count.textContent = n;
-        count.setAttribute("aria-hidden", "true");
-        var label = document.createElement("span");
-        label.className = "visually-hidden";
-        label.textContent = data.labelCluster.replace("__N__", n);
-        box.appendChild(count);
-        box.appendChild(label);
-        var size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-        return L.divIcon({ html: box, className: "marker-cluster marker-cluster-" + size, iconSize: [40, 40] });
-      }
-    })
-    : L.layerGroup();
-  clusters.on("clusterkeypress", function (e) {
-    var key = e.originalEvent && (e.originalEvent.key || e.originalEvent.keyCode);
-    if (key === "Enter" || key === 13) { e.layer.zoomToBounds(); }
-  });
-
-  var bounds = [];
-  load(data.proposalsUrl).then(function (collection) {
-    if (!collection) { return; }
-    collection.features.forEach(function (feature) {
-      var p = feature.properties;
-      var c = feature.geometry.coordinates;
-      var label = p.title;
-      var marker = L.marker([c[1], c[0]], { icon: proposalIcon(p), title: label, alt: label, keyboard: true });
-      marker.bindPopup(
-        '<a href="' + text(p.url) + '">' + text(p.title) + "</a><br>" +
-        text(data.labelSupports) + ": " + text(p.supports) + ", " +
-        text(data.labelComments) + ": " + text(p.comments)
-      );
-      onEnter(marker, function () { marker.openPopup(); });
-      marker.on("add", function () {
-        var icon = marker.getElement();
-        if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("data-proposal", p.id); }
-      });
-      clusters.addLayer(marker);
-      bounds.push([c[1], c[0]]);
+  function needMarker(feature) {
+    var p = feature.properties, c = feature.geometry.coordinates;
+    var label = data.labelNeed + ": " + p.title + " (" + p.council_label + ", " +
+      data.labelPriority + ": " + p.priority_label + ", " + p.status_label + ")";
+    var box = document.createElement("span");
+    box.className = "need-marker";
+    box.setAttribute("data-count", "1");
+    var sign = document.createElement("span");
+    sign.textContent = "!";
+    box.appendChild(sign);
+    var marker = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [22, 22] }),
+      title: label, alt: label, keyboard: true
+    }).bindPopup('<a href="' + text(p.url) + '">' + text(p.title) + "</a><br>" +
+      text(p.council_label) + "<br>" + text(data.labelPriority) + ": " + text(p.priority_label) +
+      ", " + text(p.status_label) + "<br>" + text(data.labelSupports) + ": " + text(p.supports));
+    onEnter(marker, function () { marker.openPopup(); });
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("data-need", p.id); }
     });
-    clusters.addTo(map);
-    control.addOverlay(clusters, data.labelProposals);
-    if (bounds.length) { map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] }); }
-    el.setAttribute("data-loaded", String(collection.features.length));
+    return marker;
+  }
+
+  // One aggregated layer: reloaded for every view, the older request aborted.
+  function aggregatedLayer(options) {
+    var layer = L.layerGroup().addTo(map);
+    var controller = null, added = false;
+    return function () {
+      if (!options.url) { return Promise.resolve(); }
+      if (controller) { controller.abort(); }
+      controller = typeof AbortController === "function" ? new AbortController() : null;
+      var params = filterQuery(options.filters);
+      params.set("bbox", viewBbox());
+      params.set("zoom", String(map.getZoom()));
+      return fetch(options.url + "?" + params.toString(), {
+        headers: { Accept: "application/geo+json" },
+        signal: controller ? controller.signal : undefined
+      }).then(function (r) { return r.ok ? r.json() : null; }).then(function (collection) {
+        if (!collection) { return; }
+        layer.clearLayers();
+        collection.features.forEach(function (feature) {
+          layer.addLayer(feature.properties.cluster
+            ? clusterMarker(feature, options.clusterClass, options.clusterLabel)
+            : options.single(feature));
+        });
+        if (!added) { control.addOverlay(layer, options.name); added = true; }
+        el.setAttribute(options.loadedAttribute, String(collection.total));
+      }).catch(function (error) {
+        if (!error || error.name !== "AbortError") { el.setAttribute(options.loadedAttribute + "-error", "1"); }
+      });
+    };
+  }
+
+  var loadProposals = aggregatedLayer({
+    url: data.clustersUrl, filters: FILTERS, clusterClass: "proposal-cluster",
+    clusterLabel: data.labelCluster, single: proposalMarker, name: data.labelProposals,
+    loadedAttribute: "data-loaded"
+  });
+  var loadNeeds = aggregatedLayer({
+    url: data.needsClustersUrl, filters: NEED_FILTERS, clusterClass: "need-cluster",
+    clusterLabel: data.labelNeedCluster, single: needMarker, name: data.labelNeeds,
+    loadedAttribute: "data-needs-loaded"
   });
 
-  // Offers and barrier reports: focusable markers with a name (title) and a popup link.
+  // --- the list under the map: the same filters and the view's bbox --------------------------
+  var listSection = document.getElementById("proposal-list");
+  var countLine = document.getElementById("map-count");
+  var listController = null;
+  function loadList(url) {
+    if (!listSection || !data.listUrl) { return Promise.resolve(); }
+    if (!url) {
+      var params = filterQuery(FILTERS);
+      params.set("bbox", viewBbox());
+      params.set("zoom", String(map.getZoom()));  // the bbox widened to the clusters' cells
+      url = data.listUrl + "?" + params.toString();
+    }
+    if (listController) { listController.abort(); }
+    listController = typeof AbortController === "function" ? new AbortController() : null;
+    return fetch(url, { signal: listController ? listController.signal : undefined }).then(function (r) {
+      return r.ok ? r.text() : null;
+    }).then(function (html) {
+      if (html === null) { return; }
+      listSection.innerHTML = html;
+      var count = listSection.querySelector("[data-count-text]");
+      if (count && countLine) { countLine.textContent = count.getAttribute("data-count-text"); }
+      // The bbox the list counted (the view widened to the clusters' whole cells).
+      listSection.setAttribute("data-bbox", count ? count.getAttribute("data-bbox") : "");
+    }).catch(function () { /* aborted or offline: the list keeps what it shows */ });
+  }
+
+  if (listSection) {
+    listSection.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[data-fragment]") : null;
+      if (!link) { return; }
+      event.preventDefault();
+      loadList(link.getAttribute("data-fragment")).then(function () { listSection.focus(); });
+    });
+  }
+
+  var timer = null;
+  function refresh() {
+    recordView();
+    restoring = false;
+    firstView = false;
+    loadProposals();
+    loadNeeds();
+    loadList();
+  }
+  // An open popup stays: the small pan that makes it fit must not redraw (and so close) it;
+  // the view is reloaded when it closes (a zoom reloads at once).
+  var popupOpen = false, pending = false, popupZoom = null;
+  map.on("popupopen", function () { popupOpen = true; popupZoom = map.getZoom(); });
+  map.on("popupclose", function () {
+    popupOpen = false;
+    if (pending) { pending = false; refresh(); }
+  });
+  map.on("moveend", function () {
+    if (timer) { window.clearTimeout(timer); }
+    if (popupOpen && map.getZoom() === popupZoom) { pending = true; return; }
+    timer = window.setTimeout(refresh, 200);
+  });
+  refresh();
+
+  // --- offers and barrier reports (whole list, filtered by district) --------------------------
   function pointMarker(c, label, className, url) {
     var box = document.createElement("span");
     box.className = className;
@@ -147,38 +371,6 @@
     });
     layer.addTo(map);
     control.addOverlay(layer, data.labelOffers);
-  });
-
-  // Needs of the district councils: a diamond with "!" (see static/css/needs.css).
-  load(data.needsUrl).then(function (collection) {
-    if (!collection || !collection.features) { return; }
-    var layer = L.layerGroup();
-    collection.features.forEach(function (feature) {
-      var p = feature.properties;
-      var c = feature.geometry.coordinates;
-      var label = data.labelNeed + ": " + p.title + " (" + p.council_label + ", " +
-        data.labelPriority + ": " + p.priority_label + ", " + p.status_label + ")";
-      var box = document.createElement("span");
-      box.className = "need-marker";
-      var sign = document.createElement("span");
-      sign.textContent = "!";
-      box.appendChild(sign);
-      var marker = L.marker([c[1], c[0]], {
-        icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [22, 22] }),
-        title: label, alt: label, keyboard: true
-      }).bindPopup('<a href="' + text(p.url) + '">' + text(p.title) + "</a><br>" +
-        text(p.council_label) + "<br>" + text(data.labelPriority) + ": " + text(p.priority_label) +
-        ", " + text(p.status_label) + "<br>" + text(data.labelSupports) + ": " + text(p.supports));
-      onEnter(marker, function () { marker.openPopup(); });
-      marker.on("add", function () {
-        var icon = marker.getElement();
-        if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("data-need", p.id); }
-      });
-      layer.addLayer(marker);
-    });
-    layer.addTo(map);
-    control.addOverlay(layer, data.labelNeeds);
-    el.setAttribute("data-needs-loaded", String(collection.features.length));
   });
 
   load(data.barriersUrl).then(function (collection) {

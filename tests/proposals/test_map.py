@@ -25,7 +25,9 @@ def test_empty_map_page(client, districts):
     response = client.get("/karte")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'id="proposal-map"' in page and "leaflet.markercluster.js" in page
+    assert 'id="proposal-map"' in page and "js/map-page.js" in page
+    # The server counts the clusters: no client-side clustering library on the page.
+    assert "leaflet.markercluster.js" not in page
     assert "<script>" not in page  # no inline scripts
 
 
