@@ -47,7 +47,7 @@ def test_closing_a_barrier_report_without_an_answer_is_refused(
     login_as(people["planner"])
     response = client.post(_url(report, "/status"), data={"status": "done"})
     assert response.status_code == 400
-    assert "braucht es zuerst eine öffentliche Antwort" in response.get_data(as_text=True)
+    assert "zuerst eine öffentliche Antwort nötig" in response.get_data(as_text=True)
     db.session.refresh(item)
     assert item.status.key == "new"
 

@@ -31,7 +31,7 @@ LARGE_TEXT = 3.0
 UI = 3.0
 
 # Components that sit on another component's background without the selector saying so.
-CONTEXTS = {".language-switch": ".site-header"}
+CONTEXTS = {".language-switch": ".site-header", ".has-menu-button": ".site-header"}
 # Controls whose boundary must be visible against the page.
 CONTROL = re.compile(r"(^|[\s,>+~])(button|input|select|textarea|\.button)\b")
 
@@ -241,9 +241,10 @@ class Sheet:
             parts = parts[:-1]
             ancestor = " ".join(parts)
             for candidate in (ancestor, CONTEXTS.get(ancestor)):
-                found = self.by_selector.get((rule.media, candidate)) if candidate else None
-                if found is not None and self.paints_background(found):
-                    return over(self.background(found), self.page)
+                for media in dict.fromkeys((rule.media, "")):  # the media query's, then all
+                    found = self.by_selector.get((media, candidate)) if candidate else None
+                    if found is not None and self.paints_background(found):
+                        return over(self.background(found), self.page)
         return self.page
 
 
@@ -261,6 +262,17 @@ def test_the_parser_sees_the_stylesheet(sheet):
     assert "--ink" in sheet.props and "--paper" in sheet.props
     assert sheet.by_selector[("", ".site-header")].declarations["background"]
     assert any(r.media.startswith("@media") for r in sheet.rules)
+
+
+def test_the_stylesheets_braces_balance():
+    """A lost closing brace swallows every later rule into a media query without a sound."""
+    for path in sorted(CSS_DIR.glob("*.css")):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        depth = 0
+        for char in text:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, path.name
+        assert depth == 0, path.name
 
 
 def test_the_arithmetic():
@@ -283,15 +295,21 @@ def test_text_tokens_on_ground_tokens(sheet):
                     used_as_ground.add(token)
     assert used_as_text and used_as_ground
     failing = []
+    text_colours = {resolve(f"var({token})", sheet.props) for token in used_as_text}
     for text in sorted(used_as_text):
         for ground in sorted(used_as_ground):
+            # "--color-on-X" is the text colour for the ground "--color-X" only
+            if text.startswith("--color-on-") and ground != "--color-" + text[len("--color-on-") :]:
+                continue
             fg = parse_colour(resolve(f"var({text})", sheet.props))
             bg = parse_colour(resolve(f"var({ground})", sheet.props))
             if fg is None or bg is None or text == ground:
                 continue
             ratio = contrast(over(fg, sheet.page), over(bg, sheet.page))
-            # a ground token that is itself a text colour (the accent) carries white text
-            if ratio < TEXT and ground not in used_as_text:
+            # a ground that is itself a text colour (the accent, also under another token's
+            # name) carries white text
+            dark_text_ground = resolve(f"var({ground})", sheet.props) in text_colours
+            if ratio < TEXT and not dark_text_ground:
                 failing.append(f"{text} on {ground}: {ratio:.2f}")
     assert not failing, failing
 
@@ -320,6 +338,7 @@ def test_a_background_comes_with_its_text_colour(sheet):
         and not rule.selector.startswith((":root", "html", "body"))
         and not re.search(r":(hover|focus|focus-visible|active)\b", rule.selector)
         and "leaflet" not in rule.selector  # the map library's own controls
+        and rule.declarations.get("content", "").strip() not in ('""', "''")  # no text at all
     ]
     # the ones whose text is explicitly none: markers and swatches carry no text of their own
     missing = [m for m in missing if not m.strip().endswith(("-wrap", ".swatch"))]
