@@ -110,6 +110,14 @@ def _indicator(code: str):
         "year": data.year,
         "years": data.years,
         "city_average": data.average,
+        # The default year is the latest complete one; a year asked for may be incomplete,
+        # and then the city average is over the districts with a value only.
+        "coverage": {
+            "districts_with_values": data.covered,
+            "districts_expected": data.expected,
+            "complete": data.complete,
+            "incomplete_years": data.incomplete_years,
+        },
         "breaks": data.breaks,
         "colours": list(colours),
         "synthetic": meta["synthetic"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,10 +18,12 @@ from .catalogue import RATE_UNITS
 from .models import Indicator
 from .values import (
     city_average,
+    default_year,
+    expected_districts,
     population_by_district,
     ranks,
     values_by_district,
-    years_with_values,
+    year_coverage,
 )
 
 #: Colours of the five value classes of the indicator map (light to dark).
@@ -74,6 +76,27 @@ class IndicatorMap:
     rows: list[MapRow]
     breaks: list[float]
     average: float | None
+    #: Year -> number of districts with a value.
+    coverage: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def expected(self) -> int:
+        """How many districts a complete year has."""
+        return expected_districts(self.coverage)
+
+    @property
+    def covered(self) -> int:
+        """How many districts have a value in the shown year."""
+        return self.coverage.get(self.year, 0) if self.year is not None else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.year is not None and self.covered >= self.expected
+
+    @property
+    def incomplete_years(self) -> list[int]:
+        expected = self.expected
+        return [year for year, count in self.coverage.items() if count < expected]
 
     @property
     def legend(self) -> list[tuple[str, float | None, float]]:
@@ -98,9 +121,10 @@ def palette(n: int) -> tuple[str, ...]:
 
 def indicator_map(indicator: Indicator, year: int | None) -> IndicatorMap:
     """Values of all districts for one indicator and year, with ranks and quantile classes."""
-    years = years_with_values(indicator)
-    if year is None or year not in years:
-        year = years[-1] if years else None
+    coverage = year_coverage(indicator.id)
+    years = list(coverage)
+    if year is None or year not in coverage:
+        year = default_year(coverage)
     districts = db.session.execute(
         select(District.id, District.number, District.name).order_by(District.number)
     ).all()
@@ -127,7 +151,7 @@ def indicator_map(indicator: Indicator, year: int | None) -> IndicatorMap:
         population_by_district(year) if year is not None and indicator.unit in RATE_UNITS else {}
     )
     average = city_average(indicator, values, population)
-    return IndicatorMap(indicator, year, years, rows, breaks, average)
+    return IndicatorMap(indicator, year, years, rows, breaks, average, coverage)
 
 
 # --- GeoJSON joined to the district shapes ---------------------------------------------------

@@ -17,6 +17,7 @@ from .imports import (
     batch_changes,
     batch_errors,
     create_pending_batch,
+    incomplete_years,
 )
 from .social_index import compute_index, read_csv_rows, write_results_csv
 
@@ -67,6 +68,13 @@ def import_command(path: Path, source: str, confirm: bool, overwrite: bool) -> N
         f"new: {batch.new_count}; changed: {batch.changed_count}; "
         f"unchanged: {batch.unchanged_count}; invalid rows: {batch.skipped_count}"
     )
+    for gap in incomplete_years(batch):
+        click.echo(
+            f"warning: {gap['code']} {gap['year']} is incomplete: only {gap['districts']} of "
+            f"{gap['expected']} districts have a value (not the default year of the map, "
+            "no plain city average)",
+            err=True,
+        )
     if errors:
         db.session.rollback()
         click.echo("Nothing was written.", err=True)

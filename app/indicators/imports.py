@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -412,6 +413,47 @@ def batch_errors(batch: ImportBatch) -> list[dict]:
 
 def batch_changes(batch: ImportBatch) -> list[dict]:
     return [p for p in batch.problems or [] if p["kind"] == "changed"]
+
+
+def incomplete_years(batch: ImportBatch) -> list[dict]:
+    """The (indicator, year) pairs of the batch that have values for fewer districts than a
+    complete year once the batch is written (stored values and the batch together; one query).
+    Each is ``{"code", "year", "districts", "expected"}``; such a year is not the default year
+    of the map and gets no plain city average."""
+    wanted: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for row in batch.rows or []:
+        wanted[row[2]].add((row[3], row[1]))
+    if not wanted:
+        return []
+    indicators = {
+        i.code: i for i in db.session.scalars(select(Indicator).where(Indicator.code.in_(wanted)))
+    }
+    by_id = {i.id: code for code, i in indicators.items()}
+    covered: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for indicator_id, year, number in db.session.execute(
+        select(IndicatorValue.indicator_id, IndicatorValue.year, District.number)
+        .join(District, District.id == IndicatorValue.district_id)
+        .where(IndicatorValue.indicator_id.in_(list(by_id)))
+    ):
+        covered[by_id[indicator_id]][year].add(number)
+    for code, pairs in wanted.items():
+        for year, number in pairs:
+            covered[code][year].add(number)
+    result = []
+    for code in sorted(wanted):
+        years = covered[code]
+        expected = max(len(numbers) for numbers in years.values())
+        for year in sorted({year for year, _number in wanted[code]}):
+            if len(years[year]) < expected:
+                result.append(
+                    {
+                        "code": code,
+                        "year": year,
+                        "districts": len(years[year]),
+                        "expected": expected,
+                    }
+                )
+    return result
 
 
 def apply_batch(

@@ -4,7 +4,7 @@ its rank, its linked inputs and the participation per 1,000 inhabitants."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from . import registry
 from .catalogue import POPULATION_CODE, list_indicators
 from .links import links_for_district
 from .models import ImportBatch, Indicator, IndicatorValue
-from .values import city_average, ranks
+from .values import city_average, coverage_of, expected_districts, ranks
 
 
 @dataclass
@@ -30,6 +30,13 @@ class ProfileRow:
     ranked: int
     links: list[dict]
     batch: ImportBatch | None = None  # provenance of the latest value
+    #: Year -> number of districts with a value, and how many a complete year has.
+    coverage: dict[int, int] = field(default_factory=dict)
+    expected: int = 0
+
+    @property
+    def incomplete_years(self) -> set[int]:
+        return {year for year, count in self.coverage.items() if count < self.expected}
 
 
 @dataclass
@@ -67,8 +74,12 @@ def district_profile(district: District) -> list[ProfileRow]:
     for indicator in indicators:
         years = by_indicator.get(indicator.id, {})
         series = [(y, years[y][district.id]) for y in sorted(years) if district.id in years[y]]
+        coverage = coverage_of(years)
+        expected = expected_districts(coverage)
         average = []
         for year in sorted(years):
+            if coverage[year] < expected:
+                continue  # no city average over only some of the districts
             mean = city_average(indicator, years[year], population.get(year, {}))
             if mean is not None:
                 average.append((year, mean))
@@ -88,6 +99,8 @@ def district_profile(district: District) -> list[ProfileRow]:
                 rank,
                 ranked,
                 links.get(indicator.id, []),
+                coverage=coverage,
+                expected=expected,
             )
         )
     latest_batches = {

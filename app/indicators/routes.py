@@ -346,6 +346,7 @@ def _render_report(batch: ImportBatch, form: ConfirmImportForm, status: int = 20
         discard_form=EmptyForm(),
         errors=imports.batch_errors(batch),
         changes=imports.batch_changes(batch),
+        incomplete=imports.incomplete_years(batch),
         indicators=indicators,
     ), status
 

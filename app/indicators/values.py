@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..districts.models import District
 from ..extensions import db
@@ -26,6 +26,40 @@ def years_with_values(indicator: Indicator) -> list[int]:
         .order_by(IndicatorValue.year)
     )
     return list(years)
+
+
+def year_coverage(indicator_id: int) -> dict[int, int]:
+    """Year -> number of districts with a value of the indicator, in year order."""
+    rows = db.session.execute(
+        select(IndicatorValue.year, func.count(IndicatorValue.district_id.distinct()))
+        .where(IndicatorValue.indicator_id == indicator_id)
+        .group_by(IndicatorValue.year)
+        .order_by(IndicatorValue.year)
+    )
+    return dict(rows.all())
+
+
+def coverage_of(values_by_year: dict[int, dict[int, float]]) -> dict[int, int]:
+    """Year -> number of districts with a value, for values already loaded per year."""
+    return {year: len(values_by_year[year]) for year in sorted(values_by_year)}
+
+
+def expected_districts(coverage: dict[int, int]) -> int:
+    """How many districts a complete year has: the most districts any year of the indicator
+    covers (a year imported for only some districts never sets the bar)."""
+    return max(coverage.values(), default=0)
+
+
+def complete_years(coverage: dict[int, int]) -> list[int]:
+    """The years in which every expected district has a value, in year order."""
+    expected = expected_districts(coverage)
+    return [year for year, count in coverage.items() if count >= expected]
+
+
+def default_year(coverage: dict[int, int]) -> int | None:
+    """The year shown when none is asked for: the latest complete year."""
+    years = complete_years(coverage)
+    return years[-1] if years else None
 
 
 def values_by_district(indicator_id: int, year: int) -> dict[int, IndicatorValue]:

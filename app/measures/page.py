@@ -108,9 +108,10 @@ def target_series(row: Row, area_label: str) -> list[TargetSeries]:
     for indicator, direction in row.indicators:
         years = values.get(indicator.id, {})
         series, average = [], []
+        expected = max((len(v) for v in years.values()), default=0)
         for year in sorted(years):
             city = city_average(indicator, years[year], population.get(year, {}))
-            if city is not None:
+            if city is not None and len(years[year]) >= expected:  # complete years only
                 average.append((year, city))
             own = {d: v for d, v in years[year].items() if d in district_ids}
             if own:
