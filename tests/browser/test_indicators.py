@@ -128,3 +128,46 @@ def test_planner_pages_have_no_serious_axe_violations(page, demo, create_user):
     ):
         page.goto(path)
         assert_no_serious_axe_violations(page)
+
+
+PARTIAL = (
+    "district;indicator;year;value\n"
+    "05;sgb2_rate;2025;31,5\n06;sgb2_rate;2025;28,25\n23;sgb2_rate;2025;40\n"
+)
+
+
+def test_a_year_for_three_districts_is_marked_and_not_the_default(page, demo, create_user):
+    planner = create_user("planner")
+    login_in_browser(page, planner.email, PASSWORD)
+
+    upload_file(page, PARTIAL)
+    warning = page.locator("#incomplete-years")
+    expect(warning).to_contain_text("2025: nur 3 von 53 Ortsteilen", use_inner_text=True)
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Zahlen speichern").click()
+    page.wait_for_url("**/indikatoren/importe")
+
+    # The map stays on the complete year and says which year is incomplete.
+    page.goto("/indikatoren/karte?indicator=sgb2_rate")
+    page.wait_for_selector("#indicator-map[data-loaded=true]")
+    year = page.get_by_label("Jahr")
+    expect(year).to_have_value("2024")
+    expect(year.locator('option[value="2025"]')).to_have_text("2025 – nur 3 von 53 Ortsteilen")
+    expect(page.locator(".coverage-notice")).to_contain_text("Unvollständige Jahre: 2025")
+    assert_no_serious_axe_violations(page)
+
+    # Choosing the incomplete year (by keyboard-operable form) marks it and its city average.
+    year.select_option("2025")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.wait_for_url("**year=2025**")
+    page.wait_for_selector("#indicator-map[data-loaded=true]")
+    expect(page.locator("#coverage-notice")).to_contain_text(
+        "Nur 3 von 53 Ortsteilen", use_inner_text=True
+    )
+    expect(page.locator("#indicator-table tfoot")).to_contain_text(
+        "nur 3 von 53 Ortsteilen", use_inner_text=True
+    )
+    assert_no_serious_axe_violations(page)
+
+    page.goto("/ortsteile/05/zahlen")
+    assert_no_serious_axe_violations(page)
