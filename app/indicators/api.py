@@ -191,6 +191,7 @@ def _social_index():
         },
         "year": index.year,
         "years": index.years,
+        "incomplete_years": index.incomplete_years,
         "synthetic": index.synthetic,
         "source": source,
     }

@@ -7,11 +7,11 @@ Services flush, never commit; the route or CLI command commits once.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core.audit import record
 from ..districts.models import District
@@ -36,6 +36,8 @@ class SocialIndex:
     indicators: dict[str, Indicator]
     districts: list[tuple[int, str, str]]  # id, number, name
     synthetic: bool
+    #: Years in which a status indicator has values for fewer districts than in its fullest year.
+    incomplete_years: list[int] = field(default_factory=list)
 
     @property
     def by_number(self):
@@ -47,20 +49,29 @@ class SocialIndex:
 
 
 def index_years(definition: IndexDefinition) -> list[int]:
+    return sorted(_index_coverage(definition))
+
+
+def _index_coverage(definition: IndexDefinition) -> dict[int, bool]:
+    """The years in which every status indicator has values -> whether each of them covers all
+    the districts it covers in its fullest year (one query)."""
     codes = list(definition.status_codes or [])
     if not codes:
-        return []
+        return {}
     rows = db.session.execute(
-        select(Indicator.code, IndicatorValue.year)
+        select(
+            Indicator.code, IndicatorValue.year, func.count(IndicatorValue.district_id.distinct())
+        )
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .where(Indicator.code.in_(codes))
-        .distinct()
+        .group_by(Indicator.code, IndicatorValue.year)
     )
-    years_by_code: dict[str, set[int]] = defaultdict(set)
-    for code, year in rows:
-        years_by_code[code].add(year)
-    common = set.intersection(*(years_by_code.get(c, set()) for c in codes))
-    return sorted(common)
+    counts: dict[str, dict[int, int]] = defaultdict(dict)
+    for code, year, count in rows:
+        counts[code][year] = count
+    common = set.intersection(*(set(counts.get(c, {})) for c in codes))
+    expected = {c: max(counts[c].values()) for c in codes if counts.get(c)}
+    return {year: all(counts[c][year] >= expected[c] for c in codes) for year in sorted(common)}
 
 
 def social_index(definition: IndexDefinition, year: int | None = None) -> SocialIndex:
@@ -70,9 +81,11 @@ def social_index(definition: IndexDefinition, year: int | None = None) -> Social
     indicator whose unit is :data:`CHANGE_UNIT` already holds changes and is taken as given.
     Dynamics are left out for a year whose earlier year has no values at all.
     """
-    years = index_years(definition)
-    if year is None or year not in years:
-        year = years[-1] if years else None
+    coverage = _index_coverage(definition)
+    years = list(coverage)
+    incomplete = [y for y, complete in coverage.items() if not complete]
+    if year is None or year not in coverage:  # the latest complete year, else the latest
+        year = next((y for y in reversed(years) if coverage[y]), years[-1] if years else None)
     status = tuple(definition.status_codes or ())
     dynamic = tuple(definition.dynamic_codes or ())
     codes = sorted({*status, *dynamic, POPULATION_CODE})
@@ -85,7 +98,7 @@ def social_index(definition: IndexDefinition, year: int | None = None) -> Social
         )
     )
     if year is None or not status or any(code not in indicators for code in status + dynamic):
-        return SocialIndex(definition, year, years, None, indicators, districts, False)
+        return SocialIndex(definition, year, years, None, indicators, districts, False, incomplete)
     earlier = year - definition.change_years
     rows = db.session.execute(
         select(
@@ -133,7 +146,9 @@ def social_index(definition: IndexDefinition, year: int | None = None) -> Social
         directions=directions,
     )
     synthetic = any(indicators[c].synthetic for c in status + dynamic)
-    return SocialIndex(definition, year, years, result, indicators, districts, synthetic)
+    return SocialIndex(
+        definition, year, years, result, indicators, districts, synthetic, incomplete
+    )
 
 
 def status_label(number: int | None) -> str:

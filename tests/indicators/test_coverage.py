@@ -181,3 +181,46 @@ def test_import_report_query_count(client, demo, planner, login, count_queries):
     with count_queries() as counter:
         imports.incomplete_years(batch)
     assert counter.count <= 2, counter.statements
+
+
+@pytest.fixture
+def partial_index_year(demo):
+    """Every status indicator of the active index definition stored for 2025 in three
+    districts only."""
+    from app.indicators.district_index import active_definition
+
+    definition = active_definition()
+    codes = list(definition.status_codes)
+    indicators = db.session.scalars(select(Indicator).where(Indicator.code.in_(codes)))
+    for indicator in indicators:
+        for number, value in (("05", 9.0), ("23", 8.0), ("34", 7.0)):
+            db.session.add(
+                IndicatorValue(
+                    indicator_id=indicator.id, district_id=demo[number].id, year=2025, value=value
+                )
+            )
+    db.session.commit()
+    return definition
+
+
+def test_social_index_defaults_to_the_latest_complete_year(client, partial_index_year):
+    from app.indicators.district_index import social_index
+
+    index = social_index(partial_index_year)
+    assert index.year == 2024 and index.years[-1] == 2025
+    assert index.incomplete_years == [2025]
+    body = client.get("/api/v1/social-index").get_json()
+    assert body["year"] == 2024 and body["incomplete_years"] == [2025]
+    page = client.get("/indikatoren/sozialindex").get_data(as_text=True)
+    assert "2025 – unvollständig" in page and 'id="coverage-notice"' not in page
+    page = client.get("/indikatoren/sozialindex?year=2025").get_data(as_text=True)
+    assert 'id="coverage-notice"' in page and "Unvollständiges Jahr: 2025" in page
+    body = client.get("/api/v1/social-index?year=2025").get_json()
+    assert body["year"] == 2025
+
+
+def test_social_index_of_complete_years_is_unmarked(client, demo):
+    body = client.get("/api/v1/social-index").get_json()
+    assert body["year"] == 2024 and body["incomplete_years"] == []
+    page = client.get("/indikatoren/sozialindex").get_data(as_text=True)
+    assert "unvollständig" not in page
