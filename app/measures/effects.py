@@ -442,3 +442,97 @@ def freeze(measure: Measure, today_year: int) -> int:
         stored += 1
     db.session.flush()
     return stored
+
+
+# --- the measure page -------------------------------------------------------------------------
+
+
+@dataclass
+class Section:
+    """One target indicator's "Entwicklung im Vergleich" on the measure page."""
+
+    indicator: Indicator
+    effect: Effect
+    comparison: list[tuple[str, str]]  # (number, name)
+    chart: object | None
+    description: str
+    rows: list[YearFigure]  # pre and post years
+    verdict: str
+    placebo: str
+
+
+def _indexed(figures: list[YearFigure], attr: str, base: float | None) -> list[tuple[int, float]]:
+    if not base:
+        return []
+    return [
+        (f.year, 100.0 * getattr(f, attr) / base) for f in figures if getattr(f, attr) is not None
+    ]
+
+
+def page_sections(measure: Measure) -> list[Section]:
+    """The sections of the measure page: indexed trajectories (baseline = 100) of the measure's
+    districts and the comparison group as a chart with a text, the values per year, the
+    pre-trend verdict and the placebo rank, or the reason why no figure is shown."""
+    from ..indicators import charts  # noqa: PLC0415 - the chart module is only for pages
+
+    loaded = load(measure)
+    found = compute(loaded, district_neighbours())
+    indicators = {i.code: i for i, _d in loaded.indicators}
+    areas = {area.id: area for area in get_locator().areas}
+    sections = []
+    for e in found:
+        indicator = indicators[e.indicator]
+        comparison = sorted((areas[d].number, areas[d].name) for d in e.comparison if d in areas)
+        rows = [*e.pre_years, *e.years]
+        chart, description, verdict, placebo = None, "", "", ""
+        if e.has_figure:
+            base = next((f for f in e.pre_years if f.year == e.baseline_year), None)
+            treated = _indexed(rows, "treated", base.treated if base else None)
+            compared = _indexed(rows, "comparison", base.comparison if base else None)
+            last = e.years[-1]
+            description = _(
+                "Line chart, %(base)s = 100. In %(year)s the measure's districts stand at "
+                "%(treated)s, the comparison districts at %(comparison)s; the difference in "
+                "the development is %(did)s. All values are in the table below.",
+                base=e.baseline_year,
+                year=last.year,
+                treated=f"{dict(treated).get(last.year, 0):.1f}",
+                comparison=f"{dict(compared).get(last.year, 0):.1f}",
+                did=f"{last.did:+.2f}" if last.did is not None else "–",
+            )
+            chart = charts.line_chart(
+                f"compare-{indicator.code}",
+                _("Development compared (%(base)s = 100)", base=e.baseline_year),
+                description,
+                treated,
+                compared,
+                series_label=_("Districts of the measure"),
+                average_label=_("Comparison districts"),
+                format_value=lambda v: f"{v:.1f}",
+            )
+            if e.parallel:
+                verdict = _(
+                    "Before the start both groups developed alike (largest difference "
+                    "%(max)s, tolerance %(tol)s, %(n)s years): the comparison is meaningful.",
+                    max=f"{e.max_abs_pre_did:.2f}",
+                    tol=f"{e.tolerance:.2f}",
+                    n=e.pre_trend_years,
+                )
+            else:
+                verdict = _(
+                    "Before the start the groups already developed differently (largest "
+                    "difference %(max)s, tolerance %(tol)s): read the comparison with care.",
+                    max=f"{e.max_abs_pre_did:.2f}" if e.max_abs_pre_did is not None else "–",
+                    tol=f"{e.tolerance:.2f}",
+                )
+            if e.placebo_of:
+                placebo = _(
+                    "The difference is larger than in %(n)s of %(m)s districts without the "
+                    "measure, compared in the same way.",
+                    n=e.placebo_rank,
+                    m=e.placebo_of,
+                )
+        sections.append(
+            Section(indicator, e, comparison, chart, description, rows, verdict, placebo)
+        )
+    return sections

@@ -249,3 +249,28 @@ def test_a_frozen_group_is_used_and_the_query_count_is_constant(
     assert found["other"]["reason"] and not found["other"]["years"]  # no values: a reason
     assert found["planted"]["reason"] is None
     assert one.count == two.count
+
+
+def test_the_measure_page_shows_the_comparison(client, make_measure, planted, districts):
+    measure = make_measure(
+        indicators=[(planted.id, "down")],
+        actual_start=date(START, 3, 1),
+        qualitative_assessment="Gut angenommen.",
+    )
+    html = client.get(f"/massnahmen/{measure.id}").get_data(as_text=True)
+    assert "Entwicklung im Vergleich" in html and "Wirkung" not in html
+    assert 'id="compare-planted"' in html and "<svg" in html
+    assert "Gut angenommen." in html
+    effect = effects.load_effects(measure)[0]
+    number = next(n for n, d in districts.items() if d.id == effect.comparison[0])
+    assert f'href="/ortsteile/{number}"' in html
+    assert "-2.0" in html  # the difference per year in the table
+    methods = client.get("/indikatoren/methode").get_data(as_text=True)
+    assert 'id="entwicklung-im-vergleich"' in methods
+
+
+def test_the_page_says_why_there_is_no_figure(client, make_measure, planted):
+    measure = make_measure(indicators=[(planted.id, "down")], actual_start=date(2012, 3, 1))
+    html = client.get(f"/massnahmen/{measure.id}").get_data(as_text=True)
+    assert "Entwicklung im Vergleich" in html and 'id="compare-planted"' in html
+    assert "<svg" not in html.split('id="compare-planted"')[1].split("</section>")[0]
