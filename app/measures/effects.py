@@ -125,6 +125,7 @@ def nearest(
     pre: list[int],
     weights: dict[int, float] | None,
     k: int = K,
+    cache: dict[int, tuple[float, float] | None] | None = None,
 ) -> list[int]:
     """The ``k`` candidates nearest to the treated group in standardised (baseline level,
     pre-period slope); candidates without a baseline value or slope are left out."""
@@ -132,8 +133,11 @@ def nearest(
     if target is None:
         return []
     feats = {}
+    cache = {} if cache is None else cache
     for d in candidates:
-        f = _features(series, [d], baseline, pre, None)
+        if d not in cache:
+            cache[d] = _features(series, [d], baseline, pre, None)
+        f = cache[d]
         if f is not None:
             feats[d] = f
     if not feats:
@@ -246,9 +250,10 @@ def compute_effect(
     # Placebo: every untreated eligible district as if it alone had been treated.
     if effect.mean_did is not None:
         placebo = []
+        cache: dict[int, tuple[float, float] | None] = {}
         for u in eligible:
             pool = [d for d in eligible if d != u and d not in neighbours.get(u, set())]
-            group = nearest(series, [u], pool, baseline, pre, weights, k)
+            group = nearest(series, [u], pool, baseline, pre, weights, k, cache)
             if len(group) < MIN_COMPARISON:
                 continue
             value = _mean_post(did_series(series, [u], group, baseline, post, weights))
