@@ -33,6 +33,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core.time import utcnow
 from ..districts.services import get_locator
 from ..extensions import db
 from ..indicators.catalogue import POPULATION_CODE, RATE_UNITS
@@ -310,14 +311,7 @@ class Loaded:
 
 def load(measure: Measure) -> Loaded:
     """What the figures of ``measure`` need, in a fixed number of queries."""
-    targets = list(
-        db.session.execute(
-            select(Indicator, MeasureIndicator.direction)
-            .join(MeasureIndicator, MeasureIndicator.indicator_id == Indicator.id)
-            .where(MeasureIndicator.measure_id == measure.id)
-            .order_by(Indicator.position, Indicator.code)
-        ).all()
-    )
+    targets = load_targets(measure)
     treated = list(
         db.session.scalars(
             select(MeasureDistrict.district_id).where(MeasureDistrict.measure_id == measure.id)
@@ -541,3 +535,78 @@ def page_sections(measure: Measure) -> list[Section]:
             Section(indicator, e, comparison, chart, description, rows, verdict, placebo)
         )
     return sections
+
+
+class ComparisonInvalid(ValueError):
+    """The edited comparison group cannot be stored; ``field`` names the form field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def set_comparison(
+    actor, measure: Measure, indicator_id: int, numbers: list[str], reason: str
+) -> EffectComparison:
+    """The planner's comparison group for one target indicator, with the reason (audited).
+    Checks everything before writing; flushes."""
+    from ..core import audit  # noqa: PLC0415 - only this write needs the audit log
+
+    reason = (reason or "").strip()
+    targets = {i.id for i, _d in load_targets(measure)}
+    if indicator_id not in targets:
+        raise ComparisonInvalid("indicator", _("This is not a target indicator of the measure."))
+    by_number = {area.number: area.id for area in get_locator().areas}
+    unknown = [n for n in numbers if n not in by_number]
+    if unknown:
+        raise ComparisonInvalid(
+            "districts", _("Unknown district numbers: %(numbers)s", numbers=", ".join(unknown))
+        )
+    ids = sorted({by_number[n] for n in numbers})
+    treated = set(
+        db.session.scalars(
+            select(MeasureDistrict.district_id).where(MeasureDistrict.measure_id == measure.id)
+        )
+    )
+    if set(ids) & treated:
+        raise ComparisonInvalid(
+            "districts", _("The measure's own districts cannot be comparison districts.")
+        )
+    if not reason:
+        raise ComparisonInvalid("reason", _("Please give the reason for the change."))
+    row = db.session.scalar(
+        select(EffectComparison).where(
+            EffectComparison.measure_id == measure.id,
+            EffectComparison.indicator_id == indicator_id,
+        )
+    )
+    before = list(row.district_ids) if row else None
+    if row is None:
+        row = EffectComparison(measure_id=measure.id, indicator_id=indicator_id)
+        db.session.add(row)
+    row.district_ids = ids
+    row.reason = reason
+    row.edited_by_id = getattr(actor, "id", None)
+    row.updated_at = utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "measure.comparison_changed",
+        "measure",
+        measure.id,
+        reason=reason,
+        before={"indicator_id": indicator_id, "districts": before},
+        after={"indicator_id": indicator_id, "districts": ids},
+    )
+    return row
+
+
+def load_targets(measure: Measure) -> list[tuple[Indicator, str]]:
+    return list(
+        db.session.execute(
+            select(Indicator, MeasureIndicator.direction)
+            .join(MeasureIndicator, MeasureIndicator.indicator_id == Indicator.id)
+            .where(MeasureIndicator.measure_id == measure.id)
+            .order_by(Indicator.position, Indicator.code)
+        ).all()
+    )

@@ -274,3 +274,69 @@ def test_the_page_says_why_there_is_no_figure(client, make_measure, planted):
     html = client.get(f"/massnahmen/{measure.id}").get_data(as_text=True)
     assert "Entwicklung im Vergleich" in html and 'id="compare-planted"' in html
     assert "<svg" not in html.split('id="compare-planted"')[1].split("</section>")[0]
+
+
+def test_a_planner_changes_the_comparison_group_with_a_reason(
+    client, make_measure, planted, districts, login, planner
+):
+    from app.core.audit import AuditEntry
+
+    measure = make_measure(indicators=[(planted.id, "down")], actual_start=date(START, 3, 1))
+    login(planner)
+    url = f"/verwaltung/massnahmen/{measure.id}/vergleich"
+    page = client.get(url)
+    assert page.status_code == 200 and "Gepflanzt" in page.get_data(as_text=True)
+    # without a reason: refused, what was typed stays, nothing written
+    refused = client.post(url, data={"indicator": planted.id, "districts": "01, 2, 03"})
+    assert refused.status_code == 400
+    assert 'value="01, 2, 03"' in refused.get_data(as_text=True)
+    assert db.session.scalar(db.select(EffectComparison)) is None
+    unknown = client.post(
+        url, data={"indicator": planted.id, "districts": "01, 99", "reason": "Ortskenntnis"}
+    )
+    assert unknown.status_code == 400 and "99" in unknown.get_data(as_text=True)
+    own = client.post(url, data={"indicator": planted.id, "districts": "23", "reason": "x"})
+    assert own.status_code == 400
+    done = client.post(
+        url, data={"indicator": planted.id, "districts": "01, 2, 03", "reason": "Ortskenntnis"}
+    )
+    assert done.status_code == 302
+    row = db.session.scalar(db.select(EffectComparison))
+    assert sorted(row.district_ids) == sorted(districts[n].id for n in ("01", "02", "03"))
+    assert row.reason == "Ortskenntnis" and row.edited_by_id == planner.id
+    entry = db.session.scalar(
+        db.select(AuditEntry).where(AuditEntry.action == "measure.comparison_changed")
+    )
+    assert entry.reason == "Ortskenntnis" and entry.target_id == measure.id
+    body = client.get(f"/api/v1/measures/{measure.id}/effects").get_json()
+    assert body["effects"][0]["comparison"] == ["01", "02", "03"]
+
+
+def test_saving_a_started_measure_freezes_its_groups(
+    client, planted, login, planner, offices, districts
+):
+    from tests.measures.test_pages import form_data
+
+    login(planner)
+    data = form_data(offices, districts, indicators="planted:down", actual_start=f"{START}-03-01")
+    assert client.post("/verwaltung/massnahmen/neu", data=data).status_code == 302
+    row = db.session.scalar(db.select(EffectComparison))
+    assert row is not None and len(row.district_ids) == effects.K and row.reason == ""
+    measure_id = row.measure_id
+    # saving again keeps the frozen group
+    frozen = list(row.district_ids)
+    url = f"/verwaltung/massnahmen/{measure_id}/bearbeiten"
+    assert client.post(url, data=data).status_code == 302
+    assert db.session.scalars(db.select(EffectComparison)).all()[0].district_ids == frozen
+    # a measure that has not started yet gets none
+    later = form_data(
+        offices, districts, title="Später", indicators="planted:down", actual_start="2099-01-01"
+    )
+    assert client.post("/verwaltung/massnahmen/neu", data=later).status_code == 302
+    assert len(db.session.scalars(db.select(EffectComparison)).all()) == 1
+
+
+def test_only_planners_change_comparison_groups(client, make_measure, planted, login, people):
+    measure = make_measure(indicators=[(planted.id, "down")], actual_start=date(START, 3, 1))
+    login(people["author"])
+    assert client.get(f"/verwaltung/massnahmen/{measure.id}/vergleich").status_code in (403, 404)
