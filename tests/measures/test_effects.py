@@ -12,7 +12,7 @@ import pytest
 from app.extensions import db
 from app.indicators.models import Indicator, IndicatorValue
 from app.measures import effects
-from app.measures.models import EffectComparison
+from app.measures.models import EffectComparison, Measure
 
 YEARS = list(range(2010, 2022))
 START = 2016
@@ -340,3 +340,44 @@ def test_only_planners_change_comparison_groups(client, make_measure, planted, l
     measure = make_measure(indicators=[(planted.id, "down")], actual_start=date(START, 3, 1))
     login(people["author"])
     assert client.get(f"/verwaltung/massnahmen/{measure.id}/vergleich").status_code in (403, 404)
+
+
+def test_the_api_after_the_command_line_imports(client, runner, tmp_path, indicators, districts):
+    """``flask indicators import`` of a planted series, ``flask measures import`` of the
+    measure, then the API: the step of −2.0 in district 23 from 2016 is recovered."""
+    from tests.measures.test_import import write
+
+    rng = random.Random(21)
+    lines = ["district;indicator;year;value"]
+    for number in sorted(districts):
+        level = rng.uniform(5, 30)
+        for year in YEARS:
+            value = level + 0.5 * (year - 2010) + rng.gauss(0, 0.05)
+            if number == "23" and year >= START:
+                value -= 2.0
+            lines.append(f"{number};sgb2_rate;{year};{value:.3f}")
+    values = tmp_path / "series.csv"
+    values.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    imported = runner.invoke(args=["indicators", "import", str(values), "--confirm", "--overwrite"])
+    assert imported.exit_code == 0, imported.output
+    path = write(
+        tmp_path,
+        f"M-9;Stadtteilbüro;;social-planning;23;in_implementation;;"
+        f"{START}-03-01;;;;sgb2_rate:down;",
+    )
+    result = runner.invoke(args=["measures", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    measure_id = db.session.scalar(db.select(Measure.id).where(Measure.external_id == "M-9"))
+    body = client.get(f"/api/v1/measures/{measure_id}/effects").get_json()
+    (effect,) = body["effects"]
+    assert effect["reason"] is None and effect["treated"] == ["23"]
+    assert len(effect["comparison"]) == 5 and effect["pre_trend"]["parallel"] is True
+    for year in effect["years"]:
+        assert year["did"] == pytest.approx(-2.0, rel=0.10)
+
+
+def test_the_freeze_command(runner, make_measure, planted):
+    make_measure(indicators=[(planted.id, "down")], actual_start=date(START, 3, 1))
+    first = runner.invoke(args=["measures", "freeze-comparisons"])
+    assert first.exit_code == 0 and "stored: 1" in first.output
+    assert "stored: 0" in runner.invoke(args=["measures", "freeze-comparisons"]).output
