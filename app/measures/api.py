@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..api.blueprint import bp
 from ..core.api import ApiError
 from ..core.permissions import requires
-from . import listing, services
+from . import effects, listing, services
 from .permissions import can_see_measures
 
 
@@ -74,3 +74,13 @@ def measure(measure_id: int):
     if found is None:
         raise ApiError(404, _("There is no measure with this number."))
     return jsonify(as_json(listing.with_parts([found])[0], full=True))
+
+
+@bp.get("/measures/<id:measure_id>/effects")
+@requires(can_see_measures, login=False)
+def measure_effects(measure_id: int):
+    """``{"measure": id, "effects": [...]}``: the figures of "Entwicklung im Vergleich"."""
+    found = services.get_measure(measure_id)
+    if found is None:
+        raise ApiError(404, _("There is no measure with this number."))
+    return jsonify(measure=found.id, effects=effects.as_json(effects.load_effects(found)))

@@ -11,9 +11,10 @@ from flask_login import current_user
 
 from ..core.i18n import current_language, localized
 from ..core.permissions import authorize, requires
+from ..core.time import utcnow
 from ..extensions import db
-from . import imports, listing, parsing, services
-from .forms import EmptyForm, ImportForm, LinkInputForm, MeasureForm
+from . import effects, imports, listing, parsing, services
+from .forms import ComparisonForm, EmptyForm, ImportForm, LinkInputForm, MeasureForm
 from .models import Measure, MeasureInput
 from .permissions import can_edit_measure, can_manage_measures
 
@@ -179,6 +180,8 @@ def _save(form: MeasureForm, measure: Measure | None):
         db.session.rollback()
         _show_problems(form, exc.problems)
         return _render_form(form, measure, 400)
+    # The comparison groups of effect monitoring are frozen once the measure has started.
+    effects.freeze(saved, utcnow().date().year)
     db.session.commit()
     flash(_("The measure has been saved."), "success")
     return redirect(url_for("measures_admin.edit", measure_id=saved.id))
@@ -322,3 +325,42 @@ def import_page():
                 db.session.rollback()
                 status = 400 if not report.ok else 200
     return render_template("measures/import.html", form=form, report=report), status
+
+
+# --- comparison groups of the effect monitoring ------------------------------------------------
+
+
+def _comparison_page(measure: Measure, form: ComparisonForm, status: int = 200):
+    sections = effects.page_sections(measure)
+    return render_template(
+        "measures/comparison.html", measure=measure, form=form, sections=sections
+    ), status
+
+
+@bp.route("/<id:measure_id>/vergleich", methods=["GET", "POST"])
+@requires(can_manage_measures)
+def comparison(measure_id: int):
+    """The comparison groups of the measure's target indicators; the planner may change one,
+    with the reason recorded."""
+    measure = _load_editable(measure_id)
+    form = ComparisonForm()
+    form.indicator.choices = [
+        (i.id, localized(i, "name")) for i, _d in effects.load_targets(measure)
+    ]
+    if request.method == "GET":
+        return _comparison_page(measure, form)
+    if not form.validate_on_submit():
+        return _comparison_page(measure, form, 400)
+    numbers = [n.strip().zfill(2) for n in form.districts.data.split(",") if n.strip()]
+    try:
+        effects.set_comparison(
+            current_user, measure, form.indicator.data, numbers, form.reason.data
+        )
+    except effects.ComparisonInvalid as exc:
+        db.session.rollback()
+        field = getattr(form, exc.field)
+        field.errors = [*field.errors, exc.message]
+        return _comparison_page(measure, form, 400)
+    db.session.commit()
+    flash(_("The comparison group has been changed."), "success")
+    return redirect(url_for("measures_admin.comparison", measure_id=measure.id))

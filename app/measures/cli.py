@@ -46,3 +46,20 @@ def import_command(path: Path, dry_run: bool) -> None:
         click.echo("Dry run: nothing was written.")
         return
     db.session.commit()
+
+
+@measures_cli.command("freeze-comparisons")
+@with_appcontext
+def freeze_comparisons_command() -> None:
+    """Fix the comparison groups of effect monitoring for every measure that has started
+    (for a daily job: saving a measure in the back office does the same)."""
+    from sqlalchemy import select
+
+    from ..core.time import utcnow
+    from . import effects
+    from .models import Measure
+
+    year = utcnow().date().year
+    stored = sum(effects.freeze(m, year) for m in db.session.scalars(select(Measure)))
+    db.session.commit()
+    click.echo(f"comparison groups stored: {stored}")

@@ -122,3 +122,21 @@ class ImportForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """Only the CSRF token (buttons that change something)."""
+
+
+class ComparisonForm(FlaskForm):
+    """The planner's comparison group of one target indicator (effect monitoring)."""
+
+    indicator = SelectField(_l("Target indicator"), coerce=int, validate_choice=True)
+    districts = StringField(
+        _l("Comparison districts"),
+        description=_l("District numbers separated by commas, e.g. 04, 17, 31."),
+        validators=[DataRequired(message=_l("Please name at least one district."))],
+    )
+    reason = StringField(
+        _l("Reason for the change"),
+        validators=[
+            DataRequired(message=_l("Please give the reason for the change.")),
+            Length(max=300),
+        ],
+    )

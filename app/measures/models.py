@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -210,3 +211,25 @@ def _refuse_update(mapper, connection, target) -> None:
 @event.listens_for(MeasureHistory, "before_delete")
 def _refuse_delete(mapper, connection, target) -> None:
     raise HistoryIsImmutable("measure history cannot be deleted")
+
+
+class EffectComparison(db.Model):
+    """The comparison group of a measure's target indicator, frozen when the measure starts
+    (see :mod:`app.measures.effects`); a planner may change it, with the reason recorded."""
+
+    __tablename__ = "measure_effect_comparisons"
+    __table_args__ = (
+        UniqueConstraint("measure_id", "indicator_id", name="uq_measure_effect_comparison"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(
+        ForeignKey("measures.id", ondelete="CASCADE"), index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    district_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Empty for the automatic choice; the planner's reason when edited.
+    reason: Mapped[str] = mapped_column(Text, default="")
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

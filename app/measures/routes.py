@@ -13,8 +13,8 @@ from ..core import exports
 from ..core.i18n import current_language, localized
 from ..core.permissions import requires
 from ..core.time import utcnow
+from . import effects, listing, page, services
 from . import exports as table
-from . import listing, page, services
 from .permissions import can_edit_measure, can_see_measures
 
 bp = Blueprint("measures", __name__, url_prefix="/massnahmen")
@@ -127,6 +127,7 @@ def show(measure_id: int):
         timeline=page.timeline(row, today),
         inputs=page.linked_inputs(row),
         targets=page.target_series(row, area),
+        comparisons=effects.page_sections(measure),
         history=_public_history(measure.id),
         children=children,
         parent=measure.parent if measure.parent_id else None,

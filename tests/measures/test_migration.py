@@ -45,3 +45,15 @@ def test_upgrade_from_0008_and_downgrade(empty_database_url):  # noqa: F811
         downgrade(revision="0008")
         assert not TABLES & set(inspect(db.engine).get_table_names())
         db.engine.dispose()
+
+
+def test_0016_adds_the_frozen_comparison_groups(empty_database_url):  # noqa: F811
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade(revision="0008")
+        upgrade(revision="0016")
+        assert "measure_effect_comparisons" in inspect(db.engine).get_table_names()
+        downgrade(revision="0015")
+        assert "measure_effect_comparisons" not in inspect(db.engine).get_table_names()
+        downgrade(revision="0008")
+        db.engine.dispose()
