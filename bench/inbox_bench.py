@@ -18,12 +18,14 @@ the first byte, size and peak RSS (``ru_maxrss``; flat memory: about the same as
 rows, also printed).
 
 Usage: ``.venv/bin/python bench/inbox_bench.py`` (prints figures; not a timed test);
-``… inbox_bench.py --measure <database URL>`` measures a database filled by an earlier run.
+``… inbox_bench.py --measure <database URL>`` measures a database filled by an earlier run;
+``BENCH_ITEMS=50000`` for a smaller (quicker) run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import statistics
@@ -39,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from harness import on_sqlite_and_postgres  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 
-ITEMS = 200_000
+ITEMS = int(os.environ.get("BENCH_ITEMS", "200000"))  # e.g. BENCH_ITEMS=50000 for a quick run
 SAMPLES = 7
 PG_NAME = "quartier_bench_inbox"
 PASSWORD = "bench password 1"

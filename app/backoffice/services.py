@@ -32,6 +32,7 @@ from ..districts.models import Council, District
 from ..extensions import db
 from ..indicators import district_index, profile
 from ..indicators.models import IndicatorLink
+from ..measures import services as measures
 from ..workflow import services as workflow
 from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
@@ -225,6 +226,37 @@ def linked_condition(linked: bool):
 
 register_filter(ExtraFilter("supports", _parse_supports, lambda n: WorkItem.support_count >= n))
 register_filter(ExtraFilter("indicator", yes_no("indicator"), linked_condition))
+
+
+def _parse_measure(raw: str) -> bool | int:
+    """``yes`` / ``no`` (linked to any measure or to none) or a measure's id."""
+    if raw in ("yes", "no"):
+        return raw == "yes"
+    try:
+        measure_id = parse_id(raw, name="measure")
+    except NumberError:
+        measure_id = None
+    if measure_id is None or not measures.measure_exists(measure_id):
+        raise FilterError(
+            _(
+                "The filter “%(name)s” needs “yes”, “no” or the number of an existing measure.",
+                name="measure",
+            )
+        )
+    return measure_id
+
+
+def measure_condition(value: bool | int):
+    """SQL: the work item's input is linked to a measure (``True``), to none (``False``) or
+    to the measure with the id ``value``."""
+    if isinstance(value, bool):
+        linked = measures.linked_condition(WorkItem.target_type, WorkItem.target_id)
+        return linked if value else ~linked
+    return measures.linked_condition(WorkItem.target_type, WorkItem.target_id, value)
+
+
+# measures sit below the back office: the back office registers their filter
+register_filter(ExtraFilter("measure", _parse_measure, measure_condition))
 
 
 def parse_filters(args, user: Any) -> InboxFilters:
@@ -751,6 +783,7 @@ def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
         "status": [(s.key, s.name(current_language())) for s in status_rows],
         "office": [(o.slug, localized(o, "name")) for o in offices],
         "tag": [(t.name, t.name) for t in triage.tags()],
+        "measure": [(str(mid), title) for mid, title in measures.measure_choices()],
     }
 
 

@@ -541,6 +541,34 @@ def _history(actor: Any, measure: Measure, key: str, old: Any, new: Any) -> None
 # --- linked inputs ---------------------------------------------------------------------------
 
 
+def linked_condition(input_type_column: Any, input_id_column: Any, measure_id: int | None = None):
+    """SQL: the input named by the two columns (e.g. a work item's ``target_type`` and
+    ``target_id``) is linked to a measure (to ``measure_id`` when given). A correlated
+    ``EXISTS`` over the links' ``(input_type, input_id)`` index, or, for one measure, the
+    unique ``(measure_id, input_type, input_id)`` index; negate it for "not linked"."""
+    criteria = [
+        MeasureInput.input_type == input_type_column,
+        MeasureInput.input_id == input_id_column,
+    ]
+    if measure_id is not None:
+        criteria.append(MeasureInput.measure_id == measure_id)
+    return select(MeasureInput.id).where(*criteria).exists()
+
+
+def measure_exists(measure_id: int) -> bool:
+    return db.session.get(Measure, measure_id) is not None
+
+
+def measure_choices() -> list[tuple[int, str]]:
+    """Every measure's id and title, by title (one query; for filter forms)."""
+    return [
+        (mid, title)
+        for mid, title in db.session.execute(
+            select(Measure.id, Measure.title).order_by(Measure.title, Measure.id)
+        )
+    ]
+
+
 def input_type(name: str) -> content_types.ContentType | None:
     """An input type that measures can take up (the workflow's tracked types)."""
     found = content_types.get(INPUT_ALIASES.get(name, name))
