@@ -112,27 +112,39 @@ def _proposal_rows() -> Iterator[dict]:
         .join(District, District.id == Proposal.district_id)
         .where(Proposal.visible())
     )
-    for row in _pages(query, Proposal.id):
+    return _input_rows(query, Proposal.id, url, proposal_services.status_label)
+
+
+def _input_rows(query, id_column, url, status_label) -> Iterator[dict]:
+    """The rows of a placed input (proposals, needs): localized category and status; the
+    coordinates only where the author set the point on the map (else "in the district")."""
+    for row in _pages(query, id_column):
         yield {
             **row._asdict(),
             "category_name": _localized_name(row, "category"),
-            "status_name": proposal_services.status_label(row.status),
+            "status_name": status_label(row.status),
             "lat": row.lat if row.place_from_map else None,
             "lon": row.lon if row.place_from_map else None,
             "url": url(row.id),
         }
 
 
-def _proposal_dates() -> Dates:
+def _input_dates(model, support_model, target_type: str) -> Dates:
+    """First publication and latest change of an input dataset: its own edits, supports and
+    the back office's handling (status changes, answers) all count as changes."""
     issued, modified, supported, handled = _date_query(
-        select(func.min(Proposal.created_at)).where(Proposal.visible()).scalar_subquery(),
-        select(func.max(Proposal.updated_at)).where(Proposal.visible()).scalar_subquery(),
-        select(func.max(Support.created_at)).scalar_subquery(),
+        select(func.min(model.created_at)).where(model.visible()).scalar_subquery(),
+        select(func.max(model.updated_at)).where(model.visible()).scalar_subquery(),
+        select(func.max(support_model.created_at)).scalar_subquery(),
         select(func.max(WorkItem.updated_at))
-        .where(WorkItem.target_type == "proposal")
+        .where(WorkItem.target_type == target_type)
         .scalar_subquery(),
     )
     return issued, (_latest(modified, supported, handled) if modified is not None else None)
+
+
+def _proposal_dates() -> Dates:
+    return _input_dates(Proposal, Support, "proposal")
 
 
 PLACE_COLUMNS: tuple[Column, ...] = (
@@ -191,27 +203,11 @@ def _need_rows() -> Iterator[dict]:
         .join(District, District.id == Need.district_id)
         .where(Need.visible())
     )
-    for row in _pages(query, Need.id):
-        yield {
-            **row._asdict(),
-            "category_name": _localized_name(row, "category"),
-            "status_name": workflow.status_label(row.status),
-            "lat": row.lat if row.place_from_map else None,
-            "lon": row.lon if row.place_from_map else None,
-            "url": url(row.id),
-        }
+    return _input_rows(query, Need.id, url, workflow.status_label)
 
 
 def _need_dates() -> Dates:
-    issued, modified, supported, handled = _date_query(
-        select(func.min(Need.created_at)).where(Need.visible()).scalar_subquery(),
-        select(func.max(Need.updated_at)).where(Need.visible()).scalar_subquery(),
-        select(func.max(NeedSupport.created_at)).scalar_subquery(),
-        select(func.max(WorkItem.updated_at))
-        .where(WorkItem.target_type == "need")
-        .scalar_subquery(),
-    )
-    return issued, (_latest(modified, supported, handled) if modified is not None else None)
+    return _input_dates(Need, NeedSupport, "need")
 
 
 NEED_COLUMNS: tuple[Column, ...] = (
