@@ -206,3 +206,15 @@ def point_feature(lat: float, lon: float, properties: dict) -> dict:
         "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
         "properties": properties,
     }
+
+
+def rows_by_ids(query, id_column, row_type, ids: list[int] | None, where: list | None = None):
+    """The rows of ``query`` with these ids (or matching ``where``), newest first, as
+    ``row_type``: one query (none without ids). The lists' and the map's single items."""
+    if ids is not None and not ids:
+        return []
+    if ids is not None:
+        query = query.where(id_column.in_(ids))
+    if where:
+        query = query.where(and_(*where))
+    return [row_type(*r) for r in db.session.execute(query.order_by(id_column.desc())).all()]

@@ -108,14 +108,7 @@ def find(filters: Filters) -> tuple[list[Row], int | None, int]:
 def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
     """The rows of these needs (or of those matching ``where``), newest first: one query
     (none without ids)."""
-    if ids is not None and not ids:
-        return []
-    query = _query()
-    if ids is not None:
-        query = query.where(Need.id.in_(ids))
-    if where:
-        query = query.where(and_(*where))
-    return [Row(*r) for r in db.session.execute(query.order_by(Need.id.desc())).all()]
+    return listing.rows_by_ids(_query(), Need.id, Row, ids, where)
 
 
 # The map's needs (app.core.clusters): the same conditions as the list.

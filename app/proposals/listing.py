@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from ..comments.models import Comment
 from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import District
-from ..extensions import db
 from ..moderation.models import VISIBLE
 from ..workflow import services as workflow
 from .models import WITHDRAWN, Category, Proposal
@@ -130,16 +129,9 @@ def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int |
 
 
 def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
-    """The rows of these proposals (or of those matching ``where``), newest first: one
-    query (none without ids)."""
-    if ids is not None and not ids:
-        return []
-    query = _query()
-    if ids is not None:
-        query = query.where(Proposal.id.in_(ids))
-    if where:
-        query = query.where(and_(*where))
-    return [Row(*r) for r in db.session.execute(query.order_by(Proposal.id.desc())).all()]
+    """The rows of these proposals (or of those matching ``where``), newest first: one query
+    (none without ids)."""
+    return listing.rows_by_ids(_query(), Proposal.id, Row, ids, where)
 
 
 # The map's proposals (app.core.clusters): the same conditions as the list.
