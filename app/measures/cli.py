@@ -7,9 +7,12 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from ..core.time import utcnow
 from ..extensions import db
-from . import imports
+from . import effects, imports
+from .models import Measure
 
 
 @click.group("measures", help="Measures (Maßnahmen).")
@@ -53,12 +56,6 @@ def import_command(path: Path, dry_run: bool) -> None:
 def freeze_comparisons_command() -> None:
     """Fix the comparison groups of effect monitoring for every measure that has started
     (for a daily job: saving a measure in the back office does the same)."""
-    from sqlalchemy import select
-
-    from ..core.time import utcnow
-    from . import effects
-    from .models import Measure
-
     year = utcnow().date().year
     stored = sum(effects.freeze(m, year) for m in db.session.scalars(select(Measure)))
     db.session.commit()

@@ -33,9 +33,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..core import audit
 from ..core.time import utcnow
 from ..districts.services import get_locator
 from ..extensions import db
+from ..indicators import charts
 from ..indicators.catalogue import POPULATION_CODE, RATE_UNITS
 from ..indicators.models import Indicator, IndicatorValue
 from .models import EffectComparison, Measure, MeasureDistrict, MeasureIndicator
@@ -472,8 +474,6 @@ def page_sections(measure: Measure) -> list[Section]:
     """The sections of the measure page: indexed trajectories (baseline = 100) of the measure's
     districts and the comparison group as a chart with a text, the values per year, the
     pre-trend verdict and the placebo rank, or the reason why no figure is shown."""
-    from ..indicators import charts  # noqa: PLC0415 - the chart module is only for pages
-
     loaded = load(measure)
     found = compute(loaded, district_neighbours())
     indicators = {i.code: i for i, _d in loaded.indicators}
@@ -550,8 +550,6 @@ def set_comparison(
 ) -> EffectComparison:
     """The planner's comparison group for one target indicator, with the reason (audited).
     Checks everything before writing; flushes."""
-    from ..core import audit  # noqa: PLC0415 - only this write needs the audit log
-
     reason = (reason or "").strip()
     targets = {i.id for i, _d in load_targets(measure)}
     if indicator_id not in targets:
