@@ -145,7 +145,9 @@ def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
 
     # close it with a public answer
     page.get_by_label("Neuer Status").select_option("done")
-    page.get_by_label("Öffentliche Antwort").fill("Der Spielplatz wird im Frühjahr gebaut.")
+    page.get_by_role("textbox", name="Öffentliche Antwort").fill(
+        "Der Spielplatz wird im Frühjahr gebaut."
+    )
     page.get_by_role("button", name="Status speichern").click()
     expect(page.locator("body")).to_contain_text("Der Status wurde geändert.")
     expect(page.locator("#item-status")).to_have_text("Erledigt")

@@ -60,7 +60,7 @@ def test_make_a_proposal_is_a_few_tab_presses_past_the_district_map(
     assert page.locator("#district-map path:not([aria-hidden=true])").count() == 0
 
     before = _tab_until(page, lambda f: f["text"] == "Karte überspringen")
-    after = _tab_until(page, lambda f: f["text"] == "Vorschlag machen")
+    after = _tab_until(page, lambda f: f["text"] == "Einen Vorschlag für diesen Ortsteil machen")
     in_map = [f for f in after if f["inMap"]]
     # Only Leaflet's controls are in the way: zoom in, zoom out, the attribution's link.
     assert [f["tag"] for f in in_map] == ["a", "a", "a"], in_map
