@@ -57,6 +57,11 @@ def test_map_shows_the_proposals_and_works_by_keyboard(page, live_server, data):
     expect(link).to_be_visible()
     expect(link).to_have_text(data["all"][2].title, use_inner_text=True)
     expect(page.locator("#proposal-list tbody tr")).to_have_count(1)
+    # Leaflet fades the popup in: axe measures contrast only once it is fully opaque
+    page.wait_for_function(
+        "() => { const p = document.querySelector('.leaflet-popup');"
+        " return p && getComputedStyle(p).opacity === '1'; }"
+    )
     assert_no_serious_axe_violations(page)
 
 
