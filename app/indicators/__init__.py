@@ -18,9 +18,10 @@ from ..core.permissions import register_predicates
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
-    from . import api, cli, permissions, routes
+    from . import api, cli, glance, permissions, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(api.api_bp)
     app.cli.add_command(cli.indicators_cli)
     register_predicates(permissions)  # perm.<name> in templates
+    app.add_template_global(glance.district_glance)  # the district page's numbers at a glance
