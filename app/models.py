@@ -1,7 +1,14 @@
 """Import every model so that ``db.metadata`` (and Alembic) sees all tables."""
 
 from .accounts.models import Office, RoleAssignment, User
-from .barriers.models import AffectedBarrier, AffectedPerson, BarrierReport, Offer, OfferType
+from .barriers.models import (
+    AffectedBarrier,
+    AffectedPerson,
+    BarrierReport,
+    BarrierType,
+    Offer,
+    OfferType,
+)
 from .comments.models import Comment
 from .core.audit import AuditEntry
 from .core.clusters import MapCell
@@ -50,6 +57,7 @@ __all__ = [
     "AffectedPerson",
     "AuditEntry",
     "BarrierReport",
+    "BarrierType",
     "Category",
     "Comment",
     "DashboardVisit",

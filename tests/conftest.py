@@ -44,7 +44,7 @@ from app import create_app
 from app.accounts import services as accounts
 from app.accounts.models import Office, User
 from app.barriers import services as barrier_services
-from app.barriers.services import load_offer_types
+from app.barriers.services import load_barrier_types, load_offer_types
 from app.core import search
 from app.core.time import utcnow
 from app.districts.models import Council, District
@@ -177,12 +177,13 @@ def _prepare_engine(engine: Engine) -> None:
 
 def seed_reference_data() -> None:
     """What every test may assume exists: Erfurt's districts and councils, the offices, the
-    proposal categories, the offer types and the workflow statuses (all loaders are
-    idempotent)."""
+    proposal categories, the offer types, the barrier types and the workflow statuses (all
+    loaders are idempotent)."""
     load_districts()
     accounts.load_offices()
     load_categories()
     load_offer_types()
+    load_barrier_types()
     load_statuses()
     load_measure_statuses()
 

@@ -17,10 +17,11 @@ def barriers_cli() -> None:
 @barriers_cli.command("setup")
 @with_appcontext
 def setup() -> None:
-    """Create the standard offer types (idempotent)."""
+    """Create the standard offer types and barrier types (idempotent)."""
     created = services.load_offer_types()
+    barrier_types = services.load_barrier_types()
     db.session.commit()
-    click.echo(f"offer types: {created} created")
+    click.echo(f"offer types: {created} created; barrier types: {barrier_types} created")
 
 
 @barriers_cli.command("import-offers")

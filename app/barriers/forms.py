@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     HiddenField,
     RadioField,
     SelectField,
@@ -13,12 +14,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..core.forms import coordinate
-from .models import AFFECTED, AGE_GROUPS, BARRIER_TYPES, BENEFITS, VISIBILITIES
-from .services import AFFECTED_LABELS, AGE_LABELS, BARRIER_LABELS, BENEFIT_LABELS, MAX_TEXT
+from ..core.numbers import WholeNumberField
+from .models import AFFECTED, AGE_GROUPS, BENEFITS, VISIBILITIES
+from .services import AFFECTED_LABELS, AGE_LABELS, BENEFIT_LABELS, MAX_TEXT, barrier_choices
 
 
 def _one_of(allowed, message):
@@ -34,17 +36,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _barrier_choices():
-    return [(code, BARRIER_LABELS[code]) for code in BARRIER_TYPES]
-
-
 class AffectedDetailsForm(FlaskForm):
-    """The personal part: barriers, who is affected, age group, benefits."""
+    """The personal part: barriers, who is affected, age group, benefits.
+
+    The barrier types offered are the active ones (data); ``keep`` adds the codes a person
+    chose before their type was switched off, so that changing one's details keeps them."""
 
     barrier_types = MultiCheckboxField(
         _l("Which barriers?"),
         description=_l("Choose one or more."),
-        choices=_barrier_choices(),
+        choices=[],
         validate_choice=False,
     )
     affected = RadioField(
@@ -65,10 +66,15 @@ class AffectedDetailsForm(FlaskForm):
         validate_choice=False,
     )
 
+    def __init__(self, *args, keep=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.barrier_types.choices = barrier_choices(keep)
+
     def validate_barrier_types(self, field):
         if not field.data:
             raise ValidationError(_l("Please choose at least one barrier."))
-        if any(code not in BARRIER_TYPES for code in field.data):
+        offered = {code for code, _label in field.choices}
+        if any(code not in offered for code in field.data):
             raise ValidationError(_l("Please choose barriers from the list."))
 
     def validate_affected(self, field):
@@ -209,3 +215,33 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: CSRF only (confirm, deactivate, withdraw)."""
+
+
+class BarrierTypeForm(FlaskForm):
+    """An admin edits a barrier type's names, order and whether it is offered."""
+
+    name_de = StringField(
+        _l("Public name (German)"),
+        validators=[
+            DataRequired(message=_l("Please enter a name.")),
+            Length(max=120, message=_l("Please use at most %(max)d characters.", max=120)),
+        ],
+    )
+    name_en = StringField(
+        _l("Public name (English)"),
+        validators=[
+            DataRequired(message=_l("Please enter a name.")),
+            Length(max=120, message=_l("Please use at most %(max)d characters.", max=120)),
+        ],
+    )
+    position = WholeNumberField(
+        _l("Order"),
+        description=_l("Smaller numbers come first."),
+        low=0,
+        high=10_000,
+        validators=[InputRequired(message=_l("Please enter a number."))],
+    )
+    active = BooleanField(
+        _l("Offered for new reports"),
+        description=_l("Reports that already name this barrier keep showing it."),
+    )

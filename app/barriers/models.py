@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -29,17 +30,22 @@ from ..extensions import db
 from ..moderation.models import ModeratedMixin
 from ..workflow.models import TrackedMixin
 
-# Codes are stored; labels are translated in services (so they follow the request's language).
-BARRIER_TYPES = (
-    "transport",
-    "travel_cost",
-    "escort",
-    "physical",
-    "times_childcare",
-    "language_information",
-    "offer_cost",
-    "other",
-)
+# Barrier types are data (table ``barrier_types``, names in German and English, an order and
+# whether they are offered); the codes are stored in reports and stay stable (API, exports).
+# code, German name, English name, position – the seeded rows (migration 0021 seeds the same).
+SEEDED_BARRIER_TYPES = (
+    ("transport", "Keine oder schlechte Verbindung mit Bus und Bahn",
+     "No or poor public transport connection", 10),
+    ("travel_cost", "Fahrtkosten", "Cost of travel", 20),
+    ("escort", "Braucht Begleitung", "Needs an escort", 30),
+    ("physical", "Nicht barrierefrei erreichbar", "Physical accessibility", 40),
+    ("times_childcare", "Öffnungszeiten oder Kinderbetreuung", "Opening times or childcare", 50),
+    ("language_information", "Sprache oder Information", "Language or information", 60),
+    ("offer_cost", "Kosten des Angebots", "Cost of the offer itself", 70),
+    ("other", "Andere Barriere", "Other barrier", 80),
+)  # fmt: skip
+#: The codes (fixed; their order only numbers the bits of the summary's fingerprint).
+BARRIER_TYPES = tuple(row[0] for row in SEEDED_BARRIER_TYPES)
 AFFECTED = ("self", "child", "relative", "client")
 AGE_GROUPS = ("under_18", "18_29", "30_49", "50_64", "65_79", "80_plus")
 BENEFITS = ("yes", "no", "not_stated")
@@ -47,6 +53,24 @@ VISIBILITY_PUBLIC = "public"
 VISIBILITY_ADMINISTRATION = "administration"
 VISIBILITIES = (VISIBILITY_PUBLIC, VISIBILITY_ADMINISTRATION)
 # Hiding a report is moderation (``moderation_state``); its status is the workflow's.
+
+
+class BarrierType(db.Model):
+    """A kind of access barrier: its code is fixed, an admin page edits the names in both
+    languages, the order and whether it is offered for new reports (an inactive type is still
+    shown on the reports that have it)."""
+
+    __tablename__ = "barrier_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    name_de: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, locale: str = "de") -> str:
+        return self.name_en if locale == "en" else self.name_de
 
 
 class OfferType(db.Model):

@@ -40,3 +40,14 @@ def can_add_affected(user: Any, report: Any) -> bool:
     """Say "this affects me too": contributors, on public reports the moderation has not
     hidden."""
     return can_contribute(user) and report.is_public and report.moderation_state == "visible"
+
+
+def can_read_barrier_types(user: Any) -> bool:
+    """See the barrier types' settings (names, order, offered): planners and admins."""
+    return is_planner(user) or is_admin(user)
+
+
+def can_edit_barrier_types(user: Any) -> bool:
+    """Edit the barrier types' names, order and whether they are offered: admins, like the
+    other data labels (workflow statuses)."""
+    return is_admin(user)

@@ -22,10 +22,12 @@ from ..core.permissions import authorize, public, requires
 from ..districts import services as district_services
 from ..extensions import db
 from . import forms, integration, services
-from .models import VISIBILITY_PUBLIC, BarrierReport, Offer
+from .models import VISIBILITY_PUBLIC, BarrierReport, BarrierType, Offer
 from .permissions import (
     can_add_affected,
+    can_edit_barrier_types,
     can_manage_offers,
+    can_read_barrier_types,
     can_report_barrier,
     can_view_barrier_details,
     can_view_barrier_report,
@@ -54,7 +56,7 @@ def index():
         reports=services.public_reports(PAGE_SIZE, (page - 1) * PAGE_SIZE),
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        labels=services.BARRIER_LABELS,
+        labels=services.barrier_labels(),
         can_details=can_view_barrier_details(current_user),
         can_offers=can_manage_offers(current_user),
         mine=services.own_reports(current_user),
@@ -92,7 +94,7 @@ def _render_report(report: BarrierReport, code: int = 200):
         report=report,
         own=own,
         threshold=services.min_cell(),
-        labels=services.BARRIER_LABELS,
+        labels=services.barrier_labels(),
         details_labels=_details_labels(),
         can_add=can_add_affected(current_user, report),
         withdraw_form=forms.ConfirmForm(),
@@ -172,15 +174,16 @@ def affected(report_id: int):
         authorize(can_add_affected(current_user, report))
     if own is not None and request.method == "GET":
         form = forms.AffectedDetailsForm(
+            keep=own.barrier_types,
             data={
                 "barrier_types": own.barrier_types,
                 "affected": own.affected,
                 "age_group": own.age_group,
                 "participation_benefits": own.participation_benefits,
-            }
+            },
         )
     else:
-        form = forms.AffectedDetailsForm()
+        form = forms.AffectedDetailsForm(keep=own.barrier_types if own is not None else ())
     if form.validate_on_submit():
         services.set_affected(current_user, report, form.details())
         if own is None:
@@ -190,7 +193,11 @@ def affected(report_id: int):
         return redirect(url_for("barriers.report", report_id=report.id))
     status = 400 if form.errors else 200
     return render_template(
-        "barriers/affected.html", form=form, report=report, own=own, labels=services.BARRIER_LABELS
+        "barriers/affected.html",
+        form=form,
+        report=report,
+        own=own,
+        labels=services.barrier_labels(),
     ), status
 
 
@@ -220,9 +227,42 @@ def manage():
         reports=services.reports_with_details(PAGE_SIZE, (page - 1) * PAGE_SIZE),
         page=page,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        labels=services.BARRIER_LABELS,
+        labels=services.barrier_labels(),
         details_labels=_details_labels(),
     )
+
+
+@bp.get("/barrieren/verwaltung/typen/")
+@requires(can_read_barrier_types)
+def barrier_types():
+    return render_template(
+        "barriers/types.html",
+        types=services.barrier_types(include_inactive=True),
+        can_edit=can_edit_barrier_types(current_user),
+    )
+
+
+@bp.route("/barrieren/verwaltung/typen/<id:type_id>", methods=["GET", "POST"])
+@requires(can_edit_barrier_types)
+def edit_barrier_type(type_id: int):
+    barrier_type = db.session.get(BarrierType, type_id)
+    if barrier_type is None:
+        abort(404)
+    form = forms.BarrierTypeForm(obj=barrier_type)
+    if form.validate_on_submit():
+        services.update_barrier_type(
+            current_user,
+            barrier_type,
+            name_de=form.name_de.data,
+            name_en=form.name_en.data,
+            position=form.position.data,
+            active=form.active.data,
+        )
+        db.session.commit()
+        flash(_("The barrier type has been saved."), "success")
+        return redirect(url_for("barriers.barrier_types"))
+    code = 400 if form.errors else 200
+    return render_template("barriers/type_form.html", form=form, barrier_type=barrier_type), code
 
 
 @bp.get("/barrieren/verwaltung/export.csv")

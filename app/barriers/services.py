@@ -27,7 +27,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
@@ -45,26 +45,18 @@ from .models import (
     AGE_GROUPS,
     BARRIER_TYPES,
     BENEFITS,
+    SEEDED_BARRIER_TYPES,
     VISIBILITY_PUBLIC,
     AffectedBarrier,
     AffectedPerson,
     BarrierReport,
+    BarrierType,
     Offer,
     OfferType,
 )
 
 # --- labels ---------------------------------------------------------------------------------
 
-BARRIER_LABELS = {
-    "transport": _l("No or poor public transport connection"),
-    "travel_cost": _l("Cost of travel"),
-    "escort": _l("Needs an escort"),
-    "physical": _l("Physical accessibility"),
-    "times_childcare": _l("Opening times or childcare"),
-    "language_information": _l("Language or information"),
-    "offer_cost": _l("Cost of the offer itself"),
-    "other": _l("Other barrier"),
-}
 AFFECTED_LABELS = {
     "self": _l("I myself"),
     "child": _l("My child"),
@@ -84,7 +76,6 @@ BENEFIT_LABELS = {
     "yes": _l("Yes"),
     "no": _l("No"),
 }
-assert set(BARRIER_LABELS) == set(BARRIER_TYPES)
 assert set(AFFECTED_LABELS) == set(AFFECTED)
 assert set(AGE_LABELS) == set(AGE_GROUPS)
 assert set(BENEFIT_LABELS) == set(BENEFITS)
@@ -108,8 +99,126 @@ class BarrierError(ValueError):
     """A request the rules refuse (message translated, shown to the person)."""
 
 
+# --- barrier types (data: names in both languages, order, offered) ----------------------------
+
+
+def load_barrier_types() -> int:
+    """Create the standard barrier types that do not exist yet (idempotent; migration 0021
+    seeds the same rows)."""
+    existing = set(db.session.scalars(select(BarrierType.code)))
+    created = 0
+    for code, name_de, name_en, position in SEEDED_BARRIER_TYPES:
+        if code not in existing:
+            db.session.add(
+                BarrierType(code=code, name_de=name_de, name_en=name_en, position=position)
+            )
+            created += 1
+    db.session.flush()
+    _forget_barrier_types()
+    return created
+
+
+@dataclass(frozen=True)
+class BarrierTypeRow:
+    """A barrier type as read for labels and choices (a plain copy: cached per request, so it
+    must not expire with a commit as ORM rows do)."""
+
+    id: int
+    code: str
+    name_de: str
+    name_en: str
+    position: int
+    active: bool
+
+    def name(self, locale: str = "de") -> str:
+        return self.name_en if locale == "en" else self.name_de
+
+
+def _all_barrier_types() -> list[BarrierTypeRow]:
+    """All barrier types in their order, read once per request (or app context)."""
+    cached = g.get("_barrier_types")
+    if cached is None:
+        with db.session.no_autoflush:  # reference data: pending rows do not matter
+            rows = db.session.execute(
+                select(
+                    BarrierType.id,
+                    BarrierType.code,
+                    BarrierType.name_de,
+                    BarrierType.name_en,
+                    BarrierType.position,
+                    BarrierType.active,
+                ).order_by(BarrierType.position, BarrierType.id)
+            )
+            cached = [BarrierTypeRow(*row) for row in rows]
+        g._barrier_types = cached
+    return cached
+
+
+def _forget_barrier_types() -> None:
+    g.pop("_barrier_types", None)
+
+
+def barrier_types(*, include_inactive: bool = False) -> list[BarrierTypeRow]:
+    return [t for t in _all_barrier_types() if include_inactive or t.active]
+
+
+def barrier_order() -> list[str]:
+    """Every code in the configured order (codes without a row at the end)."""
+    codes = [t.code for t in _all_barrier_types()]
+    return codes + [c for c in BARRIER_TYPES if c not in codes]
+
+
+def barrier_labels() -> dict[str, str]:
+    """Code -> name in the current language, inactive types included (old reports)."""
+    language = current_language()
+    return {t.code: t.name(language) for t in _all_barrier_types()}
+
+
 def barrier_label(code: str) -> str:
-    return str(BARRIER_LABELS.get(code, code))
+    return barrier_labels().get(code, code)
+
+
+def barrier_choices(keep=()) -> list[tuple[str, str]]:
+    """The types offered for a new choice: the active ones, plus the codes in ``keep`` (what a
+    person chose before a type was switched off), in the configured order."""
+    language = current_language()
+    kept = set(keep)
+    return [(t.code, t.name(language)) for t in _all_barrier_types() if t.active or t.code in kept]
+
+
+def update_barrier_type(
+    actor, barrier_type: BarrierType, *, name_de: str, name_en: str, position: int, active: bool
+) -> bool:
+    """Change a barrier type's names, order and whether it is offered (its code stays).
+    Audited; returns whether anything changed."""
+    before = _barrier_type_snapshot(barrier_type)
+    barrier_type.name_de = name_de.strip()
+    barrier_type.name_en = name_en.strip()
+    barrier_type.position = position
+    barrier_type.active = active
+    after = _barrier_type_snapshot(barrier_type)
+    changed = sorted(k for k in after if after[k] != before[k])
+    db.session.flush()
+    _forget_barrier_types()
+    if changed:
+        record(
+            actor,
+            "barrier_type.edited",
+            "barrier_type",
+            barrier_type.id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return bool(changed)
+
+
+def _barrier_type_snapshot(barrier_type: BarrierType) -> dict:
+    return {
+        "name_de": barrier_type.name_de,
+        "name_en": barrier_type.name_en,
+        "position": barrier_type.position,
+        "active": barrier_type.active,
+    }
 
 
 def min_cell() -> int:
@@ -320,7 +429,7 @@ def import_offers(actor, report: ImportReport, *, is_demo: bool = False) -> int:
 
 
 def _set_details(person: AffectedPerson, details: dict) -> None:
-    codes = [c for c in BARRIER_TYPES if c in set(details["barrier_types"])]
+    codes = [c for c in barrier_order() if c in set(details["barrier_types"])]
     if not codes:
         raise BarrierError(_("Please choose at least one barrier."))
     person.affected = details["affected"]
@@ -463,6 +572,7 @@ def export_table() -> tuple[list[str], list[list]]:
         _("Text"),
     ]
     rows = []
+    labels = barrier_labels()
     for report in reports_with_details():
         offer = report.offer.name if report.offer else (report.offer_text or "")
         for person in report.affected_people:
@@ -478,7 +588,7 @@ def export_table() -> tuple[list[str], list[list]]:
                     str(AFFECTED_LABELS.get(person.affected, person.affected)),
                     str(AGE_LABELS.get(person.age_group, person.age_group)),
                     str(BENEFIT_LABELS.get(person.participation_benefits, "")),
-                    ", ".join(barrier_label(c) for c in person.barrier_types),
+                    ", ".join(labels.get(c, c) for c in person.barrier_types),
                     report.text if person.is_reporter else "",
                 ]
             )
@@ -553,10 +663,13 @@ def summary(district_ids=None) -> dict:
             )
             entry["cells"][code] = n
 
+    order = barrier_order()
+    labels = barrier_labels()
+
     def finish(entries, key):
         result = []
         for entry in sorted(entries, key=key):
-            entry["cells"] = {c: entry["cells"][c] for c in BARRIER_TYPES if c in entry["cells"]}
+            entry["cells"] = {c: entry["cells"][c] for c in order if c in entry["cells"]}
             entry["sum_of_shown_cells"] = sum(entry["cells"].values())
             result.append(entry)
         return result
@@ -567,7 +680,7 @@ def summary(district_ids=None) -> dict:
             "Cells count affected people per barrier type; cells with fewer than "
             f"{threshold} people are omitted; sum_of_shown_cells adds only the cells shown."
         ),
-        "barrier_types": [{"code": c, "label": barrier_label(c)} for c in BARRIER_TYPES],
+        "barrier_types": [{"code": c, "label": labels.get(c, c)} for c in order],
         "by_offer": finish(offers.values(), lambda e: (e["district"], e["offer"])),
         "by_district": finish(districts.values(), lambda e: e["district"]),
     }
@@ -750,7 +863,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
         query = query.where(func.coalesce(offer_district.number, origin.number) == district)
     threshold = min_cell()
     url = url_for("barriers.report", report_id=0)[:-1]
-    labels = {code: barrier_label(code) for code in BARRIER_TYPES}  # translated once, not per row
+    labels = barrier_labels()  # read once, not per row
     features = []
     for row in db.session.execute(query.order_by(BarrierReport.id.desc()).limit(limit)):
         codes = [c for c in row.barrier_codes.split(",") if c]
@@ -758,7 +871,7 @@ def barriers_geojson(bbox=None, district: str | None = None, limit: int = 1000) 
             "id": row.id,
             "offer_name": row.name or row.offer_text,
             "barrier_types": codes,
-            "barrier_labels": [labels.get(c) or barrier_label(c) for c in codes],
+            "barrier_labels": [labels.get(c, c) for c in codes],
             "district_from": row.number,
             "affected": row.affected_count if row.affected_count >= threshold else None,
             "url": f"{url}{row.id}",

@@ -58,6 +58,7 @@ def _demo_people(password: str) -> list:
 def load_demo_barriers(password: str) -> int:
     """Demo offers, demo neighbours and reports; idempotent. Returns the reports created."""
     services.load_offer_types()
+    services.load_barrier_types()
     if db.session.scalar(select(Offer.id).where(Offer.is_demo.is_(True)).limit(1)):
         return 0
     if db.session.scalar(select(District.id).limit(1)) is None:

@@ -163,6 +163,7 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "response_id": [1],
         "token": ["not-a-token"],
         "status_id": [1],
+        "type_id": [1],
         "rule_id": [1],
         "template_id": [1],
         "tag_id": [1],

@@ -136,6 +136,7 @@ def _values(scene, districts, offers, authored) -> dict[str, list]:
         "response_id": [1],
         "token": ["not-a-token"],
         "status_id": [1],
+        "type_id": [1],
         "rule_id": [1],
         "filename": ["dgs.mp4"],
         "ext": list(FORMATS),

@@ -72,7 +72,8 @@ def test_german_is_really_german():
 
 
 def test_every_data_label_has_both_languages(app, districts, categories):
-    """Labels stored as data (categories, workflow statuses, offer types, offices, indicators:
+    """Labels stored as data (categories, workflow statuses, offer types, barrier types,
+    offices, indicators:
     every table with ``name_de``/``name_en``) have both languages in every seeded row, and
     English pages show the English one."""
     from sqlalchemy import select
@@ -96,6 +97,7 @@ def test_every_data_label_has_both_languages(app, districts, categories):
         "proposal_categories",
         "workflow_statuses",
         "offer_types",
+        "barrier_types",
         "offices",
         "indicators",
     } <= names
