@@ -11,13 +11,14 @@ from flask_login import current_user
 from ..core import exports
 from ..core.permissions import authorize, is_admin, is_planner, requires
 from ..core.time import utcnow
+from ..districts import services as district_services
 from ..districts.permissions import can_configure_council
 from ..extensions import db
 from ..needs.permissions import can_post_needs
 from ..responses import services as response_services
 from . import services
 from .forms import PremoderationForm
-from .permissions import can_view_council_dashboard
+from .permissions import can_print_district, can_view_council_dashboard
 
 bp = Blueprint("dashboard", __name__)
 
@@ -142,6 +143,27 @@ def print_view(slug: str):
         council=council,
         districts=districts,
         inputs=services.public_inputs([d.id for d in districts], external=True),
+        services=services,
+        badge=response_services.badge,
+        today=utcnow(),
+    )
+
+
+@bp.get("/ortsteile/<number>/druckansicht")
+@requires(can_print_district)
+def district_print_view(number: str):
+    """A district's open needs and proposals, numbered, for a council meeting."""
+    district = district_services.get_district(number)
+    if district is None:
+        abort(404)
+    authorize(can_print_district(current_user, district))
+    needs, proposals = services.open_inputs([district.id])
+    return render_template(
+        "dashboard/district_print.html",
+        district=district,
+        council=district.council,
+        needs=needs,
+        proposals=proposals,
         services=services,
         badge=response_services.badge,
         today=utcnow(),

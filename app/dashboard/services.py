@@ -515,6 +515,22 @@ def public_inputs(district_ids: list[int], *, external: bool = False) -> list[In
     return inputs
 
 
+def is_open(item: Input) -> bool:
+    """Still to be dealt with: not in a closed workflow status, not withdrawn."""
+    obj = item.obj
+    if getattr(obj, "is_withdrawn", False):
+        return False
+    record = getattr(obj, "status_record", None)
+    return not (record is not None and record.closed)
+
+
+def open_inputs(district_ids: list[int]) -> tuple[list[Input], list[Input]]:
+    """The districts' open public needs and proposals (most supported first) for a council
+    meeting – the queries of :func:`public_inputs`."""
+    inputs = [i for i in public_inputs(district_ids, external=True) if is_open(i)]
+    return [i for i in inputs if i.kind == "need"], [i for i in inputs if i.kind == "proposal"]
+
+
 def kind_label(kind: str) -> str:
     content_type = content_types.get(kind)
     return str(content_type.label) if content_type is not None else kind
