@@ -68,7 +68,14 @@ def main() -> None:
     def measure() -> list:
         return [
             compute_effect(
-                f"ind{i}", s, TREATED, START, excluded={40}, neighbours=neighbours, weights=weights
+                f"ind{i}",
+                s,
+                TREATED,
+                START,
+                excluded={40},
+                neighbours=neighbours,
+                weights=weights,
+                direction="down",
             )
             for i, s in enumerate(data)
         ]
