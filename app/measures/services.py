@@ -719,6 +719,24 @@ def recipients(measure: Measure) -> set[int]:
     return found
 
 
+MAIL_DETAIL_KINDS = ("measure_updated",)
+
+
+def mail_details(kind: str, target_type: str, target_id: int, details: dict) -> dict | None:
+    """For the mail of a measure's change: its status by its public name in both languages and
+    its progress, as they are at the change (the mail names them in the recipient's
+    language; see ``app.notifications.services.register_details``)."""
+    if kind not in MAIL_DETAIL_KINDS or target_type != "measure":
+        return None
+    measure = db.session.get(Measure, target_id)
+    if measure is None or measure.status is None:
+        return None
+    return {
+        "status": {"de": measure.status.name_de, "en": measure.status.name_en},
+        "progress": measure.progress,
+    }
+
+
 def notify_change(actor: Any, measure: Measure) -> int:
     """One notification per person for one change of status or progress."""
     return notifications.notify_users(

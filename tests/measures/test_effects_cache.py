@@ -3,6 +3,8 @@ process: a second view computes nothing, and every write they depend on (an indi
 or its rollback, a value changed by another process, a comparison edit, a measure edit,
 another measure on the indicator) is seen at the next view — never a stale figure."""
 
+# ruff: noqa: F811 (the imported ``planted`` fixture is a parameter of the tests)
+
 from __future__ import annotations
 
 import random
@@ -14,7 +16,7 @@ from sqlalchemy import update
 from app.extensions import db
 from app.indicators.models import IndicatorValue
 from app.measures import effects, services
-from tests.measures.test_effects import START, YEARS, planted  # noqa: F401 (fixture)
+from tests.measures.test_effects import START, YEARS, planted  # noqa: F401 (the fixture)
 
 
 @pytest.fixture
@@ -32,7 +34,7 @@ def computations(monkeypatch):
 
 
 @pytest.fixture
-def measure(make_measure, planted):  # noqa: F811 (fixture)
+def measure(make_measure, planted):
     return make_measure(indicators=[(planted.id, "down")], actual_start=date(START, 3, 1))
 
 
@@ -68,7 +70,7 @@ def test_an_indicator_import_changes_the_figures_shown(
     measure,
     planted,
     districts,
-    computations,  # noqa: F811
+    computations,
 ):
     before = api(client, measure)
     for did in post_dids(before):
@@ -120,7 +122,7 @@ def test_an_indicator_import_changes_the_figures_shown(
     assert api(client, measure) == before
 
 
-def test_a_value_changed_by_another_process_is_seen(client, measure, planted, districts):  # noqa: F811
+def test_a_value_changed_by_another_process_is_seen(client, measure, planted, districts):
     before = api(client, measure)
     # another worker's write, even one that leaves ``updated_at`` as it was
     db.session.execute(
@@ -137,7 +139,7 @@ def test_a_value_changed_by_another_process_is_seen(client, measure, planted, di
     assert after["years"][-1]["did"] == pytest.approx(before["years"][-1]["did"] + 3.0, abs=0.01)
 
 
-def test_a_comparison_edit_changes_the_figures(client, measure, planted, districts, planner):  # noqa: F811
+def test_a_comparison_edit_changes_the_figures(client, measure, planted, districts, planner):
     assert len(api(client, measure)["comparison"]) == effects.K
     effects.set_comparison(planner, measure, planted.id, ["01", "02", "03"], "Ortskenntnis")
     db.session.commit()
@@ -150,7 +152,7 @@ def test_a_measure_edit_changes_the_figures(
     planted,
     planner,
     measure_data,
-    computations,  # noqa: F811
+    computations,
 ):
     before = api(client, measure)
     assert before["placebo"]["rank"] == before["placebo"]["of"]
@@ -179,7 +181,7 @@ def test_another_measure_on_the_indicator_changes_the_comparison(
     measure,
     make_measure,
     planted,
-    districts,  # noqa: F811
+    districts,
 ):
     chosen = api(client, measure)["comparison"]
     taken = chosen[0]
@@ -191,7 +193,7 @@ def test_another_measure_on_the_indicator_changes_the_comparison(
     assert taken not in api(client, measure)["comparison"]
 
 
-def test_the_cache_is_bounded(app, client, make_measure, planted, monkeypatch, computations):  # noqa: F811
+def test_the_cache_is_bounded(app, client, make_measure, planted, monkeypatch, computations):
     monkeypatch.setitem(app.config, "MEASURE_EFFECTS_CACHE_SIZE", 1)
     first = make_measure(indicators=[(planted.id, "down")], actual_start=date(START, 3, 1))
     second = make_measure(
