@@ -205,3 +205,22 @@ def test_the_item_views_queries_do_not_grow_with_the_measures(
     many, html = view()
     assert html.count('href="/massnahmen/') == 6
     assert many == few
+
+
+def test_a_need_is_linked_the_same_way(client, login_as, people, make_need, two_measures):
+    own, _other = two_measures
+    need, _ = make_need()
+    login_as(people["planner"])
+    response = client.post(
+        f"{INBOX}need/{need.id}/massnahme",
+        data={
+            "measure-measure": str(own.id),
+            "measure-reason": "Jugendraum im Stadtteilzentrum",
+            "measure-status": "merged_into_measure",
+        },
+    )
+    assert response.status_code == 302
+    link = db.session.scalar(select(MeasureInput))
+    assert (link.input_type, link.input_id) == ("need", need.id)
+    db.session.expire_all()
+    assert workflow.item_for("need", need.id).status.key == "merged_into_measure"
