@@ -120,16 +120,18 @@ def test_a_card_shows_its_focus(page, activity):
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_axe_on_the_new_and_changed_pages(browser, live_server, activity, language):
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto("/")
+    if language == "en":
+        page.get_by_role("button", name="English").click()
+        page.wait_for_load_state()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
     for viewport in (DESKTOP, PHONE):
-        context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=viewport)
-        page = context.new_page()
-        page.goto("/")
-        if language == "en":
-            page.get_by_role("button", name="English").click()
-            page.wait_for_load_state()
-            expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.set_viewport_size(viewport)
         for path in _pages(activity):
             page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", language)
             if path.startswith("/karte") or path == "/":
                 page.wait_for_load_state("networkidle")
             assert_no_serious_axe_violations(page)
@@ -137,8 +139,9 @@ def test_axe_on_the_new_and_changed_pages(browser, live_server, activity, langua
                 width, screen = page.evaluate(
                     "[document.documentElement.scrollWidth, screen.width]"
                 )
+                assert screen == PHONE["width"]
                 assert width <= screen, f"{path} is {width}px wide on a {screen}px screen"
-        context.close()
+    context.close()
 
 
 def test_the_timeline_on_the_item_page(page, activity):
