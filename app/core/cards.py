@@ -71,6 +71,11 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
     return format_timedelta(delta, granularity="minute", add_direction=True)
 
 
+def utc_iso(when: datetime | None) -> str:
+    """For ``<time datetime>``: ISO 8601 with the UTC offset (SQLite hands back naive UTC)."""
+    return as_utc(when).isoformat() if when is not None else ""
+
+
 def url_pattern(endpoint: str, param: str) -> str:
     """The URL of ``endpoint`` with ``__ID__`` for the id (``param``): built once for a
     list, the cards replace the placeholder (no ``url_for`` per row)."""
@@ -86,6 +91,7 @@ _SENTINEL = 987654321
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["age"] = age
+    app.jinja_env.filters["utc_iso"] = utc_iso
     app.jinja_env.globals.update(
         card_icon_key=icon_key,
         card_category_colour=category_colour,

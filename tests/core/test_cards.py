@@ -75,6 +75,7 @@ def test_a_proposal_card_under_the_map(client, proposal):
     assert "Mobilität und Verkehr" in text and "Status: Neu" in text
     assert "23 Moskauer Platz" in text and "2 Unterstützungen" in text
     assert "1 Kommentar" in text and "vor 3 Tagen" in text
+    assert re.search(r'<time datetime="[0-9-]+T[0-9:.]+\+00:00">vor 3 Tagen</time>', card)
     # the list fragment the map's script loads shows the same card
     fragment = client.get("/karte/liste").get_data(as_text=True)
     assert _cards(fragment) == [card]
