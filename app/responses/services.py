@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from ..core.audit import record
 from ..core.content_types import ContentType
@@ -398,8 +399,20 @@ class TimelineItem:
 
 def public_timeline(target_type: str, target_id: int) -> list[TimelineItem]:
     """The workflow's status history merged with the published answers, oldest first: two
-    queries. Drafts never appear (they are another table); no actor, assignee or note."""
-    answers = {r.id: r for r in responses_for(target_type, target_id)}
+    queries. Drafts never appear (they are another table); no actor, assignee or note (nor
+    the answer's author: not loaded)."""
+    answers = {
+        r.id: r
+        for r in db.session.scalars(
+            select(OfficialResponse)
+            .where(
+                OfficialResponse.target_type == target_type,
+                OfficialResponse.target_id == target_id,
+            )
+            .order_by(OfficialResponse.created_at, OfficialResponse.id)
+            .options(lazyload(OfficialResponse.author))
+        ).unique()
+    }
     items: list[TimelineItem] = []
     used: set[int] = set()
     for entry in workflow.timeline(target_type, target_id):

@@ -63,8 +63,8 @@ def index():
 @bp.get("/ortsteile/suche")
 @public
 def district_search():
-    """ "Find your district" without JavaScript: one match goes to its page, several are
-    listed, none (or nothing typed) says so and keeps what was typed."""
+    """The start page's district finder without JavaScript: one match goes to its page,
+    several are listed, none (or nothing typed) says so and keeps what was typed."""
     typed = (request.args.get("q") or "").strip()[:MAX_SEARCH_CHARS]
     entries = district_services.district_index()
     found = home.find_districts(typed, entries)

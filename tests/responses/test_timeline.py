@@ -117,3 +117,32 @@ def test_excerpt():
     cut = services.excerpt("eins zwei drei vier", 10)
     assert cut == "eins zwei …"
     assert services.excerpt("x" * 30, 10) == "x" * 10 + " …"
+
+
+def test_the_timeline_costs_the_same_however_long(
+    app, client, people, make_proposal, count_queries
+):
+    proposal = make_proposal(people["author"])
+    item = workflow.item_for("proposal", proposal.id)
+    planner = people["planner"]
+    url = f"/vorschlaege/{proposal.id}"
+    with app.test_request_context():  # one answer already (the answers' section loads authors)
+        services.respond(planner, respondable("proposal"), proposal, "Erste Antwort")
+    db.session.commit()
+    client.get(url)
+    with count_queries() as few:
+        client.get(url)
+    with app.test_request_context():
+        for n, key in enumerate(["in_review", "assigned", "planned", "in_implementation"] * 3):
+            answer = services.respond(
+                planner, respondable("proposal"), proposal, f"Stand {n}", notify=False
+            )
+            workflow.change_status(planner, item, key, response_id=answer.id)
+            services.respond(planner, respondable("proposal"), proposal, f"Nachtrag {n}")
+    db.session.commit()
+    with count_queries() as many:
+        page = client.get(url).get_data(as_text=True)
+    assert len(_steps(_timeline(page))) == 1 + 1 + 12 + 12
+    assert many.count == few.count, "\n".join(
+        s[:100] for s in few.statements + ["--"] + many.statements
+    )
