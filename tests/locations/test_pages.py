@@ -291,12 +291,17 @@ def test_share_link_opens_logged_out_and_is_logged(
     assert shown.headers["Cache-Control"] == "no-store"
     # privacy: three reports from 23 are fewer than the minimum of 5
     assert "weniger als 5 Meldungen" in text
+    # no rate, no range and no points of a suppressed barrier figure
+    rate_23 = f"{1000 * 3 / 3300:.1f}".replace(".", ",")
+    assert f"{rate_23} je 1.000" not in text
+    assert "nicht gezeigt (Datenschutz)" in text
     assert db.session.scalar(db.select(db.func.count(LocationShareOpening.id))) == 1
     assert client.get("/standorte/nicht-vorhanden").status_code == 404
     # the back office shows the figure and the opening
     login_as(planner)
     back = client.get(f"{ADMIN}{scenario.id}").get_data(as_text=True)
     assert "weniger als 5 Meldungen" not in back
+    assert f"{rate_23} je 1.000" in back
     log = client.get(f"{ADMIN}{scenario.id}/freigaben").get_data(as_text=True)
     assert 'id="shares-table"' in log
 
