@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.extensions import db
+from app.indicators.models import IndexDefinition
 from app.locations import criteria, services
 from app.locations.scoring import haversine_m
 from tests.conftest import barrier_details
@@ -91,3 +93,20 @@ def test_choices_round_trip(figures):
         criteria.parse_choice("indicator:nope")
     with pytest.raises(criteria.CriterionError):
         criteria.parse_choice("barriers:type:nope")
+
+
+def test_social_index_status(figures):
+    db.session.add(IndexDefinition(name="Test", status_codes=["sgb2_rate"], active=True))
+    db.session.commit()
+    found = criteria.evaluate([services.CriterionRow("social_status", {}, 0, 1)], draws=10)
+    data = found.criteria[0]
+    assert data.values["53"] is None and data.reasons["53"] == "nicht im Sozialindex"
+    # one status indicator: the index orders the districts like the rate
+    assert [r.district for r in found.ranking.rows[:2]] == ["52", "51"]
+    assert found.ranking.rows[0].score == pytest.approx(100)
+
+
+def test_social_index_missing_said_so(figures):
+    found = criteria.evaluate([services.CriterionRow("social_dynamic", {}, 0, 1)], draws=10)
+    assert found.criteria[0].note == "Kein aktiver Sozialindex mit Werten."
+    assert found.ranking.rows == []

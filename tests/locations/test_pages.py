@@ -362,3 +362,21 @@ def test_share_days_bad_input(client, login_as, planner, make_scenario, figures)
     assert response.status_code == 400
     assert 'value="viele"' in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(LocationShare.id))) == 0
+
+
+def test_print_page_and_methods_section(client, login_as, planner, make_scenario, figures, library):
+    scenario = make_scenario()
+    login_as(planner)
+    response = client.get(f"{ADMIN}{scenario.id}/druck")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "css/print.css" in text and 'id="ranking-table"' in text
+    methods = client.get("/indikatoren/methode").get_data(as_text=True)
+    assert 'id="standorte"' in methods and "0,8 und 1,2" in methods
+
+
+def test_audit_log_names_the_actions(client, login_as, people, make_scenario, figures):
+    make_scenario(actor=people["planner"])
+    login_as(people["admin"])
+    text = client.get("/verwaltung/protokoll/").get_data(as_text=True)
+    assert "Standortszenario angelegt" in text
