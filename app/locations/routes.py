@@ -5,7 +5,7 @@ service call → commit → redirect; a refused form answers 400 with what was t
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -26,6 +26,7 @@ public_bp = Blueprint("locations", __name__)
 
 CREATE_ROWS = 3
 COMPARE_MAX = 3
+NEW_LINK_KEY = "locations_new_link"
 
 
 def _load(scenario_id: int) -> LocationScenario:
@@ -398,13 +399,16 @@ def shares(scenario_id: int):
                 target.errors = [*list(target.errors or []), problem.message]
             return _render_shares(scenario, form, 400)
         db.session.commit()
-        # The link is shown this once: only its digest is stored.
-        return _render_shares(
-            scenario,
-            ShareForm(formdata=None),
-            new_link=external_url("locations.shared", token=token),
-        )
-    return _render_shares(scenario, form)
+        # The link is shown this once (only its digest is stored), on the page the browser is
+        # sent to, so that reloading it makes no second link.
+        session[NEW_LINK_KEY] = [scenario.id, external_url("locations.shared", token=token)]
+        flash(_("The read-only link has been made."), "success")
+        return redirect(url_for("locations_admin.shares", scenario_id=scenario.id))
+    new_link = None
+    kept = session.pop(NEW_LINK_KEY, None)
+    if kept and kept[0] == scenario.id:
+        new_link = kept[1]
+    return _render_shares(scenario, form, new_link=new_link)
 
 
 @bp.post("/<id:scenario_id>/freigaben/<id:share_id>/widerrufen")

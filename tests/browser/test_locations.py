@@ -105,8 +105,9 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
     finally:
         board.close()
     assert db.session.scalar(db.select(db.func.count(LocationShareOpening.id))) >= 1
-    page.reload()
+    page.goto(f"/verwaltung/standorte/{scenario.id}/freigaben")
     expect(page.locator("#shares-table")).to_contain_text("Beirat März")
+    expect(page.locator("#new-share-link")).to_have_count(0)
 
     page.goto(f"/verwaltung/standorte/{scenario.id}/entscheidung")
     page.get_by_label("Entscheidung", exact=True).fill("Der zweite Standort kommt nach 23.")
@@ -126,6 +127,19 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
     # keyboard: the skip link and the first action are reachable with Tab
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") == "A"
+
+    # revoking: the link then answers 410 with a clear page
+    page.goto(f"/verwaltung/standorte/{scenario.id}/freigaben")
+    page.get_by_role("button", name="Link widerrufen").click()
+    expect(page.locator(".flash-success")).to_contain_text("widerrufen")
+    board = browser.new_context(base_url=live_server.url, locale="de-DE")
+    gone = board.new_page()
+    try:
+        assert gone.goto(link).status == 410
+        expect(gone.locator("h1")).to_have_text("Dieser Link öffnet sich nicht mehr")
+        assert_no_serious_axe_violations(gone)
+    finally:
+        board.close()
 
     for path, email in (
         ("/verwaltung/standorte/", planner.email),

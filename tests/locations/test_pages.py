@@ -263,6 +263,7 @@ def _make_link(client, scenario, days="30"):
     response = client.post(
         f"{ADMIN}{scenario.id}/freigaben",
         data={"csrf_token": _csrf(page), "label": "Beirat", "days": days},
+        follow_redirects=True,  # the link is shown once, on the page after the redirect
     )
     return response
 
@@ -283,6 +284,9 @@ def test_share_link_opens_logged_out_and_is_logged(
     assert len(token) >= 43
     share = db.session.scalar(db.select(LocationShare))
     assert share.token_digest != token and token not in share.token_digest
+    # shown once: the next visit no longer shows it
+    again = client.get(f"{ADMIN}{scenario.id}/freigaben").get_data(as_text=True)
+    assert token not in again and 'id="new-share-link"' not in again
     login_as(None)
     shown = client.get(f"/standorte/{token}")
     assert shown.status_code == 200
