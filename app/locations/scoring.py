@@ -200,8 +200,19 @@ def stability(
     rng = random.Random(seed)
     uniform = rng.uniform
     low, high = 1.0 - variation, 1.0 + variation
+    # Only districts that can reach the top at all are scored in the draws: the values are
+    # ≥ 0, so a district's score lies between low × and high × its score with the given
+    # weights; one whose highest possible score is below the lowest possible score of ``top``
+    # others never gets in (and never changes who does). The result is the same as scoring
+    # every district, only faster.
+    base = [sum(map(float.__mul__, map(float, weights), map(float, v))) for _, v in rows]
+    floor = sorted((low * b for b in base), reverse=True)[top - 1]
     # Rows as tuples, the position as the tie-breaker (earlier wins: larger negative index).
-    table = [(tuple(values), -i) for i, (_, values) in enumerate(rows)]
+    table = [
+        (tuple(map(float, values)), -i)
+        for i, (_, values) in enumerate(rows)
+        if i < len(leaders) or high * base[i] >= floor
+    ]
     lead_index = range(len(leaders))
     stays = [0] * len(leaders)
     nlargest = heapq.nlargest

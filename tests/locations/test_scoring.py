@@ -112,3 +112,46 @@ def test_distance_and_rates():
     assert nearest_m({"A": (50.0, 11.0)}, []) == {"A": None}
     rates = per_thousand({"A": 3}, {"A": 1500, "B": 2000, "C": 100, "D": None}, 300)
     assert rates == {"A": 2.0, "B": 0.0, "C": None, "D": None}
+
+
+def _brute_force(weights, rows, draws, seed, top=5, variation=0.2):
+    """Every district scored in every draw (the reference for the pruned computation)."""
+    import random
+
+    rng = random.Random(seed)
+    leaders = [d for d, _ in rows[:top]]
+    stays = dict.fromkeys(leaders, 0)
+    for _ in range(draws):
+        drawn = [w * rng.uniform(1 - variation, 1 + variation) for w in weights]
+        total = sum(drawn)
+        drawn = [w / total for w in drawn]
+        scored = sorted(
+            (
+                (sum(w * v for w, v in zip(drawn, values, strict=True)), -i)
+                for i, (_, values) in enumerate(rows)
+            ),
+            reverse=True,
+        )
+        for _score, pos in scored[:top]:
+            if -pos < top:
+                stays[leaders[-pos]] += 1
+    return {d: n / draws for d, n in stays.items()}
+
+
+@pytest.mark.parametrize("seed", [1, 5, 7])
+def test_pruning_gives_the_same_shares_as_scoring_everyone(seed):
+    import random
+
+    rng = random.Random(seed)  # three criteria: few enough that the draws move the top 5
+    numbers = [f"{i:02d}" for i in range(1, 54)]
+    criteria = [
+        CriterionInput(
+            f"c{k}", rng.randint(1, 9), rng.choice((1, -1)), {n: rng.random() for n in numbers}
+        )
+        for k in range(3)
+    ]
+    result = rank(criteria, numbers, draws=300, seed=seed)
+    norm = [(r.district, [c.normalised for c in r.contributions]) for r in result.rows]
+    expected = _brute_force([c.weight for c in criteria], norm, 300, seed)
+    assert result.stability == pytest.approx(expected)
+    assert any(share < 1.0 for share in expected.values())  # the draws do move the top 5
