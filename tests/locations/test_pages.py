@@ -14,6 +14,8 @@ from app.core.audit import AuditEntry
 from app.extensions import db
 from app.locations import services
 from app.locations.models import LocationScenario, LocationShare, LocationShareOpening
+from app.measures import services as measure_services
+from app.measures.services import MeasureData
 from tests.conftest import barrier_details
 
 from .conftest import ADMIN
@@ -227,10 +229,19 @@ def test_compare_two_scenarios(client, login_as, planner, make_scenario, figures
 
 
 def test_decision_linked_to_measure(client, login_as, planner, make_scenario, figures, districts):
-    from app.measures.models import Measure
-
     scenario = make_scenario()
-    measure = db.session.scalar(db.select(Measure))
+    office_ids = sorted(services.user_office_ids(planner))
+    measure = measure_services.save_measure(
+        planner,
+        None,
+        MeasureData(
+            title="ThINKA Moskauer Platz",
+            status_key="decided",
+            office_ids=office_ids,
+            district_ids=[districts["23"].id],
+        ),
+    )
+    db.session.commit()
     login_as(planner)
     page = client.get(f"{ADMIN}{scenario.id}/entscheidung").get_data(as_text=True)
     bad = client.post(
@@ -245,13 +256,16 @@ def test_decision_linked_to_measure(client, login_as, planner, make_scenario, fi
             "decision_text": "Standort 23",
             "decision_reasons": "Gute Erreichbarkeit",
             "district": str(districts["23"].id),
-            "measure": str(measure.id) if measure else "",
+            "measure": str(measure.id),
         },
     )
     assert response.status_code == 302
     db.session.expire_all()
     saved = db.session.get(LocationScenario, scenario.id)
     assert saved.decided_district_id == districts["23"].id and saved.decided_at is not None
+    assert saved.measure_id == measure.id
+    text = client.get(f"{ADMIN}{scenario.id}").get_data(as_text=True)
+    assert f'href="/massnahmen/{measure.id}"' in text and "ThINKA Moskauer Platz" in text
     entry = db.session.scalar(
         db.select(AuditEntry).where(AuditEntry.action == "location_scenario.decided")
     )
