@@ -124,6 +124,17 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
     db.session.refresh(scenario)
     assert scenario.decided_at is not None
 
+    # the list, the comparison, the share links and the decision page in both languages
+    for path in (
+        "/verwaltung/standorte/",
+        f"/verwaltung/standorte/vergleich?s={scenario.id}",
+        f"/verwaltung/standorte/{scenario.id}/freigaben",
+        f"/verwaltung/standorte/{scenario.id}/entscheidung",
+        f"/verwaltung/standorte/{scenario.id}/druck",
+    ):
+        page.goto(path)
+        _both_languages(page)
+
     # keyboard: the skip link and the first action are reachable with Tab
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.tagName") == "A"
