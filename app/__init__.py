@@ -35,7 +35,7 @@ from . import (
     site,
     workflow,
 )
-from .core import cli, errors, http_cache, i18n, numbers, permissions, search, security
+from .core import cards, cli, errors, http_cache, i18n, numbers, permissions, search, security
 from .extensions import babel, compress, csrf, db, leaflet, limiter, login_manager, migrate
 
 
@@ -86,6 +86,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     http_cache.init_app(app)  # hashed static URLs, their cache headers
     compress.init_app(app)  # brotli / gzip (runs after every other after_request)
     i18n.init_app(app)
+    cards.init_app(app)  # the cards' icon, colour and age (templates/macros/cards.html)
     permissions.init_app(app)  # templates ask the same predicates: ``perm.<name>``
     cli.init_app(app)
 
