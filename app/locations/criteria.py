@@ -87,6 +87,9 @@ class CriterionData:
     values: dict[str, float | None]
     counts: dict[str, int] | None = None
     private: bool = False
+    # barrier rates below the privacy minimum: the exact rate, shown in the back office only
+    # (the ranking counts them as none)
+    below_minimum: dict[str, float] = field(default_factory=dict)
     note: str = ""
     reasons: dict[str, str] = field(default_factory=dict)
     colour: str = "#1b6ca8"
@@ -274,11 +277,25 @@ class _Loader:
             self._index = social_index(definition) if definition is not None else False
         return self._index or None
 
-    def per_thousand(self, data: CriterionData, counts_by_id: dict[int, int]) -> None:
+    def per_thousand(
+        self, data: CriterionData, counts_by_id: dict[int, int], *, minimum: int = 0
+    ) -> None:
+        """Counts per 1,000 inhabitants. With ``minimum`` (barrier reports: the privacy
+        minimum) a count below it is ranked as none, for the back office and the board alike, so
+        neither a shared page's figures nor its scores or ranks depend on a small count; the
+        back office still sees the count itself."""
         year, people = self.population
         counts = {self.by_id[i].number: n for i, n in counts_by_id.items() if i in self.by_id}
         data.counts = {d.number: counts.get(d.number, 0) for d in self.districts}
         by_number = {d.number: people.get(d.id) for d in self.districts}
+        if minimum:
+            exact = scoring.per_thousand(counts, by_number, MIN_POPULATION)
+            data.below_minimum = {
+                number: rate
+                for number, rate in exact.items()
+                if rate is not None and 0 < counts.get(number, 0) < minimum
+            }
+            counts = {number: n for number, n in counts.items() if n >= minimum}
         data.values = scoring.per_thousand(counts, by_number, MIN_POPULATION)
         data.unit = _("per 1,000 inhabitants")
         if year is None:
@@ -375,7 +392,7 @@ class _Loader:
                     .where(OfferType.slug == data.params["offer_type"])
                 )
             )
-        self.per_thousand(data, dict(db.session.execute(query).all()))
+        self.per_thousand(data, dict(db.session.execute(query).all()), minimum=min_cell())
 
     def _needs(self, data: CriterionData) -> None:
         query = (

@@ -67,6 +67,17 @@ def _suppressed(data: CriterionData, number: str, public: bool, threshold: int) 
     return data.counts.get(number, 0) < threshold
 
 
+def _shown_value(data: CriterionData, number: str, value: float | None) -> str:
+    """The back office's figure; a barrier rate below the privacy minimum with the note that
+    the ranking counts it as none (so that a shared page's scores reveal nothing of it)."""
+    exact = data.below_minimum.get(number)
+    if exact is None:
+        return format_value(data, value)
+    return _(
+        "%(value)s (ranked as none: below the privacy minimum)", value=format_value(data, exact)
+    )
+
+
 def rows(evaluation: Evaluation, *, public: bool = False) -> list[Row]:
     """The ranked districts, then those without a rank (with the criteria they lack)."""
     ranking = evaluation.ranking
@@ -84,7 +95,7 @@ def rows(evaluation: Evaluation, *, public: bool = False) -> list[Row]:
             cells.append(
                 Cell(
                     c.key,
-                    fewer if hidden else format_value(data, c.raw),
+                    fewer if hidden else _shown_value(data, ranked.district, c.raw),
                     c.points,
                     format_number(c.points, 1),
                     hidden,
@@ -107,7 +118,13 @@ def rows(evaluation: Evaluation, *, public: bool = False) -> list[Row]:
             value = data.values.get(number)
             hidden = value is not None and _suppressed(data, number, public, threshold)
             cells.append(
-                Cell(data.key, fewer if hidden else format_value(data, value), None, "–", hidden)
+                Cell(
+                    data.key,
+                    fewer if hidden else _shown_value(data, number, value),
+                    None,
+                    "–",
+                    hidden,
+                )
             )
         reasons = []
         for key in lacking:

@@ -63,10 +63,20 @@ def test_barrier_reports_per_thousand(figures, barrier_report_factory):
     data = found.criteria[0]
     assert data.private
     assert data.counts["23"] == 3 and data.counts["05"] == 1 and data.counts["10"] == 0
-    assert data.values["23"] == pytest.approx(1000 * 3 / 3300)
-    assert data.values["05"] == pytest.approx(1000 * 1 / 1500)
+    # below the privacy minimum (5) the ranking counts none; the exact rate stays beside it
+    assert data.values["23"] == 0 and data.values["05"] == 0
+    assert data.below_minimum["23"] == pytest.approx(1000 * 3 / 3300)
+    assert data.below_minimum["05"] == pytest.approx(1000 * 1 / 1500)
+    assert "10" not in data.below_minimum
     everything = criteria.evaluate([services.CriterionRow("barriers", {}, 0, 1)], draws=10)
     assert everything.criteria[0].counts["23"] == 4
+    for _ in range(2):
+        barrier_report_factory(number="23", details=barrier_details(("transport",)))
+    found = criteria.evaluate(
+        [services.CriterionRow("barriers", {"barrier_type": "transport"}, 0, 1)], draws=10
+    )
+    assert found.criteria[0].values["23"] == pytest.approx(1000 * 5 / 3300)
+    assert "23" not in found.criteria[0].below_minimum
 
 
 def test_proposals_and_supports_per_thousand(figures, proposal_factory):

@@ -414,3 +414,37 @@ def test_list_page_query_count_does_not_grow(
         text = client.get(ADMIN).get_data(as_text=True)
     assert "Vier" in text
     assert four.count == one.count, four.statements
+
+
+def _ranking_table(text):
+    return re.search(r'<table[^>]*id="ranking-table".*?</table>', text, re.S).group(0)
+
+
+def test_small_barrier_counts_change_no_shared_score_or_rank(
+    client, login_as, planner, make_scenario, figures, library, barrier_report_factory
+):
+    """A count below the privacy minimum is ranked as none for everyone: the board's page is
+    the same whether a district has no reports or a few (nothing to subtract a figure from);
+    the back office still sees the exact rate, marked."""
+    scenario = make_scenario()
+    login_as(planner)
+    token = re.search(
+        r'id="new-share-link" href="[^"]+/([^"/]+)"',
+        _make_link(client, scenario).get_data(as_text=True),
+    ).group(1)
+    login_as(None)
+    before = _ranking_table(client.get(f"/standorte/{token}").get_data(as_text=True))
+    for _ in range(3):
+        barrier_report_factory(number="23", details=barrier_details(("transport",)))
+    after = _ranking_table(client.get(f"/standorte/{token}").get_data(as_text=True))
+    assert after == before
+    login_as(planner)
+    back = client.get(f"{ADMIN}{scenario.id}").get_data(as_text=True)
+    rate_23 = f"{1000 * 3 / 3300:.1f}".replace(".", ",")
+    assert f"{rate_23} je 1.000 Einwohner (in der Rangfolge als keine gezählt" in back
+    # at the minimum the reports count
+    for _ in range(2):
+        barrier_report_factory(number="23", details=barrier_details(("transport",)))
+    login_as(None)
+    counted = _ranking_table(client.get(f"/standorte/{token}").get_data(as_text=True))
+    assert counted != before
