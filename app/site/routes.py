@@ -17,6 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.forms import LanguageForm
+from ..core.page_cache import cached
 from ..core.permissions import is_anyone, public, requires
 from ..core.urls import safe_next
 from ..districts import services as district_services
@@ -43,6 +44,7 @@ def _district_list() -> Markup:
 
 @bp.get("/")
 @public
+@cached
 def index():
     return render_template(
         "core/index.html",
