@@ -34,15 +34,17 @@ version file must be on storage they share (like ``UPLOAD_FOLDER``), or
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 
+import brotli
 from flask import Flask, Response, current_app, g, has_app_context, make_response, request
 from flask import session as http_session
 from flask_babel import get_locale
@@ -73,6 +75,9 @@ class Entry:
     body: str
     nonce: bool
     csrf: bool
+    # the body compressed per coding ("br", "gzip"), made at the first request asking for it;
+    # only for answers without per-request secrets
+    compressed: dict[str, bytes] = field(default_factory=dict)
 
 
 class PageCache:
@@ -179,7 +184,41 @@ def _store(response: Response) -> Entry | None:
     return Entry((), 0.0, response.status_code, headers, body, bool(nonce), bool(token))
 
 
+def _coding(entry: Entry) -> str | None:
+    """The coding this request gets a compressible secret-free answer in, as Flask-Compress
+    would choose it (the first of ``COMPRESS_ALGORITHM`` the client accepts)."""
+    config = current_app.config
+    if entry.nonce or entry.csrf or len(entry.body) < config.get("COMPRESS_MIN_SIZE", 500):
+        return None
+    mimetype = {k.lower(): v for k, v in entry.headers}.get("content-type", "")
+    if mimetype.split(";")[0].strip() not in config.get("COMPRESS_MIMETYPES", ()):
+        return None
+    algorithms = config.get("COMPRESS_ALGORITHM", ())
+    if isinstance(algorithms, str):
+        algorithms = [a.strip() for a in algorithms.split(",")]
+    accepted = request.accept_encodings
+    return next((a for a in algorithms if a in ("br", "gzip") and accepted[a] > 0), None)
+
+
+def _compressed(entry: Entry, coding: str) -> bytes:
+    found = entry.compressed.get(coding)
+    if found is None:
+        data = entry.body.encode("utf-8")
+        config = current_app.config
+        if coding == "br":
+            found = brotli.compress(data, quality=config.get("COMPRESS_BR_LEVEL", 4))
+        else:
+            found = gzip.compress(data, compresslevel=config.get("COMPRESS_LEVEL", 6), mtime=0)
+        entry.compressed[coding] = found  # a race only computes it twice
+    return found
+
+
 def _serve(entry: Entry) -> Response:
+    coding = _coding(entry)
+    if coding is not None:  # compressed once per entry; Flask-Compress leaves it alone
+        response = Response(_compressed(entry, coding), status=entry.status, headers=entry.headers)
+        response.headers["Content-Encoding"] = coding
+        return response
     body = entry.body
     if entry.nonce:
         from .security import csp_nonce  # deferred: security imports nothing of this

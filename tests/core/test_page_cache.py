@@ -216,3 +216,29 @@ def test_off_when_the_seconds_are_zero(app, some, count_queries):
         client.get("/karte")
     assert counter.count > 0
     assert not page_cache.cache_of(app).entries
+
+
+@pytest.mark.parametrize("coding", ["br", "gzip"])
+def test_api_answers_are_compressed_once_per_coding(app, some, coding):
+    import gzip
+
+    import brotli
+
+    path = "/api/v1/proposals?bbox=" + MOSKAU
+    plain = app.test_client().get(path).get_data()
+    assert len(plain) >= app.config["COMPRESS_MIN_SIZE"]
+    answers = [app.test_client().get(path, headers={"Accept-Encoding": coding}) for _ in range(2)]
+    for response in answers:
+        assert response.headers["Content-Encoding"] == coding
+        assert "Accept-Encoding" in response.headers["Vary"]
+        data = response.get_data()
+        assert (brotli.decompress(data) if coding == "br" else gzip.decompress(data)) == plain
+    (entry,) = page_cache.cache_of(app).entries.values()
+    assert set(entry.compressed) == {coding}
+    # a page with a nonce and a CSRF token is compressed per request, never stored compressed
+    app.test_client().get("/karte", headers={"Accept-Encoding": coding})
+    page = app.test_client().get("/karte", headers={"Accept-Encoding": coding})
+    assert page.headers["Content-Encoding"] == coding
+    assert all(
+        not e.compressed for k, e in page_cache.cache_of(app).entries.items() if k[2] == "/karte"
+    )
