@@ -180,7 +180,11 @@ def serve(url: str, app_dir: Path, workers: int = 2):
         yield port
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: workers still finishing
+            server.kill()
+            server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
