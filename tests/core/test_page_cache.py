@@ -242,3 +242,33 @@ def test_api_answers_are_compressed_once_per_coding(app, some, coding):
     assert all(
         not e.compressed for k, e in page_cache.cache_of(app).entries.items() if k[2] == "/karte"
     )
+
+
+def test_a_bulk_or_text_statement_invalidates_too(app, some):
+    from sqlalchemy import text, update
+
+    client = app.test_client()
+    assert "Per SQL umbenannt" not in _text(client.get("/karte"))
+    db.session.execute(
+        text("UPDATE proposals SET title = 'Per SQL umbenannt' WHERE id = :id"), {"id": some[0].id}
+    )
+    assert "Per SQL umbenannt" in _text(client.get("/karte"))
+    db.session.execute(
+        update(Proposal).where(Proposal.id == some[1].id).values(title="Per ORM-Update umbenannt")
+    )
+    assert "Per ORM-Update umbenannt" in _text(client.get("/karte"))
+
+
+def test_reads_do_not_invalidate(app, some, count_queries):
+    from sqlalchemy import text
+
+    client = app.test_client()
+    client.get("/karte")
+    version = page_cache.cache_of(app).version()
+    db.session.execute(text("SELECT count(*) FROM proposals"))
+    db.session.scalars(db.select(Proposal)).all()
+    db.session.commit()
+    assert page_cache.cache_of(app).version() == version
+    with count_queries() as counter:
+        client.get("/karte")
+    assert counter.count == 0
