@@ -35,6 +35,7 @@ from . import (
     workflow,
 )
 from .core import (
+    cards,
     cli,
     errors,
     http_cache,
@@ -96,6 +97,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     page_cache.init_app(app)  # whole answers of the busiest public GETs, stale on any write
     compress.init_app(app)  # brotli / gzip (runs after every other after_request)
     i18n.init_app(app)
+    cards.init_app(app)  # the cards' icon, colour and age (templates/macros/cards.html)
     permissions.init_app(app)  # templates ask the same predicates: ``perm.<name>``
     cli.init_app(app)
 
