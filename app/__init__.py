@@ -20,6 +20,7 @@ from . import (
     districts,
     indicators,
     legal,
+    locations,
     mail,
     measures,
     models,  # noqa: F401 - registers all tables
@@ -118,6 +119,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         indicators,
         measures,
         api,
+        locations,
         dashboard,
         backoffice,
         responsiveness,
