@@ -20,16 +20,17 @@ values when it is served again (a nonce must never be used twice; the CSRF token
 the visitor's session). The response headers (CSP, cookies, compression) are made by the
 ``after_request`` hooks of every request, cached or not.
 
-**Invalidation: any write, any process.** A SQLAlchemy session that flushes changes or runs
-an ``INSERT``/``UPDATE``/``DELETE`` marks itself; when it commits (and already at the flush),
-the *version* changes: a process-local counter and one byte appended to
-``PAGE_CACHE_VERSION_FILE`` (``instance/page-cache-version``; truncated at 1 MB). Every
-cached read compares the stored version with the current one (one ``os.stat``), so the next
-request in any worker on this host after a commit renders afresh. Writes that bypass the
-ORM session (another program on the database, ``psql``) are seen after
-``PAGE_CACHE_SECONDS`` at the latest — as are time-dependent texts. With several hosts, the
-version file must be on storage they share (like ``UPLOAD_FOLDER``), or
-``PAGE_CACHE_SECONDS`` bounds how long another host's write stays unseen.
+**Invalidation: any write, any process, any host.** A SQLAlchemy session that flushes
+changes or runs an ``INSERT``/``UPDATE``/``DELETE`` marks itself; when it commits (and already
+at the flush), the *version* changes: a process-local counter and a shared counter. With
+``PAGE_CACHE_REDIS_URL`` (default: ``REDIS_URL``) the shared counter is a Redis key
+(``INCR`` on a write, one ``GET`` per cached read) — the one every app server behind the
+proxy shares, as it shares the rate limits. Without Redis (development, one host) it is one
+byte appended to ``PAGE_CACHE_VERSION_FILE`` (``instance/page-cache-version``; truncated at
+1 MB) and a cached read costs one ``os.stat``. When the shared counter cannot be read,
+nothing is served from the cache. Writes that bypass the ORM session (another program on the
+database, ``psql``) are seen after ``PAGE_CACHE_SECONDS`` at the latest — as are
+time-dependent texts.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class PageCache:
         self.entries: OrderedDict[tuple, Entry] = OrderedDict()
         self.lock = threading.Lock()
         self.local = 0  # writes committed by this process
+        self._redis = None  # the shared counter's client: None = not made yet, False = none
         self.hits = 0
         self.misses = 0
 
@@ -97,9 +99,35 @@ class PageCache:
             self.app.instance_path, "page-cache-version"
         )
 
+    @property
+    def redis(self):
+        """The Redis client of the shared counter, or ``None`` (then the version file)."""
+        if self._redis is None:
+            url = (self.app.config.get("PAGE_CACHE_REDIS_URL") or "").strip()
+            if not url:
+                self._redis = False
+            else:
+                import redis  # deferred: only deployments with Redis load it
+
+                self._redis = redis.Redis.from_url(
+                    url, socket_timeout=0.25, socket_connect_timeout=0.25
+                )
+        return self._redis or None
+
+    @property
+    def redis_key(self) -> str:
+        return self.app.config.get("PAGE_CACHE_REDIS_KEY") or "quartier:page-cache-version"
+
     def version(self) -> tuple | None:
-        """This process's writes and the shared file's state (inode, size, mtime); ``None``
-        when the file cannot be read (then nothing is cached)."""
+        """This process's writes and the shared counter (Redis, else the version file's
+        inode, size and mtime); ``None`` when it cannot be read (then nothing is cached)."""
+        client = self.redis
+        if client is not None:
+            try:
+                return (self.local, client.get(self.redis_key) or b"0")
+            except Exception as exc:  # noqa: BLE001 - any Redis failure: render afresh
+                log.warning("page cache: cannot read the version from Redis: %s", exc)
+                return None
         try:
             info = os.stat(self.path)
         except FileNotFoundError:
@@ -115,6 +143,13 @@ class PageCache:
             self.entries.clear()
         if not self.app.config.get("PAGE_CACHE_SECONDS"):
             return  # off (as in every process of this configuration): nobody to tell
+        client = self.redis
+        if client is not None:
+            try:
+                client.incr(self.redis_key)
+            except Exception as exc:  # noqa: BLE001 - readers then fail to read it as well
+                log.warning("page cache: cannot count a write in Redis: %s", exc)
+            return
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
             try:

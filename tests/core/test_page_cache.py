@@ -272,3 +272,58 @@ def test_reads_do_not_invalidate(app, some, count_queries):
     with count_queries() as counter:
         client.get("/karte")
     assert counter.count == 0
+
+
+@pytest.fixture
+def shared_redis(app, monkeypatch):
+    """The page cache's version in Redis under a key of this test's own (parallel runs)."""
+    import uuid
+
+    import redis
+
+    url = "redis://127.0.0.1:6379/13"
+    client = redis.Redis.from_url(url, socket_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    key = f"quartier-test:page-cache:{uuid.uuid4().hex}"
+    monkeypatch.setitem(app.config, "PAGE_CACHE_REDIS_URL", url)
+    monkeypatch.setitem(app.config, "PAGE_CACHE_REDIS_KEY", key)
+    cache = page_cache.cache_of(app)
+    monkeypatch.setattr(cache, "_redis", None)
+    yield client, key
+    client.delete(key)
+
+
+def test_with_redis_another_hosts_write_is_seen(app, some, count_queries, shared_redis):
+    """Several app servers behind a proxy share Redis, not a file: a write counted there by
+    any of them makes every cached answer stale at once."""
+    client, key = shared_redis
+    web = app.test_client()
+    web.get("/karte")
+    with count_queries() as counter:
+        web.get("/karte")
+    assert counter.count == 0
+    client.incr(key)  # another host's commit
+    with count_queries() as counter:
+        web.get("/karte")
+    assert counter.count > 0
+    before = int(client.get(key))
+    proposal = db.session.get(Proposal, some[0].id)
+    proposal.title = "Bank am Teich"
+    db.session.commit()  # this process's write is counted in Redis (flush and commit)
+    assert int(client.get(key)) > before
+    assert "Bank am Teich" in _text(web.get("/karte/liste?bbox=" + MOSKAU))
+
+
+def test_with_redis_unreachable_nothing_is_served_from_the_cache(
+    app, some, count_queries, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setattr(page_cache.cache_of(app), "_redis", None)
+    web = app.test_client()
+    assert web.get("/karte").status_code == 200
+    with count_queries() as counter:
+        assert web.get("/karte").status_code == 200
+    assert counter.count > 0  # rendered afresh: a version nobody can read is never trusted
