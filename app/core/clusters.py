@@ -212,6 +212,11 @@ class Source:
     district_model: Any
     visible: tuple[str, Any]
     summary_filters: tuple[str, ...] = ("category", "district")
+    # The model's column of the category (the offers' type is ``type_id``).
+    category_column: str = "category_id"
+    # Kept in ``map_cells`` (registered with :func:`track`); ``False`` for a small kind that is
+    # always counted live (registered with :func:`register`: no write events, no summary rows).
+    summarised: bool = True
 
 
 SOURCES: dict[str, Source] = {}
@@ -230,6 +235,13 @@ def track(source: Source) -> None:
     event.listen(model, "after_insert", lambda _m, conn, obj: _add(conn, source, obj, None, 1))
     event.listen(model, "after_delete", lambda _m, conn, obj: _add(conn, source, obj, None, -1))
     event.listen(model, "after_update", lambda _m, conn, obj: _updated(conn, source, obj))
+
+
+def register(source: Source) -> None:
+    """Make ``source`` (``summarised=False``) known to the aggregation, counted live only."""
+    if source.summarised:
+        raise ValueError("a summarised source is registered with track()")
+    SOURCES.setdefault(source.kind, source)
 
 
 def _noop(*_args):
@@ -315,7 +327,7 @@ def _change(connection, kind: str, values: tuple, sign: int) -> None:
 def rebuild(kind: str | None = None) -> int:
     """Recount ``map_cells`` for one kind (all without): after bulk inserts that bypass the
     ORM, or a change of ``MAP_CENTER``. One statement per zoom; returns the cells written."""
-    kinds = [kind] if kind else list(SOURCES)
+    kinds = [kind] if kind else [k for k, source in SOURCES.items() if source.summarised]
     for source in (SOURCES[k] for k in kinds):
         db.session.execute(delete(MapCell).where(MapCell.kind == source.kind))
         column, shown = source.visible
@@ -406,7 +418,7 @@ class Aggregate:
 
 def uses_summary(source: Source, filters, grid: Grid) -> bool:
     """Whether the summary can answer: a summary zoom and only the filters it keeps."""
-    if grid.zoom not in SUMMARY_ZOOMS:
+    if not source.summarised or grid.zoom not in SUMMARY_ZOOMS:
         return False
     if filters.q:
         return False
@@ -464,7 +476,7 @@ def _live(source: Source, filters, grid: Grid) -> dict:
         select(
             x.label("cx"),
             y.label("cy"),
-            model.category_id.label("cat"),
+            getattr(model, source.category_column).label("cat"),
             model.lat.label("lat"),
             model.lon.label("lon"),
             model.id.label("id"),
