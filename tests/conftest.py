@@ -84,6 +84,43 @@ def pytest_configure(config) -> None:
     )
 
 
+# A test that asks for none of these never reaches the scratch database of the run: it reads
+# files, calls pure functions or makes its own app on ``sqlite://``. It is marked
+# ``db_independent`` and ``make test`` runs it on the SQLite pass only (the PostgreSQL pass would
+# repeat exactly the same work). Every database fixture (``app``, ``client``, the factories)
+# depends on ``test_database``; the migration tests use ``database_url``.
+DATABASE_FIXTURES = frozenset({"test_database", "app_pool", "database_url"})
+
+# The slowest tests (seconds each, see ``--durations``) go first, so that the pytest-xdist
+# workers share them out at the start instead of one worker finishing them alone at the end.
+SLOWEST_FIRST = (
+    "tests/browser/test_narrow_screens.py::",
+    "tests/core/test_fuzz_params.py::test_every_parameter_of_every_route",
+    "tests/browser/test_legal.py::test_new_pages_pass_axe_and_fit",
+    "tests/core/test_no_500.py::",
+    "tests/browser/test_measures.py::",
+    "tests/browser/test_map_aggregation.py::",
+    "tests/core/test_fuzz_params.py::",
+    "tests/browser/test_backoffice.py::test_axe_",
+    "tests/core/test_migrations.py::",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if not DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db_independent)
+
+    def rank(item) -> int:
+        nodeid = item.nodeid
+        for position, prefix in enumerate(SLOWEST_FIRST):
+            if nodeid.startswith(prefix):
+                return position
+        return len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
