@@ -59,6 +59,10 @@ from config import database_url as normalize_database_url
 TEST_DATABASE_URL = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or None)
 NO_SKIPS = os.environ.get("REQUIRE_POSTGRES") == "1" or os.environ.get("REQUIRE_BROWSER") == "1"
 PASSWORD = "correct horse battery"
+# Werkzeug's scheme (scrypt) at the smallest cost OpenSSL accepts with r=8: a tenth of the
+# testing config's "scrypt:1024:8:1" per hash and per login, the same code path (hashes still
+# start with "scrypt:" and are checked by werkzeug). Tests make thousands of accounts and logins.
+FAST_PASSWORD_HASH = "scrypt:128:8:1"  # noqa: S105
 
 # Settings read when the app is created (extensions' init_app): a test that overrides one gets
 # an app of its own (cached per combination). All other overrides are applied to the shared
@@ -267,6 +271,7 @@ def make_app(database_url: str, tmp_path, **overrides) -> Flask:
     settings = {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TILE_CACHE_DIR": str(tmp_path / "tiles"),
+        "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
     }
     settings.update(overrides)
     app = create_app("testing", **settings)
