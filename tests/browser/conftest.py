@@ -72,7 +72,9 @@ class LiveServer:
     def fresh(self, tmp_path) -> None:
         """The state of a newly made app: its settings, and its extensions' data without what
         the last test left (the per-app caches of districts, shapes and summaries, the mail
-        outbox)."""
+        outbox). The page cache object stays, but it is off in the testing configuration; a
+        test that switches it on for the server does so through ``live_server_overrides``
+        and gets a server of its own."""
         self.app.config.clear()
         self.app.config.update(self.config)
         self.app.config["TILE_CACHE_DIR"] = str(tmp_path / "tiles")
