@@ -89,7 +89,7 @@ def fill(url: str) -> None:
     from app.extensions import db
     from app.proposals.models import Category, Proposal
     from app.proposals.services import load_categories
-    from app.workflow.models import StatusChange, WorkflowStatus, WorkItem
+    from app.workflow.models import StatusChange, WorkflowStatus, WorkItem, durations
     from app.workflow.services import load_statuses
 
     app = _app(url)
@@ -121,6 +121,8 @@ def fill(url: str) -> None:
             status_id, closed = rng.choice(statuses)
             answered = closed or rng.random() < 0.6
             first = created + timedelta(days=rng.expovariate(1 / 12)) if answered else None
+            closed_at = first + timedelta(days=rng.expovariate(1 / 40)) if closed else None
+            due_on = (created + timedelta(days=30)).date()
             proposals.append(
                 {
                     "id": i,
@@ -146,14 +148,20 @@ def fill(url: str) -> None:
                     "office_id": rng.choice(office_ids) if rng.random() < 0.9 else None,
                     "district_id": district_id,
                     "category_id": category_id,
-                    "due_on": (created + timedelta(days=30)).date(),
+                    "due_on": due_on,
                     "created_at": created,
                     "first_response_at": first,
-                    "closed_at": first + timedelta(days=rng.expovariate(1 / 40))
-                    if closed
-                    else None,
+                    "closed_at": closed_at,
                     "support_count": min(int(rng.expovariate(1 / 3)), 200),
                     "updated_at": now,
+                    # the stored durations (Core inserts bypass the ORM's events)
+                    **durations(
+                        created_at=created,
+                        first_response_at=first,
+                        closed_at=closed_at,
+                        due_on=due_on,
+                        closed=closed,
+                    ),
                 }
             )
             history.append({"work_item_id": i, "to_status_id": status_id, "created_at": created})

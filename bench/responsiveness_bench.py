@@ -37,7 +37,7 @@ from app.extensions import db  # noqa: E402
 from app.proposals.models import Category  # noqa: E402
 from app.proposals.services import load_categories  # noqa: E402
 from app.responsiveness import services as responsiveness  # noqa: E402
-from app.workflow.models import WorkflowStatus, WorkItem  # noqa: E402
+from app.workflow.models import WorkflowStatus, WorkItem, durations  # noqa: E402
 from app.workflow.services import load_statuses  # noqa: E402
 
 ITEMS = 200_000
@@ -71,6 +71,8 @@ def fill(app) -> None:
             status_id, closed = rng.choice(statuses)
             answered = closed or rng.random() < 0.8
             first = created + timedelta(days=rng.expovariate(1 / 12)) if answered else None
+            closed_at = first + timedelta(days=rng.expovariate(1 / 40)) if closed else None
+            due_on = (created + timedelta(days=30)).date()
             rows.append(
                 {
                     "target_type": "proposal",
@@ -79,13 +81,19 @@ def fill(app) -> None:
                     "office_id": rng.choice(office_ids) if rng.random() < 0.95 else None,
                     "district_id": rng.choice(districts),
                     "category_id": rng.choice(categories),
-                    "due_on": (created + timedelta(days=30)).date(),
+                    "due_on": due_on,
                     "created_at": created,
                     "first_response_at": first,
-                    "closed_at": first + timedelta(days=rng.expovariate(1 / 40))
-                    if closed
-                    else None,
+                    "closed_at": closed_at,
                     "updated_at": now,
+                    # the stored durations (Core inserts bypass the ORM's events)
+                    **durations(
+                        created_at=created,
+                        first_response_at=first,
+                        closed_at=closed_at,
+                        due_on=due_on,
+                        closed=closed,
+                    ),
                 }
             )
             if len(rows) == 10_000:
