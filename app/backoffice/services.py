@@ -255,8 +255,36 @@ def measure_condition(value: bool | int):
     return measures.linked_condition(WorkItem.target_type, WorkItem.target_id, value)
 
 
-# measures sit below the back office: the back office registers their filter
+MEASURE_MATCHES_SHOWN = 5
+
+
+def _parse_linked_measure(raw: str) -> int:
+    """The measure a search field names: its number, or words of its title (the one
+    measure whose title contains them, or is exactly them). A clear message for none and
+    for several."""
+    found = measures.find_measures(raw, limit=MEASURE_MATCHES_SHOWN + 1)
+    exact = [mid for mid, title in found if title.strip().casefold() == raw.casefold()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise FilterError(_("No measure has the number or a title with “%(value)s”.", value=raw))
+    shown = "; ".join(f"{title} ({mid})" for mid, title in found[:MEASURE_MATCHES_SHOWN])
+    raise FilterError(
+        _(
+            "Several measures match “%(value)s”: %(measures)s. Please type more of the title "
+            "or the measure's number.",
+            value=raw,
+            measures=shown + ("; …" if len(found) > MEASURE_MATCHES_SHOWN else ""),
+        )
+    )
+
+
+# measures sit below the back office: the back office registers their filters ("measure":
+# yes / no / an id, e.g. from a link; "linked_measure": the search field's number or title)
 register_filter(ExtraFilter("measure", _parse_measure, measure_condition))
+register_filter(ExtraFilter("linked_measure", _parse_linked_measure, measure_condition))
 
 
 def parse_filters(args, user: Any) -> InboxFilters:
@@ -775,7 +803,8 @@ def export_rows(filters: InboxFilters, scope: set[int] | None) -> Iterator[Inbox
 
 
 def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
-    """The values offered in the filter form (a handful of small queries)."""
+    """The values offered in the filter form (a handful of small queries; the measures are
+    not listed: a search field finds them, :func:`measure_suggestions`)."""
     district_query = select(District.number, District.name).order_by(District.number)
     council_query = select(Council.slug, Council.name).order_by(Council.name)
     if scope is not None:
@@ -802,8 +831,12 @@ def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
         "status": [(s.key, s.name(current_language())) for s in status_rows],
         "office": [(o.slug, localized(o, "name")) for o in offices],
         "tag": [(t.name, t.name) for t in triage.tags()],
-        "measure": [(str(mid), title) for mid, title in measures.measure_choices()],
     }
+
+
+def measure_suggestions(text: str) -> list[dict[str, Any]]:
+    """The search field's suggestions: measures by number or title (at most 10)."""
+    return [{"id": mid, "title": title} for mid, title in measures.find_measures(text)]
 
 
 # --- navigation counts -----------------------------------------------------------------------
