@@ -54,12 +54,12 @@ def upgrade():
     with op.batch_alter_table("work_items", schema=None) as batch_op:
         batch_op.create_index(
             "ix_work_items_office_response",
-            ["office_id", "first_response_days", "due_on", "on_time"],
+            ["office_id", "first_response_days", "due_on", "on_time", "closure_days"],
             unique=False,
         )
         batch_op.create_index(
             "ix_work_items_district_response",
-            ["district_id", "first_response_days", "due_on", "on_time"],
+            ["district_id", "first_response_days", "due_on", "on_time", "closure_days"],
             unique=False,
         )
         batch_op.create_index(
