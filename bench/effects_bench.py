@@ -7,6 +7,10 @@ Prints the time to compute the figures of one measure (two treated districts) ov
 pre-trend verdict and the placebo rank over every untreated district — with the pure functions
 of :mod:`app.measures.effects` (the loader adds a fixed number of queries), and the ratio to
 the 200 ms target.
+
+Then the same on a scratch SQLite database with the Erfurt districts, through the test client:
+``GET /api/v1/measures/<id>/effects`` and the measure page with the per-process cache emptied
+before each request (computed) and kept (the data version is read, nothing computed).
 """
 
 from __future__ import annotations
@@ -18,8 +22,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app
-from app.measures.effects import compute_effect
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+from datetime import date  # noqa: E402
+
+from app import create_app  # noqa: E402
+from app.accounts.models import Office  # noqa: E402
+from app.accounts.services import load_offices  # noqa: E402
+from app.districts.models import District  # noqa: E402
+from app.districts.services import load_districts  # noqa: E402
+from app.extensions import db  # noqa: E402
+from app.indicators.models import Indicator, IndicatorValue  # noqa: E402
+from app.measures import effects  # noqa: E402
+from app.measures import services as measures  # noqa: E402
+from app.measures.effects import compute_effect  # noqa: E402
 
 TARGET_SECONDS = 0.200
 DISTRICTS = 53
@@ -68,7 +84,14 @@ def main() -> None:
     def measure() -> list:
         return [
             compute_effect(
-                f"ind{i}", s, TREATED, START, excluded={40}, neighbours=neighbours, weights=weights
+                f"ind{i}",
+                s,
+                TREATED,
+                START,
+                excluded={40},
+                neighbours=neighbours,
+                weights=weights,
+                direction="down",
             )
             for i, s in enumerate(data)
         ]
@@ -96,5 +119,105 @@ def main() -> None:
     )
 
 
+def _database_measure() -> int:
+    """53 districts × 15 years × 5 rate indicators and the inhabitants; a measure in two
+    districts on the five indicators (through the service). Returns its id."""
+    load_districts()
+    load_offices()
+    measures.load_statuses()
+    rng = random.Random(5)
+    inhabitants = Indicator(
+        code="inhabitants",
+        name_de="Einwohner",
+        name_en="Inhabitants",
+        unit="count",
+        topic="population",
+        direction=0,
+    )
+    db.session.add(inhabitants)
+    targets = []
+    for i in range(INDICATORS):
+        indicator = Indicator(
+            code=f"ind{i}",
+            name_de=f"Indikator {i}",
+            name_en=f"Indicator {i}",
+            unit="percent",
+            topic="labour",
+            direction=1,
+        )
+        db.session.add(indicator)
+        targets.append(indicator)
+    db.session.flush()
+    districts = list(db.session.scalars(db.select(District).order_by(District.number)))
+    treated = [districts[11].id, districts[12].id]
+    rows = []
+    for d in districts:
+        people = rng.uniform(300, 25000)
+        for year in YEARS:
+            rows.append(
+                {"indicator_id": inhabitants.id, "district_id": d.id, "year": year, "value": people}
+            )
+        for indicator in targets:
+            level, trend = rng.uniform(2, 40), rng.gauss(0.3, 0.2)
+            for year in YEARS:
+                value = level + trend * (year - YEARS[0]) + rng.gauss(0, 0.3)
+                if d.id in treated and year >= START:
+                    value -= 1.5
+                rows.append(
+                    {
+                        "indicator_id": indicator.id,
+                        "district_id": d.id,
+                        "year": year,
+                        "value": value,
+                    }
+                )
+    db.session.execute(db.insert(IndicatorValue), rows)
+    office = db.session.scalars(db.select(Office)).first()
+    measure = measures.save_measure(
+        None,
+        None,
+        measures.MeasureData(
+            title="Bench",
+            status_key="in_implementation",
+            office_ids=[office.id],
+            district_ids=treated,
+            actual_start=date(START, 3, 1),
+            indicators=[(t.id, "down") for t in targets],
+        ),
+    )
+    db.session.commit()
+    return measure.id
+
+
+def _median_ms(client, path: str, cold: bool, repeats: int = 15) -> float:
+    times = []
+    for _ in range(repeats):
+        if cold:
+            effects.reset_cache()
+        start = time.perf_counter()
+        assert client.get(path).status_code == 200, path
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def database_part() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="quartier-effects-bench-"))
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'effects.sqlite'}")
+    with app.app_context():
+        db.create_all()
+        measure_id = _database_measure()
+        client = app.test_client()
+        print("through the test client (SQLite, median of 15):")
+        for label, path in (
+            ("API effects", f"/api/v1/measures/{measure_id}/effects"),
+            ("measure page", f"/massnahmen/{measure_id}"),
+        ):
+            client.get(path)  # warm the districts' caches
+            cold = _median_ms(client, path, cold=True)
+            warm = _median_ms(client, path, cold=False)
+            print(f"  {label}: computed {cold:.1f} ms, cached {warm:.1f} ms")
+
+
 if __name__ == "__main__":
     main()
+    database_part()

@@ -49,6 +49,36 @@ class AssignForm(FlaskForm):
     assignee = IdSelectField(_l("Responsible person"))
 
 
+REASON_MAX = 300  # as a measure's link reason (app.measures.services.REASON_MAX)
+
+
+class MeasureLinkForm(FlaskForm):
+    """Take the input up into a measure from the item view (the measures' service links it)."""
+
+    measure = IdSelectField(
+        _l("Measure"),
+        validators=[InputRequired(message=_l("Please choose a measure."))],
+    )
+    reason = StringField(
+        _l("Reason for the link"),
+        description=_l("Shown on the measure's public page beside the input."),
+        validators=[
+            InputRequired(message=_l("Please give the reason for the link.")),
+            Length(
+                max=REASON_MAX,
+                message=_l("Please use at most %(max)d characters.", max=REASON_MAX),
+            ),
+        ],
+    )
+    status = SelectField(
+        _l("Status of the input after linking"),
+        choices=[
+            ("merged_into_measure", _l("Merged into a measure")),
+            ("in_implementation", _l("In implementation")),
+        ],
+    )
+
+
 class TagForm(FlaskForm):
     name = StringField(
         _l("Tag"),

@@ -29,6 +29,9 @@ from ..core.i18n import current_language, localized
 from ..core.numbers import NumberError, parse_id
 from ..core.permissions import authorize, requires
 from ..extensions import db
+from ..measures import listing as measure_listing
+from ..measures import services as measures
+from ..measures.permissions import can_edit_measure, can_manage_measures
 from ..responses import services as responses
 from ..responses.services import ResponseError, voices
 from ..workflow import response_templates, triage
@@ -39,6 +42,7 @@ from . import answers, bulk, services
 from .forms import (
     AssignForm,
     BulkForm,
+    MeasureLinkForm,
     NoteForm,
     StatusChangeForm,
     TagForm,
@@ -216,6 +220,19 @@ def _assign_form(item, **kwargs) -> AssignForm:
     return form
 
 
+def _measure_form(item, **kwargs) -> MeasureLinkForm | None:
+    """The form linking the input to a measure, with the measures the person may edit that
+    it is not part of yet; ``None`` for those who cannot link."""
+    if not (can_use_inbox(current_user) and can_manage_measures(current_user)):
+        return None
+    form = MeasureLinkForm(prefix="measure", **kwargs)
+    form.measure.choices = [("", _("Choose a measure"))] + [
+        (str(mid), title)
+        for mid, title in measures.linkable_measures(current_user, item.target_type, item.target_id)
+    ]
+    return form
+
+
 def _render_item(
     content_type,
     item,
@@ -225,6 +242,7 @@ def _render_item(
     assign_form=None,
     tag_form=None,
     note_form=None,
+    measure_form=None,
     code=200,
 ):
     can_act = can_use_inbox(current_user)
@@ -241,6 +259,8 @@ def _render_item(
             assignee=str(item.assignee_id or ""),
         )
     nearby = services.similar_nearby(item, obj, _scope())
+    if measure_form is None:
+        measure_form = _measure_form(item, formdata=None)
     return render_template(
         "backoffice/item.html",
         content_type=content_type,
@@ -265,6 +285,8 @@ def _render_item(
         draft=responses.draft_for(item.target_type, item.target_id) if can_act else None,
         nearby=nearby,
         candidates=services.duplicate_candidates(nearby) if can_act else [],
+        measures=measure_listing.for_input(item.target_type, item.target_id),
+        measure_form=measure_form,
     ), code
 
 
@@ -415,6 +437,40 @@ def assign(type_name: str, target_id: int):
     db.session.commit()
     flash(_("The assignment has been saved.") if changed else _("Nothing has changed."), "success")
     return redirect(url_for("backoffice.item", type_name=type_name, target_id=target_id))
+
+
+@bp.post("/<type_name>/<id:target_id>/massnahme")
+@requires(can_use_inbox)
+def link_measure(type_name: str, target_id: int):
+    """Take the input up into a measure (the measures' service: the link with its reason,
+    the input's workflow status, the audit entry, the contributors told)."""
+    content_type, work_item, obj = _load(type_name, target_id)
+    authorize(can_change_status(current_user, work_item) and can_manage_measures(current_user))
+    form = _measure_form(work_item)
+    if not form.validate_on_submit():
+        return _render_item(content_type, work_item, obj, measure_form=form, code=400)
+    measure = measures.get_measure(form.measure.data)
+    if measure is None:
+        abort(404)
+    authorize(can_edit_measure(current_user, measure))
+    try:
+        measures.link_input(
+            current_user,
+            measure,
+            content_type.name,
+            obj.id,
+            reason=form.reason.data,
+            status_key=form.status.data,
+            require_reason=True,
+        )
+    except measures.MeasureError as exc:
+        db.session.rollback()
+        field = exc.field if exc.field in ("reason", "status") else "measure"
+        form[field].errors = [*form[field].errors, exc.message]
+        return _render_item(content_type, work_item, obj, measure_form=form, code=400)
+    db.session.commit()
+    flash(_("The input is now part of the measure; its contributors have been told."), "success")
+    return _back(type_name, target_id, "measures-title")
 
 
 def _back(type_name: str, target_id: int, anchor: str | None = None):

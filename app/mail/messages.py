@@ -86,8 +86,15 @@ def describe_item(row: MailOutbox) -> dict[str, Any]:
     status = details.get("status") or {}
     answer = details.get("answer") or ""
     status_name = status.get(str(get_locale())) or status.get("de")
+    progress = details.get("progress")
     status_line = None
-    if status_name and row.kind == "status_changed":
+    if status_name and progress is not None:  # a measure: its status and progress now
+        status_line = _(
+            "Now: status “%(status)s”, progress %(progress)d %%",
+            status=status_name,
+            progress=int(progress),
+        )
+    elif status_name and row.kind == "status_changed":
         status_line = _("New status: %(status)s", status=status_name)
     elif status_name:
         status_line = _("Status: %(status)s", status=status_name)

@@ -17,8 +17,10 @@ Method (explained to the public on ``/indikatoren/methode``):
   pre-year difference at most :data:`PRE_TREND_TOLERANCE` × the standard deviation of the
   baseline values over the treated and comparison districts (the series' spread).
 - Placebo rank: the mean post-year difference computed for every untreated eligible district as
-  if it alone had been treated (with its own nearest comparison group); the measure's absolute
-  mean difference is "larger than in N of M districts".
+  if it alone had been treated (with its own nearest comparison group), ranked in the direction
+  the measure expects for the indicator: for "down" a decrease counts (the more negative, the
+  stronger), for "up" an increase. The measure's mean difference is "larger than in N of M
+  districts" in that direction; a difference the other way ranks low (and is said to).
 
 The computing functions are pure (plain dicts in, dataclasses out); :func:`load_effects` reads
 what they need in a fixed number of queries.
@@ -27,20 +29,23 @@ what they need in a fixed number of queries.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..core import audit
+from ..core.i18n import current_language
 from ..core.time import utcnow
 from ..districts.services import get_locator
 from ..extensions import db
 from ..indicators import charts
 from ..indicators.catalogue import POPULATION_CODE, RATE_UNITS
 from ..indicators.models import Indicator, IndicatorValue
-from .models import EffectComparison, Measure, MeasureDistrict, MeasureIndicator
+from .models import DOWN, EffectComparison, Measure, MeasureDistrict, MeasureIndicator
 
 K = 5
 MIN_POPULATION = 300
@@ -75,6 +80,12 @@ class Effect:
     placebo_of: int | None = None
     mean_did: float | None = None
     reason: str | None = None
+    direction: str = "up"  # the measure's expected direction: the placebo rank counts it
+
+    @property
+    def against_expectation(self) -> bool:
+        """The mean difference points the other way than the measure expects."""
+        return self.mean_did is not None and oriented(self.mean_did, self.direction) < 0
 
     @property
     def has_figure(self) -> bool:
@@ -183,6 +194,11 @@ def did_series(
     return out
 
 
+def oriented(value: float, direction: str) -> float:
+    """``value`` signed so that larger means stronger in the expected ``direction``."""
+    return -value if direction == DOWN else value
+
+
 def _mean_post(figures: list[YearFigure]) -> float | None:
     dids = [f.did for f in figures if f.did is not None]
     return math.fsum(dids) / len(dids) if dids else None
@@ -197,17 +213,21 @@ def compute_effect(
     excluded: set[int],
     neighbours: dict[int, set[int]],
     weights: dict[int, float] | None,
+    direction: str,
     stored_comparison: list[int] | None = None,
     k: int = K,
 ) -> Effect:
     """The figures for one target indicator. ``excluded``: districts that can never be in a
     comparison group (tiny ones, those with another measure on the indicator); the treated
-    districts and their neighbours are left out here."""
+    districts and their neighbours are left out here. ``direction``: the measure's expected
+    direction for the indicator ("up" or "down"), in which the placebo rank is counted."""
     treated = sorted(treated)
     if start_year is None:
-        return Effect(code, None, treated, reason=_("The measure has no start year."))
+        return Effect(
+            code, None, treated, reason=_("The measure has no start year."), direction=direction
+        )
     baseline = start_year - 1
-    effect = Effect(code, baseline, treated)
+    effect = Effect(code, baseline, treated, direction=direction)
     if not treated:
         effect.reason = _("The measure has no districts.")
         return effect
@@ -250,7 +270,8 @@ def compute_effect(
         effect.max_abs_pre_did <= effect.tolerance
     )
     effect.mean_did = _mean_post(effect.years)
-    # Placebo: every untreated eligible district as if it alone had been treated.
+    # Placebo: every untreated eligible district as if it alone had been treated, ranked in
+    # the expected direction (a decrease is strong where the measure expects "down").
     if effect.mean_did is not None:
         placebo = []
         cache: dict[int, tuple[float, float] | None] = {}
@@ -261,9 +282,10 @@ def compute_effect(
                 continue
             value = _mean_post(did_series(series, [u], group, baseline, post, weights))
             if value is not None:
-                placebo.append(abs(value))
+                placebo.append(oriented(value, direction))
         effect.placebo_of = len(placebo)
-        effect.placebo_rank = sum(1 for v in placebo if abs(effect.mean_did) > v)
+        own = oriented(effect.mean_did, direction)
+        effect.placebo_rank = sum(1 for v in placebo if own > v)
     return effect
 
 
@@ -311,28 +333,20 @@ class Loaded:
     stored: dict[int, EffectComparison]
 
 
-def load(measure: Measure) -> Loaded:
-    """What the figures of ``measure`` need, in a fixed number of queries."""
+def _series_condition(ids: list[int]):
+    """The values the figures read: the target indicators' and the inhabitants'."""
+    return (IndicatorValue.indicator_id.in_(ids)) | (Indicator.code == POPULATION_CODE)
+
+
+def _load_parts(measure: Measure) -> Loaded:
+    """Everything but the series (four small queries); ``series``/``population`` empty."""
     targets = load_targets(measure)
-    treated = list(
+    treated = sorted(
         db.session.scalars(
             select(MeasureDistrict.district_id).where(MeasureDistrict.measure_id == measure.id)
         )
     )
     ids = [i.id for i, _ in targets]
-    series: dict[int, Series] = {i: {} for i in ids}
-    population: Series = {}
-    rows = db.session.execute(
-        select(IndicatorValue.indicator_id, IndicatorValue.district_id, IndicatorValue.year)
-        .add_columns(IndicatorValue.value, Indicator.code)
-        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .where((IndicatorValue.indicator_id.in_(ids)) | (Indicator.code == POPULATION_CODE))
-    )
-    for indicator_id, district_id, year, value, code in rows:
-        if code == POPULATION_CODE:
-            population.setdefault(district_id, {})[year] = value
-        if indicator_id in series:
-            series[indicator_id].setdefault(district_id, {})[year] = value
     others: dict[int, set[int]] = {i: set() for i in ids}
     if ids:
         for indicator_id, district_id in db.session.execute(
@@ -349,7 +363,29 @@ def load(measure: Measure) -> Loaded:
             select(EffectComparison).where(EffectComparison.measure_id == measure.id)
         )
     }
-    return Loaded(measure, targets, treated, series, population, others, stored)
+    return Loaded(measure, targets, treated, {i: {} for i in ids}, {}, others, stored)
+
+
+def _load_series(loaded: Loaded) -> Loaded:
+    """The series of the target indicators and the inhabitants (one query)."""
+    series, population = loaded.series, loaded.population
+    rows = db.session.execute(
+        select(IndicatorValue.indicator_id, IndicatorValue.district_id, IndicatorValue.year)
+        .add_columns(IndicatorValue.value, Indicator.code)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(_series_condition(list(series)))
+    )
+    for indicator_id, district_id, year, value, code in rows:
+        if code == POPULATION_CODE:
+            population.setdefault(district_id, {})[year] = value
+        if indicator_id in series:
+            series[indicator_id].setdefault(district_id, {})[year] = value
+    return loaded
+
+
+def load(measure: Measure) -> Loaded:
+    """What the figures of ``measure`` need, in a fixed number of queries."""
+    return _load_series(_load_parts(measure))
 
 
 def compute(loaded: Loaded, neighbours: dict[int, set[int]]) -> list[Effect]:
@@ -357,7 +393,7 @@ def compute(loaded: Loaded, neighbours: dict[int, set[int]]) -> list[Effect]:
     start_year = start.year if start else None
     baseline = start_year - 1 if start_year else None
     effects = []
-    for indicator, _direction in loaded.indicators:
+    for indicator, direction in loaded.indicators:
         pop = {d: by_year.get(baseline) for d, by_year in loaded.population.items()}
         tiny = {d for d, p in pop.items() if p is not None and p < MIN_POPULATION}
         weights = None
@@ -373,14 +409,104 @@ def compute(loaded: Loaded, neighbours: dict[int, set[int]]) -> list[Effect]:
                 excluded=tiny | loaded.others[indicator.id],
                 neighbours=neighbours,
                 weights=weights,
+                direction=direction,
                 stored_comparison=list(stored.district_ids) if stored else None,
             )
         )
     return effects
 
 
+# --- the cache of the figures -------------------------------------------------------------------
+#
+# The placebo rank computes the difference for every untreated district, so the figures are
+# kept per process, like the barrier summary (app.barriers.services): under a key that holds
+# everything they are computed from — the measure's start, districts, target indicators with
+# their unit and direction, the other measures' districts on them, the stored comparison
+# groups (read exactly, four small queries) and a version of the values read in one aggregate
+# query (count, id sum, latest ``updated_at`` and value sum of the target indicators' and the
+# inhabitants' values). An indicator import, a rollback, a comparison edit or a measure edit
+# in any process changes the key, so every process computes again at its next view: nothing
+# is invalidated by hand, and nothing stale is shown. District geometry is read once per
+# process (restart after ``flask districts load``, as for the locator).
+
+_CACHE_KEY = "quartier_measure_effects"
+_cache_lock = threading.Lock()
+
+
+def values_version(indicator_ids: list[int]) -> tuple:
+    """A version of the values the figures of these target indicators read (one query)."""
+    row = db.session.execute(
+        select(
+            func.count(IndicatorValue.id),
+            func.coalesce(func.sum(IndicatorValue.id), 0),
+            func.max(IndicatorValue.updated_at),
+            func.coalesce(func.sum(IndicatorValue.value), 0),
+        )
+        .select_from(IndicatorValue)
+        .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .where(_series_condition(indicator_ids))
+    ).one()
+    return tuple(str(value) for value in row)
+
+
+def _cache_key(loaded: Loaded) -> tuple:
+    measure = loaded.measure
+    return (
+        measure.id,
+        current_language(),
+        measure.start.isoformat() if measure.start else None,
+        tuple(loaded.treated),
+        tuple((i.id, i.code, i.unit, direction) for i, direction in loaded.indicators),
+        tuple((i, tuple(sorted(d))) for i, d in sorted(loaded.others.items())),
+        tuple(
+            (i, tuple(sorted(row.district_ids or ()))) for i, row in sorted(loaded.stored.items())
+        ),
+        values_version([i.id for i, _d in loaded.indicators]),
+    )
+
+
+def _entries() -> OrderedDict:
+    """The process's cache; emptied when the district locator was rebuilt."""
+    locator = get_locator()
+    holder = current_app.extensions.get(_CACHE_KEY)
+    if holder is None or holder[0] is not locator:
+        holder = current_app.extensions[_CACHE_KEY] = (locator, OrderedDict())
+    return holder[1]
+
+
+def cached_effects(measure: Measure) -> tuple[list[tuple[Indicator, str]], list[Effect]]:
+    """The target indicators and the figures of ``measure``, computed once per data version,
+    language and process (``MEASURE_EFFECTS_CACHE_SIZE`` measures kept, 0: no cache). Five
+    queries when kept, six when computed. The figures are shared: read them, never change
+    them."""
+    loaded = _load_parts(measure)
+    size = int(current_app.config.get("MEASURE_EFFECTS_CACHE_SIZE", 256))
+    if size <= 0:
+        return loaded.indicators, compute(_load_series(loaded), district_neighbours())
+    key = _cache_key(loaded)
+    entries = _entries()
+    slot = (measure.id, key[1])
+    with _cache_lock:
+        found = entries.get(slot)
+        if found is not None and found[0] == key:
+            entries.move_to_end(slot)
+            return loaded.indicators, found[1]
+    figures = compute(_load_series(loaded), district_neighbours())
+    with _cache_lock:
+        entries[slot] = (key, figures)
+        entries.move_to_end(slot)
+        while len(entries) > size:
+            entries.popitem(last=False)
+    return loaded.indicators, figures
+
+
+def reset_cache() -> None:
+    current_app.extensions.pop(_CACHE_KEY, None)
+
+
 def load_effects(measure: Measure) -> list[Effect]:
-    return compute(load(measure), district_neighbours())
+    """The figures of ``measure`` (from the cache when the data have not changed)."""
+    return cached_effects(measure)[1]
 
 
 def _rounded(value: float | None) -> float | None:
@@ -414,7 +540,7 @@ def as_json(found: list[Effect]) -> list[dict]:
                 "max_abs_did": _rounded(e.max_abs_pre_did),
                 "parallel": e.parallel,
             },
-            "placebo": {"rank": e.placebo_rank, "of": e.placebo_of},
+            "placebo": {"rank": e.placebo_rank, "of": e.placebo_of, "direction": e.direction},
             "reason": e.reason,
         }
         for e in found
@@ -474,9 +600,8 @@ def page_sections(measure: Measure) -> list[Section]:
     """The sections of the measure page: indexed trajectories (baseline = 100) of the measure's
     districts and the comparison group as a chart with a text, the values per year, the
     pre-trend verdict and the placebo rank, or the reason why no figure is shown."""
-    loaded = load(measure)
-    found = compute(loaded, district_neighbours())
-    indicators = {i.code: i for i, _d in loaded.indicators}
+    targets, found = cached_effects(measure)
+    indicators = {i.code: i for i, _d in targets}
     areas = {area.id: area for area in get_locator().areas}
     sections = []
     for e in found:
@@ -525,16 +650,38 @@ def page_sections(measure: Measure) -> list[Section]:
                     tol=f"{e.tolerance:.2f}",
                 )
             if e.placebo_of:
-                placebo = _(
-                    "The difference is larger than in %(n)s of %(m)s districts without the "
-                    "measure, compared in the same way.",
-                    n=e.placebo_rank,
-                    m=e.placebo_of,
-                )
+                placebo = placebo_text(e)
         sections.append(
             Section(indicator, e, comparison, chart, description, rows, verdict, placebo)
         )
     return sections
+
+
+def placebo_text(e: Effect) -> str:
+    """The placebo rank in words, saying in which direction it is counted."""
+    if e.direction == DOWN:
+        text = _(
+            "Counted as a decrease (the measure expects this indicator to fall), the "
+            "difference is larger than in %(n)s of %(m)s districts without the measure, "
+            "compared in the same way.",
+            n=e.placebo_rank,
+            m=e.placebo_of,
+        )
+    else:
+        text = _(
+            "Counted as an increase (the measure expects this indicator to rise), the "
+            "difference is larger than in %(n)s of %(m)s districts without the measure, "
+            "compared in the same way.",
+            n=e.placebo_rank,
+            m=e.placebo_of,
+        )
+    if e.against_expectation:
+        text += " " + (
+            _("The indicator rose, not fell, compared with the comparison districts.")
+            if e.direction == DOWN
+            else _("The indicator fell, not rose, compared with the comparison districts.")
+        )
+    return text
 
 
 class ComparisonInvalid(ValueError):

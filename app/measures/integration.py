@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core import content_types
 from ..core.content_types import ContentType, Respondable
-from . import listing
+from ..notifications import services as notifications
+from . import listing, services
 from .models import Measure
 from .permissions import can_comment_measure
 
@@ -29,6 +30,7 @@ def register() -> None:
             respondable=Respondable(district=lambda m: None, is_open=lambda m: True),
         )
     )
+    notifications.register_details(services.mail_details)  # status and progress in mails
 
 
 def template_helpers() -> dict:

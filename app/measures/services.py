@@ -594,6 +594,26 @@ def measure_choices() -> list[tuple[int, str]]:
     ]
 
 
+def linkable_measures(user: Any, kind: str, input_id: int) -> list[tuple[int, str]]:
+    """The measures ``user`` may link the input to (admins: all; planners: their offices'),
+    leaving out those it is linked to already: ids and titles by title, one query."""
+    query = (
+        select(Measure.id, Measure.title)
+        .where(~linked_condition(kind, input_id, Measure.id))
+        .order_by(Measure.title, Measure.id)
+    )
+    if not is_admin(user):
+        own = user_office_ids(user) if is_planner(user) else set()
+        if not own:
+            return []
+        query = query.where(
+            Measure.id.in_(
+                select(MeasureOffice.measure_id).where(MeasureOffice.office_id.in_(sorted(own)))
+            )
+        )
+    return [(mid, title) for mid, title in db.session.execute(query)]
+
+
 def input_type(name: str) -> content_types.ContentType | None:
     """An input type that measures can take up (the workflow's tracked types)."""
     found = content_types.get(INPUT_ALIASES.get(name, name))
@@ -644,11 +664,14 @@ def link_input(
     input_id: int,
     reason: str = "",
     status_key: str = "merged_into_measure",
+    *,
+    require_reason: bool = False,
 ) -> MeasureInput:
     """Take an input up into ``measure``: the link with its reason, the input's workflow
     status (history row, audit), and its author, supporters and followers are told ("your
     proposal is part of the measure …"). :class:`MeasureError` when the input does not
-    exist, may not be seen or is linked already (nothing written)."""
+    exist, may not be seen or is linked already, or (``require_reason``, the inbox) the
+    reason is missing (nothing written)."""
     entry = input_type(kind)
     problem = link_problem(measure, kind, input_id)
     if problem:
@@ -656,6 +679,8 @@ def link_input(
     if status_key not in LINK_STATUSES:
         raise MeasureError(_("Please choose the input's new status."), "status")
     reason = (reason or "").strip()
+    if require_reason and not reason:
+        raise MeasureError(_("Please give the reason for the link."), "reason")
     if len(reason) > REASON_MAX:
         raise MeasureError(
             _("The reason may have at most %(n)d characters.", n=REASON_MAX), "reason"
@@ -742,6 +767,24 @@ def recipients(measure: Measure) -> set[int]:
             for users in entry.supporter_ids(ids).values():
                 found |= users
     return found
+
+
+MAIL_DETAIL_KINDS = ("measure_updated",)
+
+
+def mail_details(kind: str, target_type: str, target_id: int, details: dict) -> dict | None:
+    """For the mail of a measure's change: its status by its public name in both languages and
+    its progress, as they are at the change (the mail names them in the recipient's
+    language; see ``app.notifications.services.register_details``)."""
+    if kind not in MAIL_DETAIL_KINDS or target_type != "measure":
+        return None
+    measure = db.session.get(Measure, target_id)
+    if measure is None or measure.status is None:
+        return None
+    return {
+        "status": {"de": measure.status.name_de, "en": measure.status.name_en},
+        "progress": measure.progress,
+    }
 
 
 def notify_change(actor: Any, measure: Measure) -> int:

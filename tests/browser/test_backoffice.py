@@ -18,6 +18,8 @@ from app.accounts.models import Office
 from app.core import content_types
 from app.core.time import utcnow
 from app.extensions import db
+from app.measures import services as measures
+from app.measures.models import MeasureInput
 from app.responses.services import respond
 from app.workflow import services as workflow
 from tests.conftest import PASSWORD
@@ -322,3 +324,52 @@ def test_account_page_logs_out_other_devices_and_changes_the_password(
     expect(page.locator("body")).to_contain_text("Ihr Passwort wurde geändert.")
     page.goto("/konto")  # still logged in here
     expect(page.locator("h1")).to_have_text("Mein Konto")
+
+
+def test_planner_links_an_input_to_a_measure_from_the_item_view(
+    page, live_server, create_user, districts, inputs
+):
+    """The item view's "Measures" section: a missing reason is reported at its field (axe),
+    the link is made with the keyboard, the measure is named; axe in English too, and the
+    section fits 360 px."""
+    planner = create_user("planner", office="social-planning", name="Petra Planerin")
+    office = db.session.scalar(select(Office).where(Office.slug == "social-planning"))
+    measure = measures.save_measure(
+        planner,
+        None,
+        measures.MeasureData(
+            title="Bänke am Moskauer Platz",
+            status_key="decided",
+            office_ids=[office.id],
+            district_ids=[districts["23"].id],
+        ),
+    )
+    db.session.commit()
+    benches = inputs["benches"]
+    login_in_browser(page, planner.email, PASSWORD)
+    page.goto(f"{INBOX}proposal/{benches.id}")
+    section = page.locator("#measures-section")
+    expect(section).to_contain_text("Dieser Beitrag gehört noch zu keiner Maßnahme.")
+    section.get_by_label("Maßnahme", exact=True).select_option(label="Bänke am Moskauer Platz")
+    section.get_by_role("button", name="Mit der Maßnahme verknüpfen").click()
+    expect(page.locator("#measure-reason")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#measure-measure")).to_have_value(str(measure.id))  # kept
+    assert_no_serious_axe_violations(page)
+
+    page.locator("#measure-reason").fill("Gleicher Ort")
+    page.locator("#measure-status").select_option("in_implementation")
+    page.locator("#measure-reason").press("Enter")  # the keyboard submits the form
+    expect(page.locator("body")).to_contain_text("Der Beitrag ist jetzt Teil der Maßnahme")
+    expect(page.locator("#item-measures")).to_contain_text("Bänke am Moskauer Platz")
+    expect(page.locator("#item-status")).to_have_text("In Umsetzung")
+    link = db.session.scalar(select(MeasureInput).where(MeasureInput.input_id == benches.id))
+    assert link is not None and link.reason == "Gleicher Ort"
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    page.goto(f"{INBOX}proposal/{inputs['play'].id}")
+    expect(page.locator("#measures-section")).to_contain_text("Link to the measure")
+    assert_no_serious_axe_violations(page)
+    page.set_viewport_size({"width": 360, "height": 740})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, page.evaluate(WIDE_ELEMENTS)

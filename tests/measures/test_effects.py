@@ -48,7 +48,7 @@ def synthetic(
 
 
 def run(series, **kwargs) -> effects.Effect:
-    options = {"excluded": set(), "neighbours": {}, "weights": None}
+    options = {"excluded": set(), "neighbours": {}, "weights": None, "direction": "down"}
     options.update(kwargs)
     return effects.compute_effect("x", series, TREATED, START, **options)
 
@@ -64,6 +64,38 @@ def test_a_planted_step_is_recovered_in_every_post_year():
     assert effect.parallel is True
     # the planted step is larger than every placebo district's difference
     assert effect.placebo_of == 48 and effect.placebo_rank == 48
+
+
+@pytest.mark.parametrize("step", [-2.0, 2.0])
+def test_the_placebo_rank_counts_the_expected_direction(step):
+    """A step in the expected direction is stronger than every placebo district's difference;
+    the same step against the expectation is weaker than every one (not "larger" as an
+    absolute value would say)."""
+    expected = "down" if step < 0 else "up"
+    contrary = "up" if step < 0 else "down"
+    series = synthetic(step=step)
+    strong = run(series, direction=expected)
+    assert strong.mean_did == pytest.approx(step, rel=0.10)
+    assert strong.placebo_of == 48 and strong.placebo_rank == 48
+    assert not strong.against_expectation
+    weak = run(series, direction=contrary)
+    assert weak.placebo_of == 48 and weak.placebo_rank == 0
+    assert weak.against_expectation
+    # the figures themselves do not depend on the direction
+    assert [f.did for f in weak.years] == [f.did for f in strong.years]
+
+
+def test_the_placebo_wording_names_the_direction(app):
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("en"):
+        down = effects.placebo_text(run(synthetic(step=-2.0), direction="down"))
+        assert "decrease" in down and "48 of 48" in down and "rose, not fell" not in down
+        up = effects.placebo_text(run(synthetic(step=-2.0), direction="up"))
+        assert "increase" in up and "0 of 48" in up
+        assert "The indicator fell, not rose" in up
+        rising = effects.placebo_text(run(synthetic(step=2.0), direction="down"))
+        assert "The indicator rose, not fell" in rising
 
 
 def test_a_planted_step_is_recovered_with_population_weights():
@@ -118,7 +150,14 @@ def test_neighbours_and_excluded_districts_are_never_compared():
 
 def test_no_start_year():
     effect = effects.compute_effect(
-        "x", synthetic(), TREATED, None, excluded=set(), neighbours={}, weights=None
+        "x",
+        synthetic(),
+        TREATED,
+        None,
+        excluded=set(),
+        neighbours={},
+        weights=None,
+        direction="down",
     )
     assert effect.reason and effect.baseline_year is None
 
@@ -210,7 +249,8 @@ def test_the_api_answers_in_the_issue_shape(client, make_measure, planted, distr
     for year in effect["years"]:
         assert year["did"] == pytest.approx(-2.0, rel=0.10)
     assert effect["pre_trend"]["years"] == 6 and effect["pre_trend"]["parallel"] is True
-    assert set(effect["placebo"]) == {"rank", "of"}
+    assert set(effect["placebo"]) == {"rank", "of", "direction"}
+    assert effect["placebo"]["direction"] == "down"
     assert effect["placebo"]["rank"] == effect["placebo"]["of"] > 30
     assert client.get("/api/v1/measures/999999/effects").status_code == 404
 
@@ -265,6 +305,16 @@ def test_the_measure_page_shows_the_comparison(client, make_measure, planted, di
     number = next(n for n, d in districts.items() if d.id == effect.comparison[0])
     assert f'href="/ortsteile/{number}"' in html
     assert "-2.0" in html  # the difference per year in the table
+    # the placebo rank is counted in the expected direction, and the page says which
+    assert "Als Rückgang gezählt" in html and "nicht gestiegen" not in html
+    contrary = make_measure(
+        title="Erwartet steigend",
+        indicators=[(planted.id, "up")],
+        actual_start=date(START, 3, 1),
+    )
+    html = client.get(f"/massnahmen/{contrary.id}").get_data(as_text=True)
+    assert "Als Anstieg gezählt" in html and "größer als in 0 von" in html
+    assert "ist der Indikator gesunken, nicht gestiegen" in html
     methods = client.get("/indikatoren/methode").get_data(as_text=True)
     assert 'id="entwicklung-im-vergleich"' in methods
 
