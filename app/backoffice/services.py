@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, or_, select, union_all
+from sqlalchemy import and_, case, false, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Office, RoleAssignment, User
@@ -381,6 +381,12 @@ def council_district_ids(user: Any, *, everything: bool) -> set[int] | None:
     return set(db.session.scalars(select(District.id).where(District.council_id.in_(council_ids))))
 
 
+def _council_district_ids(council_id: int) -> list[int]:
+    """The ids of a council's districts (one small query)."""
+    found = db.session.scalars(select(District.id).where(District.council_id == council_id))
+    return sorted(found) or [0]
+
+
 def _overdue(today: date):
     return and_(WorkItem.first_response_at.is_(None), WorkItem.due_on < today)
 
@@ -398,11 +404,9 @@ def conditions(filters: InboxFilters, scope: set[int] | None) -> list:
     if "district" in ids:
         where.append(WorkItem.district_id == ids["district"])
     if "council" in ids:
-        where.append(
-            WorkItem.district_id.in_(
-                select(District.id).where(District.council_id == ids["council"])
-            )
-        )
+        # the council's districts as values, not a subquery: the planner then knows how few
+        # rows (district, status) holds for them (SQLite otherwise walks every unanswered item)
+        where.append(WorkItem.district_id.in_(_council_district_ids(ids["council"])))
     if "category" in ids:
         where.append(WorkItem.category_id == ids["category"])
     if "status" in ids:
@@ -461,12 +465,12 @@ def _words_condition(filters: InboxFilters):
     :data:`FEW_MATCHES` + 1 matching ids. With few matches (a rare word) the condition is
     ``target_id IN (those ids)``, which the databases drive from the ``(target_type,
     target_id)`` index. With many (a common word: 40,000 for "Spielplatz" in the bench) the
-    matches are ONE common table expression, shared by both halves of the default order
-    (:func:`_page_statement`, computed once rather than per half), compared with ``target_id
-    + 0``, an expression and not the indexed column: the databases then walk the other
-    filters' index in the page's order and check each candidate against the matches until
-    the page is full, instead of looking every match up and sorting them all (what SQLite
-    did, 3× slower)."""
+    database walks the other filters' index in the page's order and checks each candidate
+    against the matches until the page is full. On SQLite the matches are ONE common table
+    expression shared by both halves of the default order (:func:`_page_statement`),
+    compared with ``target_id + 0``, an expression and not the indexed column, so that
+    SQLite does not look every match up and sort them all (what it did, 3× slower);
+    PostgreSQL hashes the plain subquery once per half (see the comment below)."""
     parts = []
     for content_type in content_types.tracked_types():
         if filters.type and content_type.name != filters.type:
@@ -480,9 +484,14 @@ def _words_condition(filters: InboxFilters):
             continue  # no part: an OR with a false part keeps SQLite from the index
         if len(few) <= FEW_MATCHES:
             condition = WorkItem.target_id.in_(few)
-        else:
+        elif db.session.get_bind().dialect.name == "sqlite":
             shared = matches.cte(f"inbox_words_{content_type.name}")
             condition = (WorkItem.target_id + 0).in_(select(shared.c.id))
+        else:
+            # PostgreSQL: the subquery hashed once per half. Inside an OR it is not turned
+            # into a semi-join, which the planner (expecting few matches) would run as a
+            # nested loop computing every candidate's tsvector; a CTE it scans per row.
+            condition = or_(WorkItem.target_id.in_(matches), literal_column("false"))
         parts.append(and_(WorkItem.target_type == content_type.name, condition))
     return or_(*parts) if parts else false()
 
