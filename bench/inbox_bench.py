@@ -170,6 +170,10 @@ def fill(url: str) -> None:
                 db.session.execute(insert(WorkItem), items)
                 db.session.execute(insert(StatusChange), history)
                 proposals, items, history = [], [], []
+        if proposals:  # the rest (BENCH_ITEMS not a multiple of 10,000)
+            db.session.execute(insert(Proposal), proposals)
+            db.session.execute(insert(WorkItem), items)
+            db.session.execute(insert(StatusChange), history)
         db.session.commit()
         print(f"  generated {ITEMS:,} proposals and work items in {time.perf_counter() - t0:.1f} s")
         t1 = time.perf_counter()
