@@ -16,6 +16,12 @@ from .indicators.models import (
     IndicatorValueChange,
 )
 from .legal.models import AccessibilityFeedback
+from .locations.models import (
+    LocationCriterion,
+    LocationScenario,
+    LocationShare,
+    LocationShareOpening,
+)
 from .mail.models import MailOutbox, MailPreference
 from .measures.models import (
     Measure,
@@ -52,6 +58,10 @@ __all__ = [
     "BarrierReport",
     "Category",
     "Comment",
+    "LocationCriterion",
+    "LocationScenario",
+    "LocationShare",
+    "LocationShareOpening",
     "DashboardVisit",
     "Flag",
     "MailOutbox",

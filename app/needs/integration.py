@@ -23,10 +23,12 @@ from ..core.content_types import (
     Tracked,
 )
 from ..extensions import db
-from . import services
+from . import listing, services
 from .models import Need, NeedSupport
 from .notify import follow_own, notify_new, notify_status
 from .services import council_label, status_label
+
+DISTRICT_PAGE_NEEDS = 50  # the district page lists at most this many (link to the rest)
 
 __all__ = ["follow_own", "notify_new", "notify_status", "register"]
 
@@ -163,7 +165,9 @@ def register() -> None:
 def template_helpers() -> dict:
     """Helpers for templates (district page, proposal page); they query only when called."""
     return {
-        "district_needs": lambda district: services.for_district(district.id),
+        "district_needs": lambda district: listing.page(
+            listing.Filters(district=district.number), 1, DISTRICT_PAGE_NEEDS
+        ),
         "proposal_needs": lambda proposal: services.needs_for_proposal(proposal.id),
         "need_priority_label": lambda p: services.PRIORITY_LABELS.get(p, p),
         "need_status_label": services.status_label,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
 
+from ..comments.models import Comment
 from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import Council, District
@@ -70,6 +71,24 @@ class Row:
     district_name: str | None
     council_name: str | None
     supports: int
+    comments: int = 0  # the cards' counts and colour
+    colour: str | None = None
+    icon: str | None = None
+
+
+def _comments():
+    """The public comments of each row, a correlated subquery (as the proposals')."""
+    return (
+        select(func.count(Comment.id))
+        .where(
+            Comment.target_type == "need",
+            Comment.target_id == Need.id,
+            Comment.deleted_at.is_(None),
+            Comment.visible(),
+        )
+        .correlate(Need)
+        .scalar_subquery()
+    )
 
 
 def _query():
@@ -91,6 +110,9 @@ def _query():
             District.name,
             Council.name,
             supports.count_subquery(),
+            _comments(),
+            Category.colour,
+            Category.icon,
         )
         .select_from(Need)
         .outerjoin(Category, Category.id == Need.category_id)
@@ -99,10 +121,12 @@ def _query():
     )
 
 
-def find(filters: Filters) -> tuple[list[Row], int | None, int]:
+def find(filters: Filters, *, with_total: bool = True) -> tuple[list[Row], int | None, int]:
     """One cursor page, newest first: ``(rows, next_cursor, total)``; one query, two if more
-    pages."""
-    return listing.cursor_page(_query(), Need.id, conditions(filters), filters, Row)
+    pages (``total`` is ``None`` without ``with_total``)."""
+    return listing.cursor_page(
+        _query(), Need.id, conditions(filters), filters, Row, with_total=with_total
+    )
 
 
 def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:

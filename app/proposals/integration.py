@@ -24,8 +24,9 @@ from ..core.content_types import (
 from ..extensions import db
 from ..moderation.visibility import contribution_note
 from ..notifications import services as notifications
+from . import listing
 from .models import Proposal
-from .services import all_for_district_url, latest_for_district, status_label, supports
+from .services import all_for_district_url, status_label, supports
 
 
 def _visible():
@@ -153,7 +154,7 @@ def notify_new(proposal: Proposal, actor) -> None:
 def template_helpers() -> dict:
     """Helpers for templates; they query only when a template calls them."""
     return {
-        "district_proposals": lambda district: latest_for_district(district.id),
+        "district_proposals": lambda district: listing.for_district(district.id),
         "proposals_all_url": all_for_district_url,
         "status_label": status_label,
     }

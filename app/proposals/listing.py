@@ -80,6 +80,7 @@ class Row:
     district_name: str | None
     supports: int
     comments: int
+    created_at: object = None  # the cards' age
 
 
 def _query():
@@ -113,6 +114,7 @@ def _query():
             District.name,
             supports.count_subquery(),
             comments,
+            Proposal.created_at,
         )
         .select_from(Proposal)
         .outerjoin(Category, Category.id == Proposal.category_id)
@@ -132,6 +134,27 @@ def by_ids(ids: list[int] | None, *, where: list | None = None) -> list[Row]:
     """The rows of these proposals (or of those matching ``where``), newest first: one query
     (none without ids)."""
     return listing.rows_by_ids(_query(), Proposal.id, Row, ids, where)
+
+
+def latest(
+    limit: int, *, district_id: int | None = None, with_total: bool = True
+) -> tuple[list[Row], int | None]:
+    """The latest public proposals (withdrawn ones left out), of one district or the whole
+    city, as rows with their counts, and how many there are: one query, two when there are
+    more than ``limit`` (one without ``with_total``: then the total is ``None``)."""
+    where = [*_conditions(Filters()), Proposal.withdrawn_at.is_(None)]
+    if district_id is not None:
+        where.append(Proposal.district_id == district_id)
+    rows, _next, total = listing.cursor_page(
+        _query(), Proposal.id, where, Filters(limit=limit), Row, with_total=with_total
+    )
+    return rows, total
+
+
+def for_district(district_id: int, limit: int = 10) -> tuple[list[Row], int]:
+    """The district page's latest proposals and how many there are."""
+    rows, total = latest(limit, district_id=district_id)
+    return rows, total or 0
 
 
 # The map's proposals (app.core.clusters): the same conditions as the list.

@@ -15,5 +15,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     workflow.set_response_lookup(services.latest_id)
+    app.jinja_env.globals["public_timeline"] = services.public_timeline  # workflow/_timeline.html
     notifications.register_details(services.mail_details)  # the answer quoted in mails
     register_predicates(permissions)  # perm.<name> in templates

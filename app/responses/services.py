@@ -14,12 +14,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from ..core.audit import record
 from ..core.content_types import ContentType
 from ..core.i18n import localized
 from ..core.permissions import MAYOR, PLANNER
-from ..core.time import utcnow
+from ..core.time import as_utc, utcnow
 from ..extensions import db
 from ..notifications import services as notifications
 from ..workflow import services as workflow
@@ -361,3 +362,82 @@ def discard_draft(actor: Any, draft: ResponseDraft, *, published: bool = False) 
     )
     db.session.delete(draft)
     db.session.flush()
+
+
+# --- the public timeline ---------------------------------------------------------------------
+
+EXCERPT_CHARS = 240
+
+
+def signature(response: OfficialResponse) -> str:
+    """In whose name, e.g. "Fachamt Sozialplanung" or "District mayor · District council …"."""
+    return " · ".join(voice_parts(response.role, response.council, response.office))
+
+
+def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
+    """The answer's beginning: whole words up to ``limit`` characters, "…" when cut."""
+    text = " ".join((body or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.") + " …"
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One step of an input's public history: a status change (with the answer given with
+    it, if any) or an answer given without one. Public fields only."""
+
+    at: Any
+    status: str | None = None
+    status_key: str | None = None
+    colour: str | None = None
+    response_id: int | None = None
+    excerpt: str = ""
+    signature: str = ""
+
+
+def public_timeline(target_type: str, target_id: int) -> list[TimelineItem]:
+    """The workflow's status history merged with the published answers, oldest first: two
+    queries. Drafts never appear (they are another table); no actor, assignee or note (nor
+    the answer's author: not loaded)."""
+    answers = {
+        r.id: r
+        for r in db.session.scalars(
+            select(OfficialResponse)
+            .where(
+                OfficialResponse.target_type == target_type,
+                OfficialResponse.target_id == target_id,
+            )
+            .order_by(OfficialResponse.created_at, OfficialResponse.id)
+            .options(lazyload(OfficialResponse.author))
+        ).unique()
+    }
+    items: list[TimelineItem] = []
+    used: set[int] = set()
+    for entry in workflow.timeline(target_type, target_id):
+        answer = answers.get(entry.response_id) if entry.response_id else None
+        if answer is not None:
+            used.add(answer.id)
+        items.append(
+            TimelineItem(
+                at=entry.at,
+                status=entry.status,
+                status_key=entry.key,
+                colour=entry.colour,
+                response_id=answer.id if answer else None,
+                excerpt=excerpt(answer.body) if answer else "",
+                signature=signature(answer) if answer else "",
+            )
+        )
+    for answer in answers.values():
+        if answer.id not in used:
+            items.append(
+                TimelineItem(
+                    at=as_utc(answer.created_at),
+                    response_id=answer.id,
+                    excerpt=excerpt(answer.body),
+                    signature=signature(answer),
+                )
+            )
+    return sorted(items, key=lambda i: (i.at, i.response_id or 0))

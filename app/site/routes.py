@@ -9,23 +9,27 @@ from flask import (
     current_app,
     redirect,
     render_template,
+    request,
     send_file,
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.forms import LanguageForm
+from ..core.page_cache import cached
 from ..core.permissions import is_anyone, public, requires
 from ..core.urls import safe_next
 from ..districts import services as district_services
 from ..extensions import db
-from . import tiles
+from . import home, tiles
 
 bp = Blueprint("core", __name__)
 
 
+MAX_SEARCH_CHARS = 80
 _DISTRICT_LIST_KEY = "quartier_start_page_district_list"
 
 
@@ -43,11 +47,46 @@ def _district_list() -> Markup:
 
 @bp.get("/")
 @public
+@cached
 def index():
+    """The start page: the map and the districts, what is happening (the newest proposals
+    and needs, the latest public answers) and "find your district". A fixed number of
+    queries (tests/site/test_start_page.py)."""
     return render_template(
         "core/index.html",
         districts=district_services.district_index(),
         district_list=_district_list(),
+        proposals=home.newest_proposals(),
+        needs=home.newest_needs(),
+        answers=home.latest_answers(),
+    )
+
+
+@bp.get("/ortsteile/suche")
+@public
+def district_search():
+    """The start page's district finder without JavaScript: one match goes to its page,
+    several are listed, none (or nothing typed) says so and keeps what was typed."""
+    typed = (request.args.get("q") or "").strip()[:MAX_SEARCH_CHARS]
+    entries = district_services.district_index()
+    found = home.find_districts(typed, entries)
+    if len(found) == 1:
+        return redirect(url_for("districts.show", number=found[0].number))
+    if not typed:
+        error = _("Please enter the name or number of a district.")
+    elif not found:
+        error = _(
+            "No district of Erfurt is called “%(name)s”. "
+            "Check the spelling or choose from the list.",
+            name=typed,
+        )
+    else:
+        error = None
+    return (
+        render_template(
+            "core/district_search.html", typed=typed, found=found, error=error, districts=entries
+        ),
+        400 if not typed else 200,
     )
 
 

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("WORKFLOW_DEFAULT_RESPONSE_DAYS", services.DEFAULT_RESPONSE_DAYS)
     app.register_blueprint(routes.bp)
     app.jinja_env.globals["workflow_status_label"] = services.status_label
+    app.jinja_env.globals["workflow_status"] = services.status_by_key  # the cards' chip colour
     app.jinja_env.globals["workflow_timeline"] = services.timeline
     app.jinja_env.globals["workflow_original"] = triage.public_original
     register_predicates(permissions)  # perm.<name> in templates

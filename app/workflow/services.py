@@ -760,22 +760,28 @@ def _office_ids(user: Any) -> set[int]:
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One line of the public status timeline: when and which status (nothing internal)."""
+    """One line of the public status timeline: when, which status (public name, key and
+    colour) and the public answer it was given with (its id; nothing internal)."""
 
     at: datetime
     status: str
     key: str
+    colour: str = "#555555"
+    response_id: int | None = None
 
 
 def timeline(target_type: str, target_id: int) -> list[TimelineEntry]:
-    """The status history for the public page, oldest first: time and public status name
-    only (no actor, office or internal notes). One query."""
+    """The status history for the public page, oldest first: time, public status name and
+    colour, the id of the public answer given with it; no actor, office, assignee or
+    internal notes. One query."""
     rows = db.session.execute(
         select(
             StatusChange.created_at,
             WorkflowStatus.key,
             WorkflowStatus.name_de,
             WorkflowStatus.name_en,
+            WorkflowStatus.colour,
+            StatusChange.response_id,
         )
         .join(WorkItem, WorkItem.id == StatusChange.work_item_id)
         .join(WorkflowStatus, WorkflowStatus.id == StatusChange.to_status_id)
@@ -784,8 +790,14 @@ def timeline(target_type: str, target_id: int) -> list[TimelineEntry]:
     ).all()
     english = current_language() == "en"
     return [
-        TimelineEntry(at=as_utc(at), status=(name_en if english else name_de), key=key)
-        for at, key, name_de, name_en in rows
+        TimelineEntry(
+            at=as_utc(at),
+            status=(name_en if english else name_de),
+            key=key,
+            colour=colour or "#555555",
+            response_id=response_id,
+        )
+        for at, key, name_de, name_en, colour, response_id in rows
     ]
 
 

@@ -5,7 +5,7 @@ filled here for the existing rows. Covering indexes per office and district (the
 percentiles by offset in index order, the counts index-only) and by category × status.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-01 19:20:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0017"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -155,9 +155,9 @@ def test_map_and_list_add_up(page, live_server, many):
     expected = _count_in("-180,-90,180,90", category_id=many["mobility"].id)
     assert _shown(page) == _listed_total(page) == expected
     assert re.search(r"zoom=11&lat=50\.978\d*&lon=11\.03", page.url)
-    rows = page.locator("#proposal-list tbody tr")
+    rows = page.locator("#proposal-list .card-list > li")
     expect(rows).to_have_count(100)
-    expect(rows.first.locator("td").nth(1)).to_have_text("Mobilität und Verkehr")
+    expect(rows.first.locator(".card-category")).to_have_text("Mobilität und Verkehr")
 
 
 def test_small_screen_touch_targets_and_axe(page, live_server, many):

@@ -35,7 +35,7 @@ def test_map_shows_the_proposals_and_works_by_keyboard(page, live_server, data):
     page.wait_for_selector("#proposal-map[data-loaded]")
     expect(page.locator("#proposal-map")).to_have_attribute("data-loaded", str(len(data["all"])))
     # Every list row is on the map (as a marker or inside a cluster).
-    expect(page.locator("#proposal-list tbody tr")).to_have_count(len(data["all"]))
+    expect(page.locator("#proposal-list .card-list > li")).to_have_count(len(data["all"]))
     # Markers and clusters are focusable and have accessible names.
     icons = page.locator("#proposal-map .leaflet-marker-icon")
     expect(icons).not_to_have_count(0)
@@ -56,7 +56,7 @@ def test_map_shows_the_proposals_and_works_by_keyboard(page, live_server, data):
     link = page.locator(".leaflet-popup-content a")
     expect(link).to_be_visible()
     expect(link).to_have_text(data["all"][2].title, use_inner_text=True)
-    expect(page.locator("#proposal-list tbody tr")).to_have_count(1)
+    expect(page.locator("#proposal-list .card-list > li")).to_have_count(1)
     # Leaflet fades the popup in: axe measures contrast only once it is fully opaque
     page.wait_for_function(
         "() => { const p = document.querySelector('.leaflet-popup');"

@@ -57,7 +57,9 @@ def test_start_page_lists_all_districts(client, districts):
 def test_start_page_query_count_is_constant(client, districts, count_queries):
     with count_queries() as counter:
         assert client.get("/").status_code == 200
-    assert counter.count <= 2
+    # the district index and the map's districts (once per process), and one query each
+    # for the newest proposals, needs and answers (tests/site/test_start_page.py)
+    assert counter.count <= 5, "\n".join(s[:80] for s in counter.statements)
 
 
 def test_district_page_shows_council_and_people(client, districts, create_user):

@@ -104,7 +104,8 @@ def test_badge_text_and_newest_first_before_comments(client, login, people, make
     mayor_badge = "Official response · District mayor · District council Moskauer Platz"
     planner_badge = "Official response · Social planning office"
     assert mayor_badge in page and planner_badge in page
-    # newest first, and both before the comments
+    # newest first, and both before the comments (the timeline above quotes them oldest first)
+    page = page[page.index('id="official-responses"') :]
     assert page.index("Zweite Antwort") < page.index("Erste Antwort") < page.index("Ein Kommentar.")
     assert page.index(planner_badge) < page.index(mayor_badge)
     assert "No official answer yet." not in page

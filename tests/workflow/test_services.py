@@ -273,7 +273,7 @@ def test_timeline_has_time_and_public_name_only(app, people, proposal_factory):
     with app.test_request_context():
         entries = workflow.timeline("proposal", proposal.id)
     assert [e.status for e in entries] == ["Neu", "In Prüfung"]
-    assert set(vars(entries[0])) == {"at", "status", "key"}
+    assert set(vars(entries[0])) == {"at", "status", "key", "colour", "response_id"}
 
 
 def test_council_closes_a_need_after_answering_it(app, client, login, create_user, make_need):
