@@ -252,6 +252,20 @@ class Config:
     STATIC_LONG_MAX_AGE = 31536000
     STATIC_SHORT_MAX_AGE = _int("STATIC_SHORT_MAX_AGE", 300)
 
+    # The per-process cache of the busiest public answers (app/core/page_cache.py): seconds an
+    # answer is kept at most (0: off), answers per process, and the file whose changes tell
+    # every process on this host (or sharing the file) that something was written.
+    PAGE_CACHE_SECONDS = _int("PAGE_CACHE_SECONDS", 60)
+    PAGE_CACHE_ENTRIES = _int("PAGE_CACHE_ENTRIES", 256)
+    # the shared write counter of the page cache: Redis when there is one (several hosts)
+    PAGE_CACHE_REDIS_URL = (
+        os.environ.get("PAGE_CACHE_REDIS_URL", "").strip()
+        or os.environ.get("REDIS_URL", "").strip()
+    )
+    PAGE_CACHE_VERSION_FILE = os.environ.get(
+        "PAGE_CACHE_VERSION_FILE", str(INSTANCE_DIR / "page-cache-version")
+    )
+
     # Access-barrier aggregates: only cells with at least this many affected people are shown.
     BARRIER_MIN_CELL = _int("BARRIER_MIN_CELL", 5)
 
@@ -312,6 +326,8 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"  # whatever REDIS_URL says; the Redis test sets its own
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - the same scheme, cheap enough for tests
     TILE_URL = ""  # no base map in tests: the suite must not touch the network
+    PAGE_CACHE_SECONDS = 0  # off: tests of the cache switch it on (tests/core/test_page_cache.py)
+    PAGE_CACHE_REDIS_URL = ""  # the version file; the Redis test sets its own
     BASE_URL = "http://localhost"  # what the test client sends as Host
     SERVER_NAME = None
 

@@ -20,6 +20,7 @@ from . import (
     districts,
     indicators,
     legal,
+    locations,
     mail,
     measures,
     models,  # noqa: F401 - registers all tables
@@ -34,7 +35,18 @@ from . import (
     site,
     workflow,
 )
-from .core import cards, cli, errors, http_cache, i18n, numbers, permissions, search, security
+from .core import (
+    cards,
+    cli,
+    errors,
+    http_cache,
+    i18n,
+    numbers,
+    page_cache,
+    permissions,
+    search,
+    security,
+)
 from .extensions import babel, compress, csrf, db, leaflet, limiter, login_manager, migrate
 
 
@@ -83,6 +95,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
     leaflet.init_app(app)
     security.init_app(app)
     http_cache.init_app(app)  # hashed static URLs, their cache headers
+    page_cache.init_app(app)  # whole answers of the busiest public GETs, stale on any write
     compress.init_app(app)  # brotli / gzip (runs after every other after_request)
     i18n.init_app(app)
     cards.init_app(app)  # the cards' icon, colour and age (templates/macros/cards.html)
@@ -106,6 +119,7 @@ def create_app(config_class: type[Config] | str | None = None, **overrides) -> F
         indicators,
         measures,
         api,
+        locations,
         dashboard,
         backoffice,
         responsiveness,

@@ -23,6 +23,12 @@ from .indicators.models import (
     IndicatorValueChange,
 )
 from .legal.models import AccessibilityFeedback
+from .locations.models import (
+    LocationCriterion,
+    LocationScenario,
+    LocationShare,
+    LocationShareOpening,
+)
 from .mail.models import MailOutbox, MailPreference
 from .measures.models import (
     Measure,
@@ -60,6 +66,10 @@ __all__ = [
     "BarrierType",
     "Category",
     "Comment",
+    "LocationCriterion",
+    "LocationScenario",
+    "LocationShare",
+    "LocationShareOpening",
     "DashboardVisit",
     "Flag",
     "MailOutbox",

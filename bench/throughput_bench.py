@@ -10,11 +10,15 @@ Redis at ``BENCH_REDIS_URL``, default ``redis://127.0.0.1:6379/14``). ``wrk`` (D
     /api/v1/health                     the baseline: a trivial JSON answer
     /                                  the start page (district map and list)
     /karte                             the proposals map page
-    /api/v1/proposals?bbox=…           the map's layer for the Moskauer Platz bbox
+    /api/v1/proposals?bbox=…           one district's list (the Moskauer Platz bbox)
+    /api/v1/proposals/clusters?…       the aggregated map layer: city (zoom 12), district (14)
     /ortsteile/23                      a district page (Moskauer Platz)
 
-It prints requests per second, the mean latency and each path's ratio to health's req/s
-(target for / and /karte: at least 0.25). ``--profile`` instead profiles / and /karte in
+The paths take turns (``--rounds``, each path's seconds split between them), so that a change
+of the machine's load during the run meets every path alike. It prints requests per second,
+the mean and median latency and each path's ratio to health's req/s, with issue 14's targets
+(``/`` and ``/karte`` at least 0.25, the map's APIs at least 0.5 whatever the number of
+proposals), and the machine's load average. ``--profile`` instead profiles each path in
 process (cProfile, the test client, ``--profile-requests`` each) and prints the functions
 with the most time. ``--app-dir`` serves another checkout (e.g. to measure before a change).
 
@@ -55,10 +59,12 @@ from sqlalchemy import create_engine, insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.accounts.services import load_offices  # noqa: E402
+from app.core import clusters  # noqa: E402
 from app.demo.loader import load_demo  # noqa: E402
 from app.districts.models import District  # noqa: E402
 from app.districts.services import load_districts  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.measures.services import load_statuses as load_measure_statuses  # noqa: E402
 from app.proposals.models import Category, Proposal  # noqa: E402
 from app.proposals.services import load_categories  # noqa: E402
 from app.workflow import services as workflow  # noqa: E402
@@ -68,6 +74,7 @@ PG_NAME = "quartier_bench_throughput"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 CONNECTIONS = 16
 DISTRICT = "23"  # Moskauer Platz
+CITY = "10.85,50.86,11.18,51.08"  # the districts' bounds, rounded outwards (as map_bench.py)
 
 
 def fill(url: str, proposals: int) -> str:
@@ -81,6 +88,7 @@ def fill(url: str, proposals: int) -> str:
         load_offices()
         load_categories()
         workflow.load_statuses()
+        load_measure_statuses()
         db.session.commit()
         load_demo()
         db.session.commit()
@@ -109,6 +117,7 @@ def fill(url: str, proposals: int) -> str:
         ]
         for i in range(0, len(rows), 5000):
             db.session.execute(insert(Proposal), rows[i : i + 5000])
+        clusters.rebuild()  # the bulk insert bypassed the ORM events keeping map_cells
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(
@@ -171,17 +180,25 @@ def serve(url: str, app_dir: Path, workers: int = 2):
         yield port
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: workers still finishing
+            server.kill()
+            server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def wrk(port: int, path: str, duration: int) -> dict:
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(port: int, path: str, duration: float) -> dict:
     out = subprocess.run(  # noqa: S603
         [
             shutil.which("wrk") or "wrk",
             "-t2",
             f"-c{CONNECTIONS}",
-            f"-d{duration}s",
+            f"-d{max(1, round(duration))}s",
             "--latency",
             f"http://127.0.0.1:{port}{path}",
         ],
@@ -189,15 +206,37 @@ def wrk(port: int, path: str, duration: int) -> dict:
         text=True,
         check=True,
     ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    done = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", out)
+    seconds = float(done.group(2)) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[done.group(3)]
     latency = re.search(r"Latency\s+([\d.]+)(us|ms|s)", out)
-    factor = {"us": 0.001, "ms": 1, "s": 1000}[latency.group(2)]
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
-        "rps": rps,
-        "latency": float(latency.group(1)) * factor,
+        "requests": int(done.group(1)),
+        "seconds": seconds,
+        "latency": _ms(*latency.groups()),
+        "p50": _ms(*p50.groups()),
         "non2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+def interleaved(port: int, chosen: list[tuple[str, str]], duration: float, rounds: int) -> dict:
+    """Each path for ``duration`` seconds in all, in ``rounds`` turns of all paths: on a shared
+    machine the load changes during a run, and every path (health too) meets the same mix."""
+    runs: dict[str, list[dict]] = {name: [] for name, _path in chosen}
+    for _ in range(rounds):
+        for name, path in chosen:
+            runs[name].append(wrk(port, path, duration / rounds))
+    results = {}
+    for name, parts in runs.items():
+        requests = sum(p["requests"] for p in parts)
+        results[name] = {
+            "rps": requests / sum(p["seconds"] for p in parts),
+            "latency": sum(p["latency"] * p["requests"] for p in parts) / max(requests, 1),
+            "p50": sorted(p["p50"] for p in parts)[len(parts) // 2],
+            "non2xx": sum(p["non2xx"] for p in parts),
+        }
+    return results
 
 
 STATIC_PATHS = [
@@ -225,19 +264,38 @@ def paths(bbox: str) -> list[tuple[str, str]]:
         ("start page /", "/"),
         ("map page /karte", "/karte"),
         ("proposals API, Moskauer Platz bbox", f"/api/v1/proposals?bbox={bbox}"),
+        ("clusters API, city zoom 12", f"/api/v1/proposals/clusters?bbox={CITY}&zoom=12"),
+        ("clusters API, Moskauer Platz zoom 14", f"/api/v1/proposals/clusters?bbox={bbox}&zoom=14"),
         (f"district page /ortsteile/{DISTRICT}", f"/ortsteile/{DISTRICT}"),
     ]
 
 
+# (path name, the least share of health's req/s): issue 14's targets
+TARGETS = [
+    ("start page /", 0.25),
+    ("map page /karte", 0.25),
+    ("proposals API, Moskauer Platz bbox", 0.5),
+    ("clusters API, city zoom 12", 0.5),
+    ("clusters API, Moskauer Platz zoom 14", 0.5),
+]
+
+
+def _load() -> str:
+    return " ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
 def run_wrk(url: str, label: str, args) -> None:
     bbox = fill(url, args.proposals)
+    load_before = _load()
     with serve(url, Path(args.app_dir)) as port:
-        for _name, path in paths(bbox):  # warm the workers' caches
-            for _ in range(4):
+        # warm both workers (compiled templates and statements, the page cache): a new
+        # connection per request, so that the workers take turns
+        for _name, path in paths(bbox):
+            for _ in range(10):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 conn.request("GET", path)
                 conn.getresponse().read()
-        results = {name: wrk(port, path, args.duration) for name, path in paths(bbox)}
+        results = interleaved(port, paths(bbox), args.duration, args.rounds)
         sizes = {
             name: [body_size(port, path, coding) for coding in ("identity", "gzip", "br")]
             for name, path in [*paths(bbox), *STATIC_PATHS]
@@ -245,46 +303,113 @@ def run_wrk(url: str, label: str, args) -> None:
     health = results["health"]["rps"]
     print(
         f"  {label}: gunicorn, 2 workers (production config); wrk, {CONNECTIONS} connections, "
-        f"{args.duration} s per path"
+        f"{args.duration} s per path in {args.rounds} interleaved rounds"
     )
-    print("  {:<40} {:>9} {:>11} {:>8}".format("path", "req/s", "mean lat.", "÷health"))
+    print(f"  load average before: {load_before}, after: {_load()} ({os.cpu_count()} cores)")
+    print(
+        "  {:<40} {:>9} {:>11} {:>9} {:>8}".format("path", "req/s", "mean lat.", "p50", "÷health")
+    )
     for name, r in results.items():
         bad = f"  ({r['non2xx']} non-2xx!)" if r["non2xx"] else ""
         print(
-            f"  {name:<40} {r['rps']:>9.1f} {r['latency']:>9.1f}ms {r['rps'] / health:>8.2f}{bad}"
+            f"  {name:<40} {r['rps']:>9.1f} {r['latency']:>9.1f}ms {r['p50']:>7.1f}ms"
+            f" {r['rps'] / health:>8.2f}{bad}"
         )
     print("  bytes on the wire (wrk asks uncompressed):")
     print("  {:<40} {:>10} {:>10} {:>10}".format("path", "identity", "gzip", "br"))
     for name, (plain, gz, br) in sizes.items():
         print(f"  {name:<40} {plain:>10,} {gz:>10,} {br:>10,}")
-    for name in ("start page /", "map page /karte"):
+    for name, least in TARGETS:
         ratio = results[name]["rps"] / health
-        print(f"  target {name}: ≥ 0.25 × health: {ratio:.2f} {'yes' if ratio >= 0.25 else 'NO'}")
+        print(
+            f"  target {name}: ≥ {least} × health: {ratio:.2f} {'yes' if ratio >= least else 'NO'}"
+        )
+
+
+# Where a request's time goes: (label, file ending, function) whose cumulative time is summed
+# (nested ones are included in the outer: the template time contains its url_for calls).
+PARTS = [
+    ("templates (render_template)", "flask/templating.py", "_render"),
+    ("  of which url_for", "flask/helpers.py", "url_for"),
+    ("  of which Babel (gettext, numbers)", "flask_babel/__init__.py", "gettext"),
+    ("  of which Babel ngettext", "flask_babel/__init__.py", "ngettext"),
+    ("  of which Babel format_decimal", "flask_babel/__init__.py", "format_decimal"),
+    ("SQL statements (engine execute)", "sqlalchemy/engine/base.py", "_execute_context"),
+    ("SQL rows fetched", "sqlalchemy/engine/result.py", "_allrows"),
+    ("JSON encoding (json.dumps)", "json/__init__.py", "dumps"),
+    ("JSON decoding (json.loads)", "json/__init__.py", "loads"),
+    ("offers/barriers GeoJSON for the list", "app/site/map_routes.py", "_other_layers"),
+    ("the proposals' list query (listing.find)", "app/proposals/listing.py", "find"),
+    ("aggregation (clusters.aggregate)", "app/core/clusters.py", "aggregate"),
+    ("page cache hit (serve)", "app/core/page_cache.py", "_serve"),
+    ("session cookie (save_session)", "flask/sessions.py", "save_session"),
+    ("compression (Flask-Compress)", "flask_compress/flask_compress.py", "after_request"),
+]
+
+
+def _parts(profiler: cProfile.Profile, requests: int) -> list[tuple[str, float]]:
+    stats = pstats.Stats(profiler).stats  # {(file, line, name): (cc, nc, tt, ct, callers)}
+    found = []
+    for label, ending, function in PARTS:
+        ms = sum(
+            ct
+            for (file, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.items()
+            if name == function and file.endswith(ending)
+        )
+        if ms:
+            found.append((label, ms * 1000 / requests))
+    return found
 
 
 def profile(url: str, args) -> None:
-    fill(url, args.proposals)
-    # The development configuration without debug: templates are not reloaded, as in production.
-    app = create_app("development", SQLALCHEMY_DATABASE_URI=url, DEBUG=False)
+    bbox = fill(url, args.proposals)
+    # The development configuration without debug: templates are not reloaded, as in
+    # production; the page cache off (what a request costs when it renders), unless asked.
+    app = create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=url,
+        DEBUG=False,
+        PAGE_CACHE_SECONDS=60 if args.cached else 0,
+    )
     app.jinja_env.auto_reload = False
     client = app.test_client()
-    for path in ("/", "/karte"):
+    chosen = [p for p in paths(bbox) if not args.only or any(o in p[1] for o in args.only)]
+    summary = []
+    for _name, path in chosen:
         for _ in range(3):
             assert client.get(path).status_code == 200
+        start = time.perf_counter()
+        for _ in range(args.profile_requests):
+            client.get(path)
+        plain = (time.perf_counter() - start) * 1000 / args.profile_requests
         profiler = cProfile.Profile()
         start = time.perf_counter()
         profiler.enable()
         for _ in range(args.profile_requests):
-            client.get(path)
+            client.get(path, headers={"Accept-Encoding": "br, gzip"})
         profiler.disable()
         per_request = (time.perf_counter() - start) * 1000 / args.profile_requests
-        print(f"\n  {path}: {per_request:.1f} ms per request in process (profiled)")
-        for sort in ("tottime", "cumulative"):
-            stream = io.StringIO()
-            pstats.Stats(profiler, stream=stream).sort_stats(sort).print_stats(args.top)
-            print(f"  -- by {sort} --")
-            body = stream.getvalue()
-            print(body[body.index("   ncalls") :])
+        print(
+            f"\n  {path}: {plain:.1f} ms per request in process ({per_request:.1f} ms profiled,"
+            " compressed)"
+        )
+        parts = _parts(profiler, args.profile_requests)
+        summary.append((path, plain, parts))
+        if args.top:
+            for sort in ("tottime", "cumulative"):
+                stream = io.StringIO()
+                pstats.Stats(profiler, stream=stream).sort_stats(sort).print_stats(args.top)
+                print(f"  -- by {sort} --")
+                body = stream.getvalue()
+                print(body[body.index("   ncalls") :])
+    print(
+        f"\n  where the time goes ({args.proposals:,} proposals, page cache "
+        f"{'on' if args.cached else 'off'}; ms per request, profiled):"
+    )
+    for path, plain, parts in summary:
+        print(f"  {path}  ({plain:.1f} ms unprofiled)")
+        for label, ms in parts:
+            print(f"    {label:<45} {ms:>7.2f}")
 
 
 def _missing_tools() -> str:
@@ -302,11 +427,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=30, help="seconds per path (30)")
     parser.add_argument("--proposals", type=int, default=5000, help="generated proposals")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="turns over all paths, --duration split (3)"
+    )
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--app-dir", default=str(ROOT), help="the checkout gunicorn serves")
-    parser.add_argument("--profile", action="store_true", help="profile / and /karte instead")
+    parser.add_argument("--profile", action="store_true", help="profile the paths instead")
     parser.add_argument("--profile-requests", type=int, default=200)
-    parser.add_argument("--top", type=int, default=25, help="functions listed when profiling")
+    parser.add_argument(
+        "--top", type=int, default=25, help="functions listed when profiling (0: only the summary)"
+    )
+    parser.add_argument(
+        "--cached", action="store_true", help="profile with the page cache on (hits)"
+    )
+    parser.add_argument(
+        "--only", action="append", help="profile only the paths containing this (repeatable)"
+    )
     args = parser.parse_args()
     if not args.profile:
         missing = _missing_tools()

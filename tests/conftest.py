@@ -59,6 +59,10 @@ from config import database_url as normalize_database_url
 TEST_DATABASE_URL = normalize_database_url(os.environ.get("TEST_DATABASE_URL") or None)
 NO_SKIPS = os.environ.get("REQUIRE_POSTGRES") == "1" or os.environ.get("REQUIRE_BROWSER") == "1"
 PASSWORD = "correct horse battery"
+# Werkzeug's scheme (scrypt) at the smallest cost OpenSSL accepts with r=8: a tenth of the
+# testing config's "scrypt:1024:8:1" per hash and per login, the same code path (hashes still
+# start with "scrypt:" and are checked by werkzeug). Tests make thousands of accounts and logins.
+FAST_PASSWORD_HASH = "scrypt:128:8:1"  # noqa: S105
 
 # Settings read when the app is created (extensions' init_app): a test that overrides one gets
 # an app of its own (cached per combination). All other overrides are applied to the shared
@@ -82,6 +86,43 @@ def pytest_configure(config) -> None:
         "committing: commits for real (other connections see the writes); tables are emptied "
         "and the reference data seeded again afterwards",
     )
+
+
+# A test that asks for none of these never reaches the scratch database of the run: it reads
+# files, calls pure functions or makes its own app on ``sqlite://``. It is marked
+# ``db_independent`` and ``make test`` runs it on the SQLite pass only (the PostgreSQL pass would
+# repeat exactly the same work). Every database fixture (``app``, ``client``, the factories)
+# depends on ``test_database``; the migration tests use ``database_url``.
+DATABASE_FIXTURES = frozenset({"test_database", "app_pool", "database_url"})
+
+# The slowest tests (seconds each, see ``--durations``) go first, so that the pytest-xdist
+# workers share them out at the start instead of one worker finishing them alone at the end.
+SLOWEST_FIRST = (
+    "tests/browser/test_narrow_screens.py::",
+    "tests/core/test_fuzz_params.py::test_every_parameter_of_every_route",
+    "tests/browser/test_legal.py::test_new_pages_pass_axe_and_fit",
+    "tests/core/test_no_500.py::",
+    "tests/browser/test_measures.py::",
+    "tests/browser/test_map_aggregation.py::",
+    "tests/core/test_fuzz_params.py::",
+    "tests/browser/test_backoffice.py::test_axe_",
+    "tests/core/test_migrations.py::",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if not DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db_independent)
+
+    def rank(item) -> int:
+        nodeid = item.nodeid
+        for position, prefix in enumerate(SLOWEST_FIRST):
+            if nodeid.startswith(prefix):
+                return position
+        return len(SLOWEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -231,6 +272,7 @@ def make_app(database_url: str, tmp_path, **overrides) -> Flask:
     settings = {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TILE_CACHE_DIR": str(tmp_path / "tiles"),
+        "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
     }
     settings.update(overrides)
     app = create_app("testing", **settings)

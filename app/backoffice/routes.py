@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -81,6 +90,13 @@ def _render_inbox(filters: services.InboxFilters, message: str | None):
 def inbox():
     filters, message = services.for_page(request.args, current_user)
     return _render_inbox(filters, message)
+
+
+@bp.get("/massnahmen")
+@requires(can_see_inbox)
+def measure_suggestions():
+    """JSON for the measure search field's suggestions (``?q=`` number or title words)."""
+    return jsonify(measures=services.measure_suggestions(request.args.get("q", "")[:200]))
 
 
 def _columns() -> list[exports.Column]:

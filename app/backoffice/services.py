@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, or_, select, union_all
+from sqlalchemy import and_, case, false, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import Office, RoleAssignment, User
@@ -255,8 +255,36 @@ def measure_condition(value: bool | int):
     return measures.linked_condition(WorkItem.target_type, WorkItem.target_id, value)
 
 
-# measures sit below the back office: the back office registers their filter
+MEASURE_MATCHES_SHOWN = 5
+
+
+def _parse_linked_measure(raw: str) -> int:
+    """The measure a search field names: its number, or words of its title (the one
+    measure whose title contains them, or is exactly them). A clear message for none and
+    for several."""
+    found = measures.find_measures(raw, limit=MEASURE_MATCHES_SHOWN + 1)
+    exact = [mid for mid, title in found if title.strip().casefold() == raw.casefold()]
+    if len(exact) == 1:
+        return exact[0]
+    if len(found) == 1:
+        return found[0][0]
+    if not found:
+        raise FilterError(_("No measure has the number or a title with “%(value)s”.", value=raw))
+    shown = "; ".join(f"{title} ({mid})" for mid, title in found[:MEASURE_MATCHES_SHOWN])
+    raise FilterError(
+        _(
+            "Several measures match “%(value)s”: %(measures)s. Please type more of the title "
+            "or the measure's number.",
+            value=raw,
+            measures=shown + ("; …" if len(found) > MEASURE_MATCHES_SHOWN else ""),
+        )
+    )
+
+
+# measures sit below the back office: the back office registers their filters ("measure":
+# yes / no / an id, e.g. from a link; "linked_measure": the search field's number or title)
 register_filter(ExtraFilter("measure", _parse_measure, measure_condition))
+register_filter(ExtraFilter("linked_measure", _parse_linked_measure, measure_condition))
 
 
 def parse_filters(args, user: Any) -> InboxFilters:
@@ -353,6 +381,12 @@ def council_district_ids(user: Any, *, everything: bool) -> set[int] | None:
     return set(db.session.scalars(select(District.id).where(District.council_id.in_(council_ids))))
 
 
+def _council_district_ids(council_id: int) -> list[int]:
+    """The ids of a council's districts (one small query)."""
+    found = db.session.scalars(select(District.id).where(District.council_id == council_id))
+    return sorted(found) or [0]
+
+
 def _overdue(today: date):
     return and_(WorkItem.first_response_at.is_(None), WorkItem.due_on < today)
 
@@ -370,11 +404,9 @@ def conditions(filters: InboxFilters, scope: set[int] | None) -> list:
     if "district" in ids:
         where.append(WorkItem.district_id == ids["district"])
     if "council" in ids:
-        where.append(
-            WorkItem.district_id.in_(
-                select(District.id).where(District.council_id == ids["council"])
-            )
-        )
+        # the council's districts as values, not a subquery: the planner then knows how few
+        # rows (district, status) holds for them (SQLite otherwise walks every unanswered item)
+        where.append(WorkItem.district_id.in_(_council_district_ids(ids["council"])))
     if "category" in ids:
         where.append(WorkItem.category_id == ids["category"])
     if "status" in ids:
@@ -421,9 +453,24 @@ def search_key(content_type: content_types.ContentType) -> str | None:
     return None
 
 
+# Up to this many matches of a type, the inbox reads their ids first and filters by them.
+FEW_MATCHES = 1000
+
+
 def _words_condition(filters: InboxFilters):
     """Per type: its work items whose input matches the words; the types OR-ed (a type
-    without a search entry matches nothing)."""
+    without a search entry matches nothing).
+
+    Speed (200,000 inputs, bench/inbox_bench.py): per type one query reads up to
+    :data:`FEW_MATCHES` + 1 matching ids. With few matches (a rare word) the condition is
+    ``target_id IN (those ids)``, which the databases drive from the ``(target_type,
+    target_id)`` index. With many (a common word: 40,000 for "Spielplatz" in the bench) the
+    database walks the other filters' index in the page's order and checks each candidate
+    against the matches until the page is full. On SQLite the matches are ONE common table
+    expression shared by both halves of the default order (:func:`_page_statement`),
+    compared with ``target_id + 0``, an expression and not the indexed column, so that
+    SQLite does not look every match up and sort them all (what it did, 3× slower);
+    PostgreSQL hashes the plain subquery once per half (see the comment below)."""
     parts = []
     for content_type in content_types.tracked_types():
         if filters.type and content_type.name != filters.type:
@@ -431,12 +478,21 @@ def _words_condition(filters: InboxFilters):
         key = search_key(content_type)
         if key is None:
             continue
-        parts.append(
-            and_(
-                WorkItem.target_type == content_type.name,
-                WorkItem.target_id.in_(search.matching_ids(key, filters.q)),
-            )
-        )
+        matches = search.matching_ids(key, filters.q)
+        few = db.session.scalars(matches.limit(FEW_MATCHES + 1)).all()
+        if not few:
+            continue  # no part: an OR with a false part keeps SQLite from the index
+        if len(few) <= FEW_MATCHES:
+            condition = WorkItem.target_id.in_(few)
+        elif db.session.get_bind().dialect.name == "sqlite":
+            shared = matches.cte(f"inbox_words_{content_type.name}")
+            condition = (WorkItem.target_id + 0).in_(select(shared.c.id))
+        else:
+            # PostgreSQL: the subquery hashed once per half. Inside an OR it is not turned
+            # into a semi-join, which the planner (expecting few matches) would run as a
+            # nested loop computing every candidate's tsvector; a CTE it scans per row.
+            condition = or_(WorkItem.target_id.in_(matches), literal_column("false"))
+        parts.append(and_(WorkItem.target_type == content_type.name, condition))
     return or_(*parts) if parts else false()
 
 
@@ -756,7 +812,8 @@ def export_rows(filters: InboxFilters, scope: set[int] | None) -> Iterator[Inbox
 
 
 def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
-    """The values offered in the filter form (a handful of small queries)."""
+    """The values offered in the filter form (a handful of small queries; the measures are
+    not listed: a search field finds them, :func:`measure_suggestions`)."""
     district_query = select(District.number, District.name).order_by(District.number)
     council_query = select(Council.slug, Council.name).order_by(Council.name)
     if scope is not None:
@@ -783,8 +840,12 @@ def filter_choices(scope: set[int] | None) -> dict[str, list[tuple[str, str]]]:
         "status": [(s.key, s.name(current_language())) for s in status_rows],
         "office": [(o.slug, localized(o, "name")) for o in offices],
         "tag": [(t.name, t.name) for t in triage.tags()],
-        "measure": [(str(mid), title) for mid, title in measures.measure_choices()],
     }
+
+
+def measure_suggestions(text: str) -> list[dict[str, Any]]:
+    """The search field's suggestions: measures by number or title (at most 10)."""
+    return [{"id": mid, "title": title} for mid, title in measures.find_measures(text)]
 
 
 # --- navigation counts -----------------------------------------------------------------------

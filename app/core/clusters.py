@@ -48,6 +48,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import (
+    BigInteger,
     Float,
     Integer,
     SmallInteger,
@@ -117,6 +118,9 @@ class MapCell(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
     lat_sum: Mapped[float] = mapped_column(Float, default=0.0)
     lon_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    # The sum of the items' ids: a cell of one item names it (the map's single markers are
+    # read by id, not searched for in the cell's rectangle). Migration 0020.
+    id_sum: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 def lat_ratio() -> float:
@@ -212,6 +216,11 @@ class Source:
     district_model: Any
     visible: tuple[str, Any]
     summary_filters: tuple[str, ...] = ("category", "district")
+    # The model's column of the category (the offers' type is ``type_id``).
+    category_column: str = "category_id"
+    # Kept in ``map_cells`` (registered with :func:`track`); ``False`` for a small kind that is
+    # always counted live (registered with :func:`register`: no write events, no summary rows).
+    summarised: bool = True
 
 
 SOURCES: dict[str, Source] = {}
@@ -232,13 +241,20 @@ def track(source: Source) -> None:
     event.listen(model, "after_update", lambda _m, conn, obj: _updated(conn, source, obj))
 
 
+def register(source: Source) -> None:
+    """Make ``source`` (``summarised=False``) known to the aggregation, counted live only."""
+    if source.summarised:
+        raise ValueError("a summarised source is registered with track()")
+    SOURCES.setdefault(source.kind, source)
+
+
 def _noop(*_args):
     return None
 
 
 def _values(source: Source, obj, old: bool) -> tuple | None:
-    """(lat, lon, category_id, district_id) of ``obj`` now or before the flush; ``None`` if
-    the summary does not count it (not visible)."""
+    """(lat, lon, category_id, district_id, id) of ``obj`` now or before the flush; ``None``
+    if the summary does not count it (not visible)."""
     state = inspect(obj)
 
     def value(name):
@@ -252,7 +268,7 @@ def _values(source: Source, obj, old: bool) -> tuple | None:
     if value(column) != shown:
         return None
     values = tuple(value(name) for name in _FIELDS)
-    return None if any(v is None for v in values) else values
+    return None if any(v is None for v in values) else (*values, obj.id)
 
 
 def _updated(connection, source: Source, obj) -> None:
@@ -281,7 +297,7 @@ def _upsert(connection):
 
 def _change(connection, kind: str, values: tuple, sign: int) -> None:
     """Add ``sign`` (±1) item at ``values`` to its cell at every summary zoom: one statement."""
-    lat, lon, category_id, district_id = values
+    lat, lon, category_id, district_id, item_id = values
     ratio = lat_ratio()
     rows = []
     for zoom in SUMMARY_ZOOMS:
@@ -297,6 +313,7 @@ def _change(connection, kind: str, values: tuple, sign: int) -> None:
                 "count": sign,
                 "lat_sum": sign * lat,
                 "lon_sum": sign * lon,
+                "id_sum": sign * item_id,
             }
         )
     table = MapCell.__table__
@@ -307,6 +324,7 @@ def _change(connection, kind: str, values: tuple, sign: int) -> None:
             "count": table.c.count + statement.excluded.count,
             "lat_sum": table.c.lat_sum + statement.excluded.lat_sum,
             "lon_sum": table.c.lon_sum + statement.excluded.lon_sum,
+            "id_sum": table.c.id_sum + statement.excluded.id_sum,
         },
     )
     connection.execute(statement)
@@ -315,7 +333,7 @@ def _change(connection, kind: str, values: tuple, sign: int) -> None:
 def rebuild(kind: str | None = None) -> int:
     """Recount ``map_cells`` for one kind (all without): after bulk inserts that bypass the
     ORM, or a change of ``MAP_CENTER``. One statement per zoom; returns the cells written."""
-    kinds = [kind] if kind else list(SOURCES)
+    kinds = [kind] if kind else [k for k, source in SOURCES.items() if source.summarised]
     for source in (SOURCES[k] for k in kinds):
         db.session.execute(delete(MapCell).where(MapCell.kind == source.kind))
         column, shown = source.visible
@@ -327,10 +345,11 @@ def rebuild(kind: str | None = None) -> int:
     return db.session.scalar(select(func.count()).where(MapCell.kind.in_(kinds)))
 
 
-def rebuild_statements(kind: str, columns, counted) -> list:
+def rebuild_statements(kind: str, columns, counted, *, id_sum: bool = True) -> list:
     """``INSERT … SELECT`` per summary zoom counting the rows of ``columns`` (a model or a
-    table's ``c``: ``lat``, ``lon``, ``category_id``, ``district_id``) for which ``counted``
-    holds (also used by the migration that creates the table)."""
+    table's ``c``: ``id``, ``lat``, ``lon``, ``category_id``, ``district_id``) for which
+    ``counted`` holds (also used by the migrations: 0010 created the table without
+    ``id_sum``)."""
     statements = []
     for zoom in SUMMARY_ZOOMS:
         x, y = Grid.at(zoom).keys(columns.lat, columns.lon)
@@ -342,6 +361,7 @@ def rebuild_statements(kind: str, columns, counted) -> list:
                 columns.district_id.label("district_id"),
                 columns.lat.label("lat"),
                 columns.lon.label("lon"),
+                columns.id.label("id"),
             )
             .where(counted, columns.lat.is_not(None), columns.lon.is_not(None))
             .subquery()
@@ -356,10 +376,12 @@ def rebuild_statements(kind: str, columns, counted) -> list:
             func.count(),
             func.sum(inner.c.lat),
             func.sum(inner.c.lon),
+            *([func.sum(inner.c.id)] if id_sum else []),
         ).group_by(inner.c.cx, inner.c.cy, inner.c.category_id, inner.c.district_id)
         names = ["kind", "zoom", "cx", "cy", "category_id", "district_id", "count"]
+        names += ["lat_sum", "lon_sum", *(["id_sum"] if id_sum else [])]
         statements.append(
-            MapCell.__table__.insert().from_select([*names, "lat_sum", "lon_sum"], grouped)
+            MapCell.__table__.insert().from_select(names, grouped, include_defaults=False)
         )
     return statements
 
@@ -376,6 +398,7 @@ class Cell:
     count: int = 0
     lat_sum: float = 0.0
     lon_sum: float = 0.0
+    id_sum: int = 0
     categories: dict = field(default_factory=dict)
     ids: list = field(default_factory=list)
     grid: Grid | None = None
@@ -406,7 +429,7 @@ class Aggregate:
 
 def uses_summary(source: Source, filters, grid: Grid) -> bool:
     """Whether the summary can answer: a summary zoom and only the filters it keeps."""
-    if grid.zoom not in SUMMARY_ZOOMS:
+    if not source.summarised or grid.zoom not in SUMMARY_ZOOMS:
         return False
     if filters.q:
         return False
@@ -464,7 +487,7 @@ def _live(source: Source, filters, grid: Grid) -> dict:
         select(
             x.label("cx"),
             y.label("cy"),
-            model.category_id.label("cat"),
+            getattr(model, source.category_column).label("cat"),
             model.lat.label("lat"),
             model.lon.label("lon"),
             model.id.label("id"),
@@ -519,25 +542,28 @@ def _from_summary(source: Source, filters, grid: Grid, span) -> dict:
             func.sum(MapCell.count),
             func.sum(MapCell.lat_sum),
             func.sum(MapCell.lon_sum),
+            func.sum(MapCell.id_sum),
         )
         .where(*where)
         .group_by(MapCell.cx, MapCell.cy, MapCell.category_id)
         .having(func.sum(MapCell.count) > 0)
     )
     cells: dict = {}
-    for cx, cy, cat, n, lat_sum, lon_sum in db.session.execute(query):
+    for cx, cy, cat, n, lat_sum, lon_sum, id_sum in db.session.execute(query):
         cell = _cell(cells, grid, cx, cy)
         cell.count += int(n)
         cell.lat_sum += lat_sum
         cell.lon_sum += lon_sum
+        cell.id_sum += int(id_sum or 0)
         cell.categories[cat] = cell.categories.get(cat, 0) + int(n)
     return cells
 
 
 def _singles(source, filters, grid, single_cells, from_summary, clusters) -> list:
-    """The rows of the single items (one query; none without). Live: by id. Summary: the
-    items in those cells' rectangles, kept where exactly the expected items were found (a
-    cell whose items are not all found stays a cluster)."""
+    """The rows of the single items (one query; none without). Live: by id. Summary: a cell
+    of one item by its id (the cell's ``id_sum``), a cell of more (``single_max`` > 1) by
+    its rectangle; kept where exactly the expected items were found in their cell (a cell
+    whose items are not all found stays a cluster)."""
     if not single_cells:
         return []
     if not from_summary:
@@ -546,6 +572,18 @@ def _singles(source, filters, grid, single_cells, from_summary, clusters) -> lis
     wanted = {(c.x, c.y): c for c in single_cells[:SINGLE_CELLS_MAX]}
     clusters += single_cells[SINGLE_CELLS_MAX:]
     model = source.model
+    if all(c.count == 1 for c in wanted.values()):
+        # Profiled at zoom 16 (bench/map_bench.py): searching ~150 cells' rectangles (a UNION
+        # ALL of index probes, built per request) took two thirds of the answer; by id it is
+        # one lookup per item.
+        rows = source.rows(
+            None,
+            where=[
+                *source.conditions(replace(filters, bbox=None)),
+                model.id.in_([c.id_sum for c in wanted.values()]),
+            ],
+        )
+        return _kept(rows, grid, wanted, clusters)
     # One index probe per row of cells (UNION ALL of thin lat/lon ranges; what lies in other
     # cells of the row is dropped below), then the listing's conditions on the few ids found:
     # an OR of rectangles would make the database scan.
@@ -566,6 +604,12 @@ def _singles(source, filters, grid, single_cells, from_summary, clusters) -> lis
         None,
         where=[*source.conditions(replace(filters, bbox=None)), model.id.in_(ids)],
     )
+    return _kept(rows, grid, wanted, clusters)
+
+
+def _kept(rows, grid, wanted, clusters) -> list:
+    """The rows found in the ``wanted`` cells, where each cell's count was found (the others
+    join ``clusters``), newest first."""
     found: dict = {}
     for row in rows:
         key = grid.key(row.lat, row.lon)

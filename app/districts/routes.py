@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
+from ..core.page_cache import cached
 from ..core.permissions import public
 from . import services
 
@@ -12,6 +13,7 @@ bp = Blueprint("districts", __name__, url_prefix="/ortsteile")
 
 @bp.get("/<number>")
 @public
+@cached
 def show(number: str):
     district = services.get_district(number)
     if district is None:

@@ -559,6 +559,31 @@ def measure_exists(measure_id: int) -> bool:
     return db.session.get(Measure, measure_id) is not None
 
 
+def find_measures(text: str, limit: int = 10) -> list[tuple[int, str]]:
+    """Measures for a search field: the one with the number ``text`` (ASCII digits), else
+    those whose title contains ``text`` (case-insensitive for ASCII letters on SQLite), by
+    title; at most ``limit`` (one query)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    if text.isascii() and text.isdigit():
+        if len(text) > 9:
+            return []
+        condition = Measure.id == int(text)
+    else:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        condition = Measure.title.ilike(f"%{escaped}%", escape="\\")
+    return [
+        (mid, title)
+        for mid, title in db.session.execute(
+            select(Measure.id, Measure.title)
+            .where(condition)
+            .order_by(Measure.title, Measure.id)
+            .limit(limit)
+        )
+    ]
+
+
 def measure_choices() -> list[tuple[int, str]]:
     """Every measure's id and title, by title (one query; for filter forms)."""
     return [

@@ -14,6 +14,7 @@ from flask import request
 from ..api.blueprint import bp
 from ..api.listing import cluster_collection, geojson_page
 from ..core.listing import point_feature
+from ..core.page_cache import cached
 from ..core.permissions import public
 from . import listing
 from .services import PRIORITY_LABELS, ROLE_LABELS, council_label, status_label
@@ -45,12 +46,14 @@ def feature(row: listing.Row) -> dict:
 
 @bp.get("/needs")
 @public
+@cached(anyone=True)
 def needs():
     return geojson_page("api.needs", listing.Filters, listing.find, feature)
 
 
 @bp.get("/needs/clusters")
 @public
+@cached(anyone=True)
 def need_clusters():
     """The map's needs in ``bbox`` at ``zoom``: clusters and single needs whose counts add up
     to the matching needs in the bbox (see :mod:`app.core.clusters`). Filters as

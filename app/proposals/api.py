@@ -16,6 +16,7 @@ from flask import request
 from ..api.blueprint import bp
 from ..api.listing import cluster_collection, geojson_page
 from ..core.listing import point_feature
+from ..core.page_cache import cached
 from ..core.permissions import public
 from . import listing
 
@@ -43,12 +44,14 @@ def feature(row: listing.Row) -> dict:
 
 @bp.get("/proposals")
 @public
+@cached(anyone=True)
 def proposals():
     return geojson_page("api.proposals", listing.Filters, listing.find, feature)
 
 
 @bp.get("/proposals/clusters")
 @public
+@cached(anyone=True)
 def proposal_clusters():
     """The map's proposals in ``bbox`` at ``zoom``: clusters and single proposals whose
     counts add up to the matching proposals in the bbox (see :mod:`app.core.clusters`).

@@ -4,7 +4,7 @@ with its CSV. Thin routes: permission → one service call → render."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_percent, get_locale
 from flask_babel import gettext as _
 
 from ..core.csv_export import csv_response
@@ -15,16 +15,29 @@ from .permissions import can_view_figures
 bp = Blueprint("responsiveness", __name__)
 
 
+def _symbols() -> tuple[str, str]:
+    """The current language's decimal and group separators ("," and "." in German)."""
+    symbols = get_locale().number_symbols.get("latn", {})
+    return symbols.get("decimal", "."), symbols.get("group", ",")
+
+
+def _localized(text: str) -> str:
+    decimal, group = _symbols()
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
 @bp.app_template_global("figure_days")
 def figure_days(value: float | None) -> str:
-    """Days with one decimal in the current language ("3,5" in German)."""
-    return "" if value is None else format_decimal(round(value, 1), format="#,##0.0")
+    """Days with one decimal in the current language ("3,5" in German): Babel's "#,##0.0"
+    written out (the tables have hundreds of cells; Babel's formatter costs a tenth of a
+    millisecond each)."""
+    return "" if value is None else _localized(f"{round(value, 1):,.1f}")
 
 
 @bp.app_template_global("figure_count")
 def figure_count(value: int) -> str:
     """A count with the language's thousands separator ("27.187" in German)."""
-    return format_decimal(value, format="#,##0")
+    return _localized(f"{int(value):,d}")
 
 
 @bp.app_template_global("figure_share")

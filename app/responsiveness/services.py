@@ -1,9 +1,16 @@
 """The responsiveness figures, computed in the database from ``work_items``.
 
-Nothing here loads the items into Python: counts are GROUP BY queries, the percentiles come
-from one window query per grouping and duration (``row_number()`` and ``count()`` over the
-group, ordered by the duration) that returns at most two values per percentile and group, so
-the number of queries does not grow with the number of items (nor with the number of groups).
+Nothing here loads the items into Python, and nothing is computed per item when the page is
+asked for: the workflow stores each item's durations when they happen
+(``first_response_days``, ``closure_days`` and ``on_time``, kept by a mapper event on every
+ORM write of a work item, :func:`app.workflow.models.durations` for bulk inserts, filled for
+old rows by migration 0019). Counts are GROUP BY queries that read covering indexes only
+(``(group, first_response_days, due_on, on_time, closure_days)`` per office and district,
+``(group, status_id)``); each GROUP BY runs once per page and feeds every table that needs
+it. The percentiles come from one statement per grouping: per group, duration and percentile
+a probe ``ORDER BY days LIMIT 2 OFFSET k`` on the index ``(group, days)`` (from the nearer
+end), so at most two values per percentile and group leave the database and the number of
+queries grows neither with the items nor (below 100 groups) with the groups.
 
 Definitions
 -----------
@@ -20,9 +27,10 @@ Definitions
 * *Backlog*: the items in an open status by whole days since their creation, in the buckets
   of :data:`app.core.stats.AGE_BUCKETS`.
 
-Speed: over 200,000 items the queries take about a second, so the pages read the figures
-through a small per-process cache (``RESPONSIVENESS_CACHE_SECONDS``, 300 by default, 0 in
-the tests: always computed); the pages say when the figures were computed.
+Speed: over 200,000 items the figures take a few hundred milliseconds (bench/
+responsiveness_bench.py, bench/inbox_bench.py); the pages still read them through a small
+per-process cache (``RESPONSIVENESS_CACHE_SECONDS``, 300 by default, 0 in the tests: always
+computed), which only spares the repeated work; the pages say when the figures were computed.
 
 The public page uses a higher threshold where the barriers' privacy threshold is higher
 (:func:`public_min_count`), so nothing barrier-related is published below it.
@@ -35,12 +43,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Date, DateTime, and_, bindparam, case, cast, extract, func, or_, select
+from sqlalchemy import and_, case, extract, func, select, text
 
 from ..accounts.models import Office
 from ..barriers import services as barriers
@@ -72,61 +80,74 @@ def days_between(start: Any, end: Any) -> Any:
     return extract("epoch", end - start) / 86400.0
 
 
-def _day_of(moment: Any) -> Any:
-    """SQL: the calendar day of a timestamp, comparable with a ``Date`` column."""
-    if _dialect() == "sqlite":
-        return func.date(moment)
-    return cast(moment, Date)
+# SQLite allows 500 terms in a compound SELECT: the offset probes go in batches below that.
+PROBES_PER_QUERY = 200
 
 
 def grouped_percentiles(
     group: Any,
-    value: Any,
-    where: Iterable[Any] = (),
+    counts: dict[Any, dict[Any, int]],
     percentiles: Sequence[int] = PERCENTILES,
     *,
     min_count: int = MIN_COUNT,
-) -> dict[Any, tuple[int, dict[int, float | None]]]:
-    """Per value of ``group``: ``(n, {p: percentile})`` of ``value`` (``NULL`` left out),
-    computed like :func:`app.core.stats.percentile`; the percentiles are ``None`` below
-    ``min_count`` values. One query, at most two rows per percentile and group."""
-    base = (
-        select(group.label("g"), value.label("v"))
-        .select_from(WorkItem)
-        .where(value.is_not(None), *where)
-        .subquery()
-    )
-    ranked = select(
-        base.c.g,
-        base.c.v,
-        (func.row_number().over(partition_by=base.c.g, order_by=base.c.v) - 1).label("rn"),
-        func.count().over(partition_by=base.c.g).label("n"),
-    ).subquery()
-    wanted = []
-    for p in percentiles:
-        low = (ranked.c.n - 1) * int(p) // 100
-        wanted.extend((ranked.c.rn == low, ranked.c.rn == low + 1))
-    # The first row of every group brings its count; the wanted ranks their values.
-    rows = db.session.execute(
-        select(ranked.c.g, ranked.c.n, ranked.c.rn, ranked.c.v).where(
-            or_(ranked.c.rn == 0, and_(ranked.c.n >= min_count, or_(*wanted)))
-        )
-    )
-    values: dict[Any, tuple[int, dict[int, float]]] = {}
-    for g, n, rn, v in rows:
-        values.setdefault(g, (int(n), {}))[1][int(rn)] = float(v)
-    result: dict[Any, tuple[int, dict[int, float | None]]] = {}
-    for g, (n, found) in values.items():
-        figures: dict[int, float | None] = dict.fromkeys(percentiles)
-        if n >= min_count:
+) -> dict[Any, dict[Any, tuple[int, dict[int, float | None]]]]:
+    """Per stored duration column of the work items (named by the keys of ``counts``) and
+    value of ``group``: ``(n, {p: percentile})``, where ``counts[name][key]`` is ``n``, the
+    number of the group's non-``NULL`` values; computed like
+    :func:`app.core.stats.percentile`, ``None`` below ``min_count``.
+
+    The values come from an index on ``(group, column)``: per column, group and percentile
+    one probe ``ORDER BY column LIMIT 2 OFFSET k`` (from the nearer end), all probes
+    ``UNION ALL``-ed into one statement (in batches of :data:`PROBES_PER_QUERY`), so at most
+    two values per percentile and group leave the database and nothing is computed per row.
+    Every group with a value is probed (also below the threshold, whose figures are then
+    dropped): the number of statements does not depend on the items."""
+    result: dict[Any, dict[Any, tuple[int, dict[int, float | None]]]] = {}
+    # (column, key, percentile, first rank, number of ranks)
+    probes: list[tuple[Any, Any, int, int, int]] = []
+    for name, by_key in counts.items():
+        result[name] = {}
+        for key, n in by_key.items():
+            result[name][key] = (n, dict.fromkeys(percentiles))
+            if n == 0:
+                continue
             for p in percentiles:
-                h = (n - 1) * p / 100
-                low = math.floor(h)
-                if low + 1 >= n or h == low:
-                    figures[p] = found[low]
-                else:
-                    figures[p] = found[low] + (found[low + 1] - found[low]) * (h - low)
-        result[g] = (n, figures)
+                low = math.floor((n - 1) * p / 100)
+                probes.append((name, key, p, low, 2 if low + 1 < n else 1))
+    found: dict[int, list[float]] = {}
+    table = WorkItem.__table__
+    group_name = table.c[group.key].name
+    for start in range(0, len(probes), PROBES_PER_QUERY):
+        # Written as SQL text: built per request, hundreds of SQLAlchemy subqueries cost
+        # more to construct than the database takes to answer them. Only integers from here
+        # and column names of the model go into it.
+        parts = []
+        for number, (name, key, _p, low, ranks) in enumerate(
+            probes[start : start + PROBES_PER_QUERY], start
+        ):
+            n = counts[name][key]
+            column = table.c[name].name
+            ascending = low <= n - low - ranks
+            offset = low if ascending else n - low - ranks
+            where = f"{group_name} IS NULL" if key is None else f"{group_name} = {int(key)}"
+            parts.append(
+                f"SELECT {int(number)} AS probe, v FROM (SELECT {column} AS v "  # noqa: S608
+                f"FROM {table.name} WHERE {where} AND {column} IS NOT NULL "
+                f"ORDER BY {column} {'ASC' if ascending else 'DESC'} "
+                f"LIMIT {int(ranks)} OFFSET {int(offset)}) AS probe_{int(number)}"
+            )
+        for probe, v in db.session.execute(text(" UNION ALL ".join(parts))):
+            found.setdefault(int(probe), []).append(float(v))
+    for number, (name, key, p, low, _ranks) in enumerate(probes):
+        n = counts[name][key]
+        pair = sorted(found.get(number, []))  # the ranks low and low + 1, either direction
+        if not pair or n < min_count:
+            continue
+        h = (n - 1) * p / 100
+        if len(pair) == 1 or h == low:
+            result[name][key][1][p] = pair[0]
+        else:
+            result[name][key][1][p] = pair[0] + (pair[1] - pair[0]) * (h - low)
     return result
 
 
@@ -215,82 +236,110 @@ def public_min_count() -> int:
     return max(MIN_COUNT, barriers.min_cell())
 
 
+def _open_ids() -> list[int]:
+    """The open statuses (IN, not NOT IN: one index range per status)."""
+    return sorted(s.id for s in workflow.statuses(include_inactive=True) if not s.closed)
+
+
 def _closed_ids() -> set[int]:
     return {s.id for s in workflow.statuses(include_inactive=True) if s.closed}
 
 
-def _status_counts(group: Any) -> dict[Any, dict[str, int]]:
-    """Inputs, open and closed per value of ``group``: GROUP BY the group and the status
-    (index-only where an index starts with the group), the closed flag from the statuses."""
+def _status_rows(group: Any) -> list[tuple[Any, int, int]]:
+    """``(key, status id, count)`` per value of ``group`` and status: GROUP BY over an index
+    that starts with the group and the status (index-only)."""
+    return [
+        (key, status_id, int(n))
+        for key, status_id, n in db.session.execute(
+            select(group, WorkItem.status_id, func.count())
+            .select_from(WorkItem)
+            .group_by(group, WorkItem.status_id)
+        )
+    ]
+
+
+def _status_counts(rows: Iterable[tuple[Any, int, int]]) -> dict[Any, dict[str, int]]:
+    """Inputs, open and closed per key of :func:`_status_rows`' rows (the closed flag from
+    the statuses)."""
     closed_ids = _closed_ids()
     found: dict[Any, dict[str, int]] = {}
-    for key, status_id, n in db.session.execute(
-        select(group, WorkItem.status_id, func.count())
-        .select_from(WorkItem)
-        .group_by(group, WorkItem.status_id)
-    ):
+    for key, status_id, n in rows:
         entry = found.setdefault(key, {"inputs": 0, "open": 0, "closed": 0})
-        entry["inputs"] += int(n)
-        entry["closed" if status_id in closed_ids else "open"] += int(n)
+        entry["inputs"] += n
+        entry["closed" if status_id in closed_ids else "open"] += n
     return found
 
 
-def _on_time_counts(group: Any, today: date) -> dict[Any, tuple[int, int]]:
-    """Per value of ``group``: (answered by the due date, answered or overdue)."""
-    answered_on_time = and_(
-        WorkItem.first_response_at.is_not(None),
-        _day_of(WorkItem.first_response_at) <= WorkItem.due_on,
-    )
-    counted = or_(WorkItem.first_response_at.is_not(None), WorkItem.due_on < today)
+@dataclass(frozen=True)
+class _ResponseCounts:
+    answered: int
+    on_time: int
+    on_time_base: int
+    closed: int
+
+
+def _response_counts(group: Any, today: date) -> dict[Any, _ResponseCounts]:
+    """Per value of ``group``: the answered items, those answered by the due date, the base
+    of the share (answered with a due date, or unanswered and past the due date) and the
+    closed items with a closure time. One GROUP BY, index-only on ``(group,
+    first_response_days, due_on, on_time, closure_days)``."""
+    overdue = and_(WorkItem.first_response_days.is_(None), WorkItem.due_on < today)
     rows = db.session.execute(
         select(
             group,
-            func.sum(case((answered_on_time, 1), else_=0)),
-            func.sum(case((counted, 1), else_=0)),
+            func.count(WorkItem.first_response_days),
+            func.sum(case((WorkItem.on_time.is_(True), 1), else_=0)),
+            func.count(WorkItem.on_time),
+            func.sum(case((overdue, 1), else_=0)),
+            func.count(WorkItem.closure_days),
         )
         .select_from(WorkItem)
-        .where(WorkItem.due_on.is_not(None))
         .group_by(group)
     )
-    return {key: (int(on_time or 0), int(base or 0)) for key, on_time, base in rows}
+    return {
+        key: _ResponseCounts(
+            int(answered or 0), int(on_time or 0), int(base or 0) + int(late or 0), int(closed)
+        )
+        for key, answered, on_time, base, late, closed in rows
+    }
 
 
-def _timings(group: Any, threshold: int) -> tuple[dict[Any, Timing], dict[Any, Timing]]:
-    first = grouped_percentiles(
-        group, days_between(WorkItem.created_at, WorkItem.first_response_at), min_count=threshold
-    )
-    closed = grouped_percentiles(
-        group,
-        days_between(WorkItem.created_at, WorkItem.closed_at),
-        [WorkItem.status_id.in_(_closed_ids())],
-        min_count=threshold,
-    )
-
-    def timing(found: dict) -> dict[Any, Timing]:
-        return {k: Timing(n, figures[50], figures[90]) for k, (n, figures) in found.items()}
-
-    return timing(first), timing(closed)
+def _timing(found: dict) -> dict[Any, Timing]:
+    return {k: Timing(n, figures[50], figures[90]) for k, (n, figures) in found.items()}
 
 
 def _groups(
-    group: Any, labels: dict[Any, tuple[str, str]], threshold: int, none_label: str
+    group: Any,
+    labels: dict[Any, tuple[str, str]],
+    threshold: int,
+    none_label: str,
+    status_rows: list[tuple[Any, int, int]] | None = None,
 ) -> list[Group]:
-    counts = _status_counts(group)
-    on_time = _on_time_counts(group, utcnow().date())
-    first, closure = _timings(group, threshold)
+    counts = _status_counts(_status_rows(group) if status_rows is None else status_rows)
+    responses = _response_counts(group, utcnow().date())
+    found_timings = grouped_percentiles(
+        group,
+        {
+            "first_response_days": {k: c.answered for k, c in responses.items()},
+            "closure_days": {k: c.closed for k, c in responses.items()},
+        },
+        min_count=threshold,
+    )
+    first = _timing(found_timings["first_response_days"])
+    closure = _timing(found_timings["closure_days"])
     result = []
     for key, found in counts.items():
         label, number = labels.get(key, (none_label, ""))
         response = first.get(key, NO_TIMING)
-        on_time_n, base = on_time.get(key, (0, 0))
+        answered = responses.get(key, _ResponseCounts(0, 0, 0, 0))
         result.append(
             Group(
                 key=key,
                 label=label,
                 number=number,
                 answered=response.n,
-                on_time=on_time_n,
-                on_time_base=base,
+                on_time=answered.on_time,
+                on_time_base=answered.on_time_base,
                 first_response=response,
                 closure=closure.get(key, NO_TIMING),
                 threshold=threshold,
@@ -313,11 +362,28 @@ def _district_labels() -> dict[Any, tuple[str, str]]:
     }
 
 
-def responsiveness(threshold: int = MIN_COUNT) -> Responsiveness:
-    """Per office and per district: counts, days to first response and to closure."""
+def responsiveness(
+    threshold: int = MIN_COUNT, status_rows: dict[str, list] | None = None
+) -> Responsiveness:
+    """Per office and per district: counts, days to first response and to closure
+    (``status_rows``: :func:`_status_rows` of ``"office"`` and ``"district"`` if already
+    read)."""
+    rows = status_rows or {}
     return Responsiveness(
-        by_office=_groups(WorkItem.office_id, _office_labels(), threshold, _("No office yet")),
-        by_district=_groups(WorkItem.district_id, _district_labels(), threshold, _("No district")),
+        by_office=_groups(
+            WorkItem.office_id,
+            _office_labels(),
+            threshold,
+            _("No office yet"),
+            rows.get("office"),
+        ),
+        by_district=_groups(
+            WorkItem.district_id,
+            _district_labels(),
+            threshold,
+            _("No district"),
+            rows.get("district"),
+        ),
         threshold=threshold,
     )
 
@@ -368,32 +434,34 @@ def back_office_figures() -> Figures:
 
 def backlog(now: datetime | None = None) -> list[dict]:
     """The open items by age in whole days, in the buckets of ``AGE_BUCKETS`` (zeros
-    included). One query."""
-    moment = bindparam("now", now or utcnow(), type_=DateTime(timezone=True))
-    age = days_between(WorkItem.created_at, moment)
-    whens = [(age < highest + 1, key) for key, _label, highest in AGE_BUCKETS if highest]
-    last = AGE_BUCKETS[-1][0]
-    bucket = case(*whens, else_=last).label("bucket")
-    found = dict(
-        db.session.execute(
-            select(bucket, func.count())
-            .select_from(WorkItem)
-            .where(WorkItem.status_id.not_in(_closed_ids()))
-            .group_by(bucket)
-        ).all()
-    )
+    included): an age below ``highest + 1`` days is a creation after ``now`` minus that
+    many days, so one query counts ranges of ``(status, created_at)``, index-only."""
+    moment = now or utcnow()
+    limits = [(key, highest) for key, _label, highest in AGE_BUCKETS if highest is not None]
+    younger = [
+        func.sum(case((WorkItem.created_at > moment - timedelta(days=highest + 1), 1), else_=0))
+        for _key, highest in limits
+    ]
+    row = db.session.execute(
+        select(func.count(), *younger)
+        .select_from(WorkItem)
+        .where(WorkItem.status_id.in_(_open_ids()))
+    ).one()
+    total, cumulative = int(row[0] or 0), [int(v or 0) for v in row[1:]]
+    counts, below = {}, 0
+    for (key, _highest), upto in zip(limits, cumulative, strict=True):
+        counts[key] = upto - below
+        below = upto
+    counts[AGE_BUCKETS[-1][0]] = total - below
     return [
-        {"key": key, "label": str(label), "count": int(found.get(key, 0))}
+        {"key": key, "label": str(label), "count": counts.get(key, 0)}
         for key, label, _highest in AGE_BUCKETS
     ]
 
 
-def _by_district_status(statuses: list[StatusColumn]) -> tuple[list[dict], dict[int, int]]:
-    rows = db.session.execute(
-        select(WorkItem.district_id, WorkItem.status_id, func.count())
-        .select_from(WorkItem)
-        .group_by(WorkItem.district_id, WorkItem.status_id)
-    ).all()
+def _by_district_status(
+    statuses: list[StatusColumn], rows: list[tuple[Any, int, int]]
+) -> tuple[list[dict], dict[int, int]]:
     labels = _district_labels()
     table: dict[Any, dict] = {}
     totals: dict[int, int] = {s.id: 0 for s in statuses}
@@ -410,23 +478,29 @@ def _by_district_status(statuses: list[StatusColumn]) -> tuple[list[dict], dict[
     return ordered, totals
 
 
-def _counts_by(column: Any, labels: dict[Any, str], none_label: str) -> list[dict]:
+def _counts_by(
+    rows: list[tuple[Any, int, int]], labels: dict[Any, str], none_label: str
+) -> list[dict]:
     result = [
         {"key": key, "label": labels.get(key, none_label), **found}
-        for key, found in _status_counts(column).items()
+        for key, found in _status_counts(rows).items()
     ]
     return sorted(result, key=lambda e: (e["key"] is None, -e["inputs"], e["label"]))
 
 
 def figures() -> Figures:
     """The back office's figures: a constant number of queries, whatever the number of
-    items."""
+    items (each GROUP BY over the work items runs once and feeds every table)."""
     language = current_language()
     statuses = [
         StatusColumn(s.id, s.name(language), s.closed)
         for s in workflow.statuses(include_inactive=True)
     ]
-    by_district_status, totals = _by_district_status(statuses)
+    rows = {
+        "district": _status_rows(WorkItem.district_id),
+        "office": _status_rows(WorkItem.office_id),
+    }
+    by_district_status, totals = _by_district_status(statuses, rows["district"])
     categories = {c.id: localized(c, "name") for c in db.session.scalars(select(Category))}
     offices = {key: label for key, (label, _number) in _office_labels().items()}
     found_backlog = backlog()
@@ -434,11 +508,11 @@ def figures() -> Figures:
         statuses=statuses,
         by_district_status=by_district_status,
         status_totals=totals,
-        by_category=_counts_by(WorkItem.category_id, categories, _("No category")),
-        by_office=_counts_by(WorkItem.office_id, offices, _("No office yet")),
+        by_category=_counts_by(_status_rows(WorkItem.category_id), categories, _("No category")),
+        by_office=_counts_by(rows["office"], offices, _("No office yet")),
         backlog=found_backlog,
         backlog_total=sum(b["count"] for b in found_backlog),
-        responsiveness=responsiveness(),
+        responsiveness=responsiveness(status_rows=rows),
         barrier_summary=barriers.summary(),
     )
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..barriers import services as barrier_services
 from ..core import clusters
 from ..core.numbers import NumberError, parse_int
+from ..core.page_cache import cached
 from ..core.permissions import public
 from ..districts import services as district_services
 from ..needs import listing as need_listing
@@ -125,6 +126,7 @@ def _count_text(shown: int, total: int, in_view: bool) -> str:
 
 @bp.get("/karte/liste")
 @public
+@cached
 def map_list():
     """The list under the map for the map's script (an HTML fragment): the proposals in the
     view's ``bbox`` with the page's filters, the same query as the page and the API."""
@@ -141,6 +143,7 @@ def map_list():
 
 @bp.get("/karte")
 @public
+@cached
 def map_page():
     filters, error = listing.Filters.for_page(request.args, FILTER_NAMES)
     context = _list_context(filters, error)

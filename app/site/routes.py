@@ -19,6 +19,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..accounts.forms import LanguageForm
+from ..core.page_cache import cached
 from ..core.permissions import is_anyone, public, requires
 from ..core.urls import safe_next
 from ..districts import services as district_services
@@ -46,6 +47,7 @@ def _district_list() -> Markup:
 
 @bp.get("/")
 @public
+@cached
 def index():
     """The start page: the map and the districts, what is happening (the newest proposals
     and needs, the latest public answers) and "find your district". A fixed number of

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -22,10 +23,11 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     event,
+    select,
 )
 from sqlalchemy.orm import Mapped, declared_attr, foreign, mapped_column, relationship
 
-from ..core.time import utcnow
+from ..core.time import as_utc, utcnow
 from ..extensions import db
 
 NEW = "new"
@@ -96,6 +98,29 @@ class WorkItem(db.Model):
             "created_at",
             "id",
         ),
+        # the figures (app/responsiveness, 0019): per office / district the answered items in
+        # the order of their days to the first response (percentiles by offset, counts of
+        # answered, on time and overdue index-only), the closed ones by days to closure, and
+        # the counts by category and status
+        Index(
+            "ix_work_items_office_response",
+            "office_id",
+            "first_response_days",
+            "due_on",
+            "on_time",
+            "closure_days",
+        ),
+        Index(
+            "ix_work_items_district_response",
+            "district_id",
+            "first_response_days",
+            "due_on",
+            "on_time",
+            "closure_days",
+        ),
+        Index("ix_work_items_office_closure", "office_id", "closure_days"),
+        Index("ix_work_items_district_closure", "district_id", "closure_days"),
+        Index("ix_work_items_category_status", "category_id", "status_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +142,13 @@ class WorkItem(db.Model):
     support_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Kept by :func:`_keep_durations` on every ORM write (and by the bulk writers, see
+    # :func:`durations`): days (with fractions) from creation to the first response and, in
+    # a closed status, to closure; whether the first response came by the due date (NULL:
+    # no response or no due date).
+    first_response_days: Mapped[float | None] = mapped_column(Float)
+    closure_days: Mapped[float | None] = mapped_column(Float)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
@@ -125,6 +157,59 @@ class WorkItem(db.Model):
     office = relationship("Office", lazy="select")
     assignee = relationship("User", lazy="select", foreign_keys=[assignee_id])
     duplicate_of = relationship("WorkItem", remote_side=[id], lazy="select")
+
+
+def _days(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return (as_utc(end) - as_utc(start)).total_seconds() / 86400
+
+
+def durations(
+    *,
+    created_at: datetime | None,
+    first_response_at: datetime | None,
+    closed_at: datetime | None,
+    due_on: date | None,
+    closed: bool,
+) -> dict[str, float | bool | None]:
+    """The stored figures of a work item from its times (for bulk inserts that bypass the
+    ORM: ``{**row, **durations(...)}``)."""
+    return {
+        "first_response_days": _days(created_at, first_response_at),
+        "closure_days": _days(created_at, closed_at) if closed else None,
+        "on_time": None
+        if first_response_at is None or due_on is None
+        else as_utc(first_response_at).date() <= due_on,
+    }
+
+
+@event.listens_for(WorkItem, "before_insert")
+@event.listens_for(WorkItem, "before_update")
+def _keep_durations(mapper, connection, target: WorkItem) -> None:
+    """Every ORM write of a work item stores its durations (the figures read them)."""
+    if target.created_at is None:  # the column default, applied here so the days can use it
+        target.created_at = utcnow()
+    status = target.__dict__.get("status")
+    if status is not None and (target.status_id is None or status.id == target.status_id):
+        closed = bool(status.closed)
+    elif target.status_id is not None:
+        closed = bool(
+            connection.scalar(
+                select(WorkflowStatus.closed).where(WorkflowStatus.id == target.status_id)
+            )
+        )
+    else:
+        closed = False
+    for name, value in durations(
+        created_at=target.created_at,
+        first_response_at=target.first_response_at,
+        closed_at=target.closed_at,
+        due_on=target.due_on,
+        closed=closed,
+    ).items():
+        if getattr(target, name) != value:
+            setattr(target, name, value)
 
 
 class StatusChange(db.Model):

@@ -33,6 +33,7 @@ from .models import (
     StatusChange,
     WorkflowStatus,
     WorkItem,
+    durations,
 )
 
 DEFAULT_RESPONSE_DAYS = 30
@@ -473,6 +474,9 @@ def import_items(target_type: str, entries: Iterable[ImportedItem]) -> int:
         status = status_by_key(entry.status_key) or status_by_key(NEW)
         created_at = entry.created_at or utcnow()
         days = targets.get(entry.category_id, default_days)
+        due_on = due_date(entry.category_id, created_at, days=days)
+        closed_at = created_at if status.closed else None
+        first_response_at = created_at if status.key != NEW else None
         rows.append(
             {
                 "target_type": target_type,
@@ -481,13 +485,21 @@ def import_items(target_type: str, entries: Iterable[ImportedItem]) -> int:
                 "office_id": best_office(
                     all_rules, target_type, entry.category_id, entry.district_id
                 ),
-                "due_on": due_date(entry.category_id, created_at, days=days),
+                "due_on": due_on,
                 "district_id": entry.district_id,
                 "category_id": entry.category_id,
                 "created_at": created_at,
-                "closed_at": created_at if status.closed else None,
-                "first_response_at": created_at if status.key != NEW else None,
+                "closed_at": closed_at,
+                "first_response_at": first_response_at,
                 "updated_at": created_at,
+                # Core inserts bypass the mapper events that keep the durations
+                **durations(
+                    created_at=created_at,
+                    first_response_at=first_response_at,
+                    closed_at=closed_at,
+                    due_on=due_on,
+                    closed=status.closed,
+                ),
             }
         )
     # Core inserts: one executemany each (the ORM's bulk insert splits the rows)

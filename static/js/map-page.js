@@ -320,11 +320,30 @@
     });
   }
 
+  // The cells a view covers, as the server widens its bbox (app/core/clusters.py: a quarter
+  // of a tile wide, cos(centre latitude) times that high, global keys): views covering the
+  // same cells get the same answers.
+  var latRatio = Math.cos(Number(data.center.split(",")[0]) * Math.PI / 180);
+  function cellSpan() {
+    var z = map.getZoom(), step = 360 / Math.pow(2, z) / 4, stepLat = step * latRatio;
+    var b = viewBbox().split(",").map(Number);
+    return [z, Math.floor((b[0] + 180) / step), Math.floor((b[1] + 90) / stepLat),
+      Math.floor((b[2] + 180) / step), Math.floor((b[3] + 90) / stepLat)].join(",");
+  }
+
+  // What the layers and the list were last loaded for: a "moveend" that changes neither the
+  // cells in view nor the filters (Leaflet fires one when the map's size changes, e.g. when
+  // the page grows a scroll bar after the list is drawn, or after a popup closes without a
+  // move) loads nothing again.
+  var loadedFor = null;
   var timer = null;
   function refresh() {
     recordView();
     restoring = false;
     firstView = false;
+    var key = cellSpan() + "|" + filterQuery(FILTERS).toString();
+    if (key === loadedFor) { return; }
+    loadedFor = key;
     loadProposals();
     loadNeeds();
     loadList();

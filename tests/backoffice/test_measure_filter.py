@@ -1,4 +1,6 @@
-"""The inbox's filter "linked to a measure": ``measure=yes|no`` or ``measure=<id>``,
+"""The inbox's filter "linked to a measure": ``measure=yes|no`` or ``measure=<id>``, and
+the search field ``linked_measure`` (a measure's number or words of its title, with
+suggestions from ``/verwaltung/eingang/massnahmen?q=``),
 registered by the back office (the measures sit below it); combined with the others, kept in
 the form and the export links, applied to the export; bad values show a message (400); the
 page's queries stay constant."""
@@ -76,9 +78,9 @@ def test_linked_to_one_measure(client, login_as, people, scene):
     assert response.status_code == 200
     assert set(listed(response)) == scene["first_inputs"]
     html = response.get_data(as_text=True)
-    # the form keeps the choice; the measures are offered by title
-    assert f'<option value="{first_id}" selected>Spielplatz Gera-Aue</option>' in html
-    assert f'<option value="{scene["second"].id}">Radweg Nord</option>' in html
+    # the form keeps the choice in the search field; the measures are not listed
+    assert f'name="linked_measure" value="{first_id}"' in html
+    assert "Radweg Nord" not in html
     # the export links carry the filter
     assert f"export.csv?measure={first_id}" in html
     second = client.get(INBOX, query_string={"measure": str(scene["second"].id)})
@@ -140,3 +142,65 @@ def test_page_queries_are_constant(
     with count_queries() as many:
         assert len(listed(client.get(INBOX, query_string={"measure": arg}))) == 10
     assert many.count == few.count
+
+
+@pytest.mark.parametrize("typed", ["first-id", "gera-aue", "Spielplatz Gera-Aue", " gera "])
+def test_the_search_field_finds_a_measure_by_number_or_title(
+    client, login_as, people, scene, typed
+):
+    login_as(people["planner"])
+    value = str(scene["first"].id) if typed == "first-id" else typed
+    response = client.get(INBOX, query_string={"linked_measure": value})
+    assert response.status_code == 200
+    assert set(listed(response)) == scene["first_inputs"]
+    html = response.get_data(as_text=True)
+    assert 'id="filter-message"' not in html
+    # the form keeps what was typed; the export links carry it
+    assert 'name="linked_measure" value="' in html and "export.csv?linked_measure=" in html
+
+
+def test_several_or_no_matching_measures_show_a_clear_message(
+    client, login_as, people, scene, make_measure
+):
+    make_measure("Radweg Süd")
+    login_as(people["planner"])
+    response = client.get(INBOX, query_string={"linked_measure": "Radweg"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Mehrere Maßnahmen passen zu „Radweg“" in html
+    assert f"Radweg Nord ({scene['second'].id})" in html
+    everything = scene["first_inputs"] | scene["second_inputs"] | scene["unlinked"]
+    assert set(listed(response)) == everything
+    for missing in ("Schwimmbad", "999999", "0"):
+        response = client.get(INBOX, query_string={"linked_measure": missing})
+        assert response.status_code == 400
+        assert "Keine Maßnahme hat die Nummer oder einen Titel mit" in response.get_data(
+            as_text=True
+        )
+    # the exact title wins over longer ones that contain it
+    found = client.get(INBOX, query_string={"linked_measure": "radweg nord"})
+    assert set(listed(found)) == scene["second_inputs"]
+
+
+def test_english_message(client, login_as, people, scene, english):
+    login_as(people["planner"])
+    response = client.get(INBOX, query_string={"linked_measure": "Schwimmbad"})
+    assert "No measure has the number or a title with “Schwimmbad”." in response.get_data(
+        as_text=True
+    )
+
+
+def test_suggestions_by_number_or_title(client, login_as, people, scene):
+    login_as(people["planner"])
+    found = client.get(INBOX + "massnahmen", query_string={"q": "rad"}).get_json()
+    assert found == {"measures": [{"id": scene["second"].id, "title": "Radweg Nord"}]}
+    by_id = client.get(INBOX + "massnahmen", query_string={"q": str(scene["first"].id)})
+    assert by_id.get_json()["measures"] == [
+        {"id": scene["first"].id, "title": "Spielplatz Gera-Aue"}
+    ]
+    assert client.get(INBOX + "massnahmen", query_string={"q": "%"}).get_json() == {"measures": []}
+
+
+def test_suggestions_only_for_who_sees_the_inbox(client, login_as, people, scene):
+    login_as(people["citizen"])
+    assert client.get(INBOX + "massnahmen", query_string={"q": "rad"}).status_code == 403

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from app.extensions import db
+from app.extensions import db, limiter
 from tests.conftest import make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -59,6 +59,9 @@ class LiveServer:
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # What a new app starts with; given back before every test (see ``fresh``).
+        self.config = dict(app.config)
+        self.extensions = dict(app.extensions)
 
     def __enter__(self):
         self.thread.start()
@@ -68,19 +71,55 @@ class LiveServer:
         self.server.shutdown()
         self.thread.join(timeout=5)
 
+    def fresh(self, tmp_path) -> None:
+        """The state of a newly made app: its settings, and its extensions' data without what
+        the last test left (the per-app caches of districts, shapes and summaries, the mail
+        outbox). The page cache object stays, but it is off in the testing configuration; a
+        test that switches it on for the server does so through ``live_server_overrides``
+        and gets a server of its own."""
+        self.app.config.clear()
+        self.app.config.update(self.config)
+        self.app.config["TILE_CACHE_DIR"] = str(tmp_path / "tiles")
+        self.app.extensions.clear()
+        self.app.extensions.update(self.extensions)
+
 
 @pytest.fixture
 def live_server_overrides() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def live_servers(database_url, tmp_path_factory) -> Iterator[dict]:
+    """The session's live servers, one per combination of ``live_server_overrides``: making
+    the app and starting the server once instead of for every test."""
+    servers: dict[tuple, LiveServer] = {}
+    yield servers
+    for server in servers.values():
+        server.__exit__(None, None, None)
+        with server.app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture
-def live_server(app, database_url, tmp_path, live_server_overrides) -> Iterator[LiveServer]:
-    """The real app (CSRF on) on a free port, sharing the test's database."""
-    server_app = make_app(database_url, tmp_path, WTF_CSRF_ENABLED=True, **live_server_overrides)
-    with LiveServer(server_app) as server:
-        yield server
-    with server_app.app_context():
+def live_server(
+    app, database_url, live_servers, tmp_path, live_server_overrides
+) -> Iterator[LiveServer]:
+    """The real app (CSRF on) on a free port, sharing the test's database; started once per
+    session and given a new app's state before each test."""
+    key = tuple(sorted((k, repr(v)) for k, v in live_server_overrides.items()))
+    if key not in live_servers:
+        # Making an app initialises the one rate limiter of all apps: keep the test's state.
+        saved = dict(limiter.__dict__)
+        server_app = make_app(
+            database_url, tmp_path, WTF_CSRF_ENABLED=True, **live_server_overrides
+        )
+        limiter.__dict__.update(saved)
+        live_servers[key] = LiveServer(server_app).__enter__()
+    server = live_servers[key]
+    server.fresh(tmp_path)
+    yield server
+    with server.app.app_context():
         db.engine.dispose()  # close the server's connections before the tables are emptied
 
 

@@ -373,3 +373,36 @@ def test_planner_links_an_input_to_a_measure_from_the_item_view(
     page.set_viewport_size({"width": 360, "height": 740})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, page.evaluate(WIDE_ELEMENTS)
+
+
+def test_the_measure_search_field_suggests_and_filters(
+    page, live_server, create_user, districts, inputs
+):
+    """Typing in the inbox's measure field offers the matching measures (the datalist,
+    filled from the suggestions endpoint); submitting a title filters the list."""
+    planner = create_user("planner", office="social-planning", name="Petra Planerin")
+    office = db.session.scalar(select(Office).where(Office.slug == "social-planning"))
+    measure = measures.save_measure(
+        planner,
+        None,
+        measures.MeasureData(
+            title="Bänke am Moskauer Platz",
+            status_key="decided",
+            office_ids=[office.id],
+            district_ids=[districts["23"].id],
+        ),
+    )
+    measures.link_input(planner, measure, "proposal", inputs["benches"].id)
+    db.session.commit()
+    login_in_browser(page, planner.email, PASSWORD)
+    page.goto(INBOX)
+    field = page.get_by_label("Mit der Maßnahme verknüpft", exact=True)
+    field.press_sequentially("Moskau")
+    option = page.locator("#filter-linked_measure-options option")
+    expect(option).to_have_count(1)
+    expect(option).to_have_attribute("value", str(measure.id))
+    expect(option).to_have_attribute("label", "Bänke am Moskauer Platz")
+    page.get_by_role("button", name="Anzeigen").click()
+    expect(_rows(page)).to_have_count(1)
+    expect(_rows(page)).to_contain_text("Mehr Bänke")
+    expect(field).to_have_value("Moskau")

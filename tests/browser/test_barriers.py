@@ -130,17 +130,51 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     db.session.commit()
     page.goto("/barrieren")
     expect(page.locator("table.summary-table")).to_have_count(2)
-    # Report markers on the map are focusable and named; Enter opens the link to the report.
-    page.wait_for_selector("[data-loaded=true]")
-    marker = page.locator(".barrier-report-marker").first
-    expect(marker).to_have_attribute("tabindex", "0")
-    expect(marker).to_have_attribute("aria-label", re.compile("Keine oder schlechte Verbindung"))
-    marker.focus()
-    page.keyboard.press("Enter")
-    expect(page.locator(".leaflet-popup a").first).to_have_attribute(
-        "href", re.compile(r"^/barrieren/")
+    # In public the map shows the reports only counted (at least BARRIER_MIN_CELL, 5, per
+    # cell; no single report): a focusable, named cluster that zooms in on Enter.
+    page.wait_for_selector("#barrier-map[data-loaded=true]")
+    expect(page.locator("#barrier-map .barrier-report-marker")).to_have_count(0)
+    cluster = page.locator("#barrier-map .leaflet-marker-icon:has(.barrier-cluster)")
+    expect(cluster).to_have_count(1)
+    expect(cluster).to_have_attribute("tabindex", "0")
+    expect(cluster).to_have_attribute("role", "button")
+    expect(cluster).to_have_attribute(
+        "aria-label", "5 Barriere-Meldungen hier – Enter zum Hineinzoomen"
     )
-    assert_no_serious_axe_violations(page)
+    zoom = page.evaluate("document.getElementById('barrier-map').quartierMap.getZoom()")
+    cluster.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.getElementById('barrier-map').quartierMap.getZoom() > {zoom}")
+    page.wait_for_selector("#barrier-map[data-barriers-total='5']")
+    # a sixth report in a far cell: shown only as "fewer than 5", without a number
+    services.create_report(
+        create_user(),
+        offer=None,
+        offer_text="Kurs",
+        district_from=districts["01"],
+        text="",
+        visibility="public",
+        details={
+            "barrier_types": ["transport"],
+            "affected": "self",
+            "age_group": "30_49",
+            "participation_benefits": "not_stated",
+        },
+    )
+    db.session.commit()
+    page.goto("/barrieren")
+    page.wait_for_selector("#barrier-map[data-loaded=true]")
+    page.evaluate("document.getElementById('barrier-map').quartierMap.setZoom(11)")
+    page.wait_for_function(
+        "document.querySelectorAll('#barrier-map .barrier-cluster').length === 2"
+    )
+    assert page.locator("#barrier-map").get_attribute("data-barriers-total") == "5"
+    fewer = page.locator("#barrier-map .leaflet-marker-icon:has(.barrier-cluster[data-count=''])")
+    expect(fewer).to_have_attribute("aria-label", re.compile("^Weniger als 5 Barriere-Meldungen"))
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert_no_serious_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
     login_in_browser(page, create_user("planner").email, PASSWORD)
     for path in (
         "/angebote/verwaltung",

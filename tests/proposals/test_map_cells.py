@@ -62,6 +62,7 @@ def _stored() -> list:
             clusters.MapCell.category_id,
             clusters.MapCell.district_id,
             clusters.MapCell.count,
+            clusters.MapCell.id_sum,  # a cell of one item names it: the map reads it by id
         ).where(clusters.MapCell.count != 0)
     ).all()
     return sorted(tuple(r) for r in rows)
@@ -103,6 +104,17 @@ def test_moving_recategorising_hiding_and_deleting_keep_the_summary(data):
     clusters.rebuild("proposal")
     db.session.flush()
     assert _stored() == before
+    # a cell of one item holds its id (what the map's single markers are read by)
+    singles = db.session.execute(
+        select(clusters.MapCell.cx, clusters.MapCell.cy, clusters.MapCell.id_sum).where(
+            clusters.MapCell.zoom == 18, clusters.MapCell.count == 1
+        )
+    ).all()
+    grid = clusters.Grid.at(18)
+    assert singles and all(
+        grid.key(db.session.get(Proposal, i).lat, db.session.get(Proposal, i).lon) == (x, y)
+        for x, y, i in singles
+    )
 
 
 def test_other_filters_count_live(data):

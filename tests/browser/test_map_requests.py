@@ -1,0 +1,60 @@
+"""/karte loads each of its answers once on opening, and again only when the cells in view or
+the filters change (a "moveend" without a change, e.g. after the map's size changed, loads
+nothing); the layer switcher's button speaks the page's language (Leaflet writes "Layers")."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from tests.conftest import PASSWORD
+from tests.proposals.listing_helpers import make_proposals
+
+from .conftest import login_in_browser
+
+WATCHED = ("/api/v1/proposals/clusters", "/api/v1/needs/clusters", "/karte/liste")
+
+
+def _counts(seen) -> dict:
+    return {path: sum(1 for u in seen if urlparse(u).path == path) for path in WATCHED}
+
+
+def test_karte_loads_the_proposals_once(page, live_server, districts, create_user):
+    make_proposals(create_user)
+    seen = []
+    page.on("request", lambda r: seen.append(r.url))
+    page.goto("/karte")
+    page.wait_for_selector("#proposal-map[data-loaded]")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # past the moveend debounce (200 ms)
+    assert _counts(seen) == dict.fromkeys(WATCHED, 1)
+    # A moveend without a change of the view (as Leaflet fires after a size change, or when a
+    # popup closes): nothing is loaded again.
+    page.evaluate("document.getElementById('proposal-map').quartierMap.fire('moveend')")
+    page.wait_for_timeout(500)
+    assert _counts(seen) == dict.fromkeys(WATCHED, 1)
+    # A real move loads the new view (once).
+    page.evaluate("document.getElementById('proposal-map').quartierMap.panBy([400, 0])")
+    page.wait_for_timeout(800)
+    page.wait_for_load_state("networkidle")
+    assert _counts(seen) == dict.fromkeys(WATCHED, 2)
+
+
+def _layers_title(page) -> tuple[str | None, str | None]:
+    toggle = page.locator(".leaflet-control-layers-toggle").first
+    return toggle.get_attribute("title"), toggle.get_attribute("aria-label")
+
+
+def test_the_layer_switcher_is_translated(page, live_server, districts, create_user):
+    make_proposals(create_user)
+    login_in_browser(page, create_user().email, PASSWORD)
+    for path in ("/karte", "/barrieren"):
+        page.goto(path)
+        if path == "/barrieren":
+            page.wait_for_selector("#barrier-map[data-loaded=true]")
+        page.wait_for_selector(".leaflet-control-layers-toggle", state="attached")
+        assert _layers_title(page) == ("Kartenebenen", "Kartenebenen"), path
+    page.goto("/karte")
+    page.get_by_role("button", name="English").click()
+    page.wait_for_selector(".leaflet-control-layers-toggle", state="attached")
+    assert _layers_title(page) == ("Map layers", "Map layers")
+    assert page.locator("html").get_attribute("lang") == "en"
