@@ -2,7 +2,7 @@
 offered), seeded from the codes the reports already store, with the labels they had
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021'
-down_revision = '0017'
+down_revision = '0019'  # main's head when merged (0017 → 0018 → 0020 → 0019)
 branch_labels = None
 depends_on = None
 

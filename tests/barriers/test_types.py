@@ -186,7 +186,7 @@ def test_anonymous_is_sent_to_log_in(client, districts):
 def test_migration_0021_seeds_the_types_and_goes_back(empty_database_url):  # noqa: F811
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=empty_database_url)
     with app.app_context():
-        upgrade(revision="0017")
+        upgrade(revision="0019")
         assert "barrier_types" not in inspect(db.engine).get_table_names()
         upgrade(revision="0021")
         with db.engine.connect() as conn:
@@ -195,6 +195,6 @@ def test_migration_0021_seeds_the_types_and_goes_back(empty_database_url):  # no
             ).all()
         assert {(c, de, en, p) for c, de, en, p, _a in rows} == set(SEEDED_BARRIER_TYPES)
         assert all(a for *_rest, a in rows)
-        downgrade(revision="0017")
+        downgrade(revision="0019")
         assert "barrier_types" not in inspect(db.engine).get_table_names()
         db.engine.dispose()
