@@ -42,7 +42,9 @@ def test_nav_counts_cost_one_query(client, login_as, people, make_proposal, coun
     client.get("/")
     with count_queries() as counter:
         client.get("/")
-    counting = [s for s in counter.statements if "work_items" in s]
+    # the navigation's counts (assigned to me, overdue) in one statement; the start page's own
+    # lists read work_items too (their status), so the counts are told by the due date
+    counting = [s for s in counter.statements if "work_items" in s and "due_on" in s]
     assert len(counting) == 1
 
 

@@ -162,6 +162,7 @@ def _crawl_values(noted, districts) -> dict[str, list]:
         "measure_id": [1],
         "response_id": [1],
         "token": ["not-a-token"],
+        "scenario_id": [1],
         "status_id": [1],
         "type_id": [1],
         "rule_id": [1],

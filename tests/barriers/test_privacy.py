@@ -113,7 +113,30 @@ def _markers(app) -> list[str]:
     return found
 
 
-def _values(scene, districts, offers, authored) -> dict[str, list]:
+@pytest.fixture
+def shared(scene, create_user) -> dict:
+    """A location scenario over the scene's barrier type, shared with the board: its share
+    page is public and must obey the privacy minimum like every other page."""
+    from app.locations import services as locations
+
+    planner = create_user("planner")
+    scenario = locations.save_scenario(
+        planner,
+        None,
+        locations.ScenarioData(
+            title="Nächster Standort",
+            criteria=[
+                locations.CriterionRow("barriers", {"barrier_type": "offer_cost"}, 0, 1),
+                locations.CriterionRow("barriers", {}, 0, 1),
+            ],
+        ),
+    )
+    _share, token = locations.create_share(planner, scenario, days=7)
+    db.session.commit()
+    return {"scenario": scenario.id, "token": token}
+
+
+def _values(scene, districts, offers, authored, shared=None) -> dict[str, list]:
     """A value for every URL argument of a GET route: the scene's reports, offers, districts
     and councils, and ids that may or may not exist (the crawl only reads)."""
     reports = [r.id for r in scene.values()]
@@ -134,7 +157,8 @@ def _values(scene, districts, offers, authored) -> dict[str, list]:
         "need_id": [1],
         "measure_id": [1],
         "response_id": [1],
-        "token": ["not-a-token"],
+        "token": ["not-a-token", *([shared["token"]] if shared else [])],
+        "scenario_id": [shared["scenario"] if shared else 1],
         "status_id": [1],
         "type_id": [1],
         "rule_id": [1],
@@ -205,13 +229,14 @@ def viewers(create_user):
 )
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_nothing_personal_and_no_small_cell_leaks(
-    app, client, scene, viewers, login, who, lang, districts, offers, authored
+    app, client, scene, viewers, login, who, lang, districts, offers, authored, shared
 ):
     app.config["BABEL_DEFAULT_LOCALE"] = lang
     if viewers[who] is not None:
         login(viewers[who])
     markers = _markers(app)
-    urls = _urls(app, _values(scene, districts, offers, authored))
+    urls = _urls(app, _values(scene, districts, offers, authored, shared))
+    assert f"/standorte/{shared['token']}" in urls
     open311 = [url for url in urls if url.startswith("/open311/")]
     assert f"/open311/v2/requests/need-{authored['need'].id}.xml" in open311
     report_ids = ",".join(str(r.id) for r in scene.values())
@@ -237,6 +262,9 @@ def test_nothing_personal_and_no_small_cell_leaks(
             assert response.status_code == 404
         if url == f"/barrieren/{scene['public'].id}":
             assert "Öffentlicher Text" in body  # the crawl really sees the public part
+        if url == f"/standorte/{shared['token']}":
+            assert response.status_code == 200, url  # the board's page is really crawled
+            assert "Nächster Standort" in body
         assert PRIVATE_TEXT not in body, url
         assert PRIVATE_OFFER_TEXT not in body, url
         if url.startswith("/open311/"):
