@@ -174,7 +174,7 @@ def test_several_or_no_matching_measures_show_a_clear_message(
     for missing in ("Schwimmbad", "999999", "0"):
         response = client.get(INBOX, query_string={"linked_measure": missing})
         assert response.status_code == 400
-        assert "Keine Maßnahme hat die Nummer oder einen Titel mit" in response.get_data(
+        assert f"Keine Maßnahme hat „{missing}“ als Nummer oder im Titel." in response.get_data(
             as_text=True
         )
     # the exact title wins over longer ones that contain it
@@ -185,7 +185,7 @@ def test_several_or_no_matching_measures_show_a_clear_message(
 def test_english_message(client, login_as, people, scene, english):
     login_as(people["planner"])
     response = client.get(INBOX, query_string={"linked_measure": "Schwimmbad"})
-    assert "No measure has the number or a title with “Schwimmbad”." in response.get_data(
+    assert "No measure has “Schwimmbad” as its number or in its title." in response.get_data(
         as_text=True
     )
 

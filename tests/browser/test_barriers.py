@@ -139,7 +139,7 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     expect(cluster).to_have_attribute("tabindex", "0")
     expect(cluster).to_have_attribute("role", "button")
     expect(cluster).to_have_attribute(
-        "aria-label", "5 Barriere-Meldungen hier – Enter zum Hineinzoomen"
+        "aria-label", "5 Barrieremeldungen hier – Enter zum Hineinzoomen"
     )
     zoom = page.evaluate("document.getElementById('barrier-map').quartierMap.getZoom()")
     cluster.focus()
@@ -170,7 +170,7 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     )
     assert page.locator("#barrier-map").get_attribute("data-barriers-total") == "5"
     fewer = page.locator("#barrier-map .leaflet-marker-icon:has(.barrier-cluster[data-count=''])")
-    expect(fewer).to_have_attribute("aria-label", re.compile("^Weniger als 5 Barriere-Meldungen"))
+    expect(fewer).to_have_attribute("aria-label", re.compile("^Weniger als 5 Barrieremeldungen"))
     for width in (1280, 360):
         page.set_viewport_size({"width": width, "height": 800})
         assert_no_serious_axe_violations(page)

@@ -86,7 +86,7 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
 
     page.get_by_role("link", name="Mit dem Beirat teilen").click()
     page.get_by_label("Bezeichnung (zum Beispiel: Beiratssitzung im März)").fill("Beirat März")
-    page.get_by_label("Wie viele Tage gültig").fill("14")
+    page.get_by_label("Gültigkeit in Tagen").fill("14")
     page.get_by_role("button", name="Link erstellen").click()
     # the link is the public address (PUBLIC_URL); the test server has its own port
     link = urlsplit(page.locator("#new-share-link").get_attribute("href")).path
@@ -147,7 +147,7 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
     gone = board.new_page()
     try:
         assert gone.goto(link).status == 410
-        expect(gone.locator("h1")).to_have_text("Dieser Link öffnet sich nicht mehr")
+        expect(gone.locator("h1")).to_have_text("Dieser Link funktioniert nicht mehr")
         assert_no_serious_axe_violations(gone)
     finally:
         board.close()

@@ -91,8 +91,8 @@ def test_the_page_leads_with_the_index_class_and_key_figures(client, demo):
     assert MIN_KEY <= len(figures) <= MAX_KEY
     for figure in figures:
         assert re.search(r"\(20\d\d\)", figure)  # the year
-        assert "Stadt:" in figure  # the city value beside the district's
-        assert re.search(r"(höher als|niedriger als|etwa so wie) in der Stadt", figure)
+        assert "Ganze Stadt:" in figure  # the city value beside the district's
+        assert re.search(r"(höher als|niedriger als|etwa so wie) in der ganzen Stadt", figure)
         assert "<svg" in figure and 'aria-hidden="true"' in figure  # the bar is decoration
 
 
@@ -160,7 +160,7 @@ def test_the_dashboard_link_only_for_who_may_see_it(client, login, districts, cr
 
 def test_english(client, demo, english):
     glance = _glance(client.get(URL).get_data(as_text=True))
-    assert "At a glance" in glance and "City:" in glance and "Status class" in glance
+    assert "At a glance" in glance and "Whole city:" in glance and "Status class" in glance
 
 
 def test_query_count_is_constant(client, demo, categories, create_user, count_queries):

@@ -118,5 +118,5 @@ def test_social_index_status(figures):
 
 def test_social_index_missing_said_so(figures):
     found = criteria.evaluate([services.CriterionRow("social_dynamic", {}, 0, 1)], draws=10)
-    assert found.criteria[0].note == "Kein aktiver Sozialindex mit Werten."
+    assert found.criteria[0].note == "Es gibt keinen aktiven Sozialindex mit Werten."
     assert found.ranking.rows == []

@@ -441,7 +441,7 @@ def test_small_barrier_counts_change_no_shared_score_or_rank(
     login_as(planner)
     back = client.get(f"{ADMIN}{scenario.id}").get_data(as_text=True)
     rate_23 = f"{1000 * 3 / 3300:.1f}".replace(".", ",")
-    assert f"{rate_23} je 1.000 Einwohner (in der Rangfolge als keine gezählt" in back
+    assert f"{rate_23} je 1.000 Einwohner (in der Rangfolge als 0 gewertet" in back
     # at the minimum the reports count
     for _ in range(2):
         barrier_report_factory(number="23", details=barrier_details(("transport",)))

@@ -306,14 +306,14 @@ def test_the_measure_page_shows_the_comparison(client, make_measure, planted, di
     assert f'href="/ortsteile/{number}"' in html
     assert "-2.0" in html  # the difference per year in the table
     # the placebo rank is counted in the expected direction, and the page says which
-    assert "Als Rückgang gezählt" in html and "nicht gestiegen" not in html
+    assert "zählt der Unterschied als Rückgang" in html and "nicht gestiegen" not in html
     contrary = make_measure(
         title="Erwartet steigend",
         indicators=[(planted.id, "up")],
         actual_start=date(START, 3, 1),
     )
     html = client.get(f"/massnahmen/{contrary.id}").get_data(as_text=True)
-    assert "Als Anstieg gezählt" in html and "größer als in 0 von" in html
+    assert "zählt der Unterschied als Anstieg" in html and "größer als in 0 von" in html
     assert "ist der Indikator gesunken, nicht gestiegen" in html
     methods = client.get("/indikatoren/methode").get_data(as_text=True)
     assert 'id="entwicklung-im-vergleich"' in methods

@@ -195,7 +195,7 @@ def test_no_match_says_so_and_keeps_the_value(client, districts):
     response = client.get("/ortsteile/suche", query_string={"q": "Atlantis"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Kein Ortsteil von Erfurt heißt „Atlantis“" in page
+    assert "Erfurt hat keinen Ortsteil mit dem Namen „Atlantis“" in page
     assert 'value="Atlantis"' in page and 'aria-invalid="true"' in page
 
 
