@@ -146,7 +146,11 @@ def validate(data: ScenarioData) -> list[ScenarioError]:
             problems.append(
                 ScenarioError(_("Please choose a criterion from the list."), "criteria")
             )
-        if not (isinstance(row.weight, int | float) and 0 < row.weight <= MAX_WEIGHT):
+        if not (
+            isinstance(row.weight, int | float)
+            and 1 <= row.weight <= MAX_WEIGHT
+            and float(row.weight).is_integer()
+        ):
             problems.append(
                 ScenarioError(
                     _("Weights are whole numbers from 1 to %(n)s.", n=MAX_WEIGHT), "criteria"

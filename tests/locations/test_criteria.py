@@ -120,3 +120,22 @@ def test_social_index_missing_said_so(figures):
     found = criteria.evaluate([services.CriterionRow("social_dynamic", {}, 0, 1)], draws=10)
     assert found.criteria[0].note == "Es gibt keinen aktiven Sozialindex mit Werten."
     assert found.ranking.rows == []
+
+
+@pytest.mark.parametrize("weight", [0, 0.5, 2.5, -1, 101, float("nan")])
+def test_the_service_refuses_weights_the_form_would_not_take(districts, weight):
+    """Weights are whole numbers from 1 to 100, whoever calls the service (form or code)."""
+    problems = services.validate(
+        services.ScenarioData(
+            title="Standort", criteria=[services.CriterionRow("needs", {}, 0, weight)]
+        )
+    )
+    assert [p.field for p in problems] == ["criteria"]
+    assert (
+        services.validate(
+            services.ScenarioData(
+                title="Standort", criteria=[services.CriterionRow("needs", {}, 0, 3)]
+            )
+        )
+        == []
+    )
