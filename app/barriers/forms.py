@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import coordinate
+from ..core.forms import coordinate, name_fields
 from ..core.numbers import WholeNumberField
 from .models import AFFECTED, AGE_GROUPS, BENEFITS, VISIBILITIES
 from .services import AFFECTED_LABELS, AGE_LABELS, BENEFIT_LABELS, MAX_TEXT, barrier_choices
@@ -220,20 +220,7 @@ class ConfirmForm(FlaskForm):
 class BarrierTypeForm(FlaskForm):
     """An admin edits a barrier type's names, order and whether it is offered."""
 
-    name_de = StringField(
-        _l("Public name (German)"),
-        validators=[
-            DataRequired(message=_l("Please enter a name.")),
-            Length(max=120, message=_l("Please use at most %(max)d characters.", max=120)),
-        ],
-    )
-    name_en = StringField(
-        _l("Public name (English)"),
-        validators=[
-            DataRequired(message=_l("Please enter a name.")),
-            Length(max=120, message=_l("Please use at most %(max)d characters.", max=120)),
-        ],
-    )
+    name_de, name_en = name_fields(120)
     position = WholeNumberField(
         _l("Order"),
         description=_l("Smaller numbers come first."),

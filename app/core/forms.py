@@ -33,3 +33,25 @@ def coordinate(low: float, high: float, message, *, optional: bool = False):
 
 class ConfirmForm(FlaskForm):
     """An empty form: CSRF only (support, withdraw, withdraw support)."""
+
+
+def name_fields(max_length: int):
+    """The German and English public names of a data label (a status, a barrier type): both
+    required, at most ``max_length`` characters. Returns ``(name_de, name_en)`` fields."""
+    from flask_babel import lazy_gettext as _l
+    from wtforms import StringField
+    from wtforms.validators import DataRequired, Length
+
+    def field(label):
+        return StringField(
+            label,
+            validators=[
+                DataRequired(message=_l("Please enter a name.")),
+                Length(
+                    max=max_length,
+                    message=_l("Please use at most %(max)d characters.", max=max_length),
+                ),
+            ],
+        )
+
+    return field(_l("Public name (German)")), field(_l("Public name (English)"))

@@ -7,26 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from ..core.forms import name_fields
 from ..core.numbers import IdSelectField, WholeNumberField
 
 COLOUR = r"^#[0-9a-fA-F]{6}$"
 
 
 class StatusForm(FlaskForm):
-    name_de = StringField(
-        _l("Public name (German)"),
-        validators=[
-            DataRequired(message=_l("Please enter a name.")),
-            Length(max=80, message=_l("Please use at most %(max)d characters.", max=80)),
-        ],
-    )
-    name_en = StringField(
-        _l("Public name (English)"),
-        validators=[
-            DataRequired(message=_l("Please enter a name.")),
-            Length(max=80, message=_l("Please use at most %(max)d characters.", max=80)),
-        ],
-    )
+    name_de, name_en = name_fields(80)
     colour = StringField(
         _l("Colour"),
         description=_l("As #rrggbb, e.g. #1f5fa8; it needs a contrast of 4.5:1 on white."),

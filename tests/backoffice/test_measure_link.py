@@ -89,7 +89,7 @@ def test_a_planner_links_the_input_to_a_measure(
     section = html.split('id="measures-section"')[1].split("</section>")[0]
     assert f'href="/massnahmen/{own.id}"' in section
     assert "Spielplatz Gera-Aue" in section and 'id="measure-link-form"' not in section
-    assert "keine Maßnahme Ihres Amtes" in section
+    assert "Ihr Fachamt hat keine Maßnahme" in section
 
 
 def test_the_reason_is_required_and_the_form_keeps_its_values(
