@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length, ValidationError
 
 
 def coordinate(low: float, high: float, message, *, optional: bool = False):
@@ -38,9 +40,6 @@ class ConfirmForm(FlaskForm):
 def name_fields(max_length: int):
     """The German and English public names of a data label (a status, a barrier type): both
     required, at most ``max_length`` characters. Returns ``(name_de, name_en)`` fields."""
-    from flask_babel import lazy_gettext as _l
-    from wtforms import StringField
-    from wtforms.validators import DataRequired, Length
 
     def field(label):
         return StringField(
