@@ -144,7 +144,11 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     zoom = page.evaluate("document.getElementById('barrier-map').quartierMap.getZoom()")
     cluster.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(f"document.getElementById('barrier-map').quartierMap.getZoom() > {zoom}")
+    # a function, not an expression: Playwright evaluates a bare expression with eval(),
+    # which the page's CSP (no 'unsafe-eval') refuses once the first poll comes back false
+    page.wait_for_function(
+        "(zoom) => document.getElementById('barrier-map').quartierMap.getZoom() > zoom", arg=zoom
+    )
     page.wait_for_selector("#barrier-map[data-barriers-total='5']")
     # a sixth report in a far cell: shown only as "fewer than 5", without a number
     services.create_report(
@@ -166,7 +170,7 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
     page.wait_for_selector("#barrier-map[data-loaded=true]")
     page.evaluate("document.getElementById('barrier-map').quartierMap.setZoom(11)")
     page.wait_for_function(
-        "document.querySelectorAll('#barrier-map .barrier-cluster').length === 2"
+        "() => document.querySelectorAll('#barrier-map .barrier-cluster').length === 2"
     )
     assert page.locator("#barrier-map").get_attribute("data-barriers-total") == "5"
     fewer = page.locator("#barrier-map .leaflet-marker-icon:has(.barrier-cluster[data-count=''])")
