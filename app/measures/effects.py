@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Numeric, cast, func, select
 
 from ..core import audit
 from ..core.i18n import current_language
@@ -423,11 +423,13 @@ def compute(loaded: Loaded, neighbours: dict[int, set[int]]) -> list[Effect]:
 # everything they are computed from — the measure's start, districts, target indicators with
 # their unit and direction, the other measures' districts on them, the stored comparison
 # groups (read exactly, four small queries) and a version of the values read in one aggregate
-# query (count, id sum, latest ``updated_at`` and value sum of the target indicators' and the
-# inhabitants' values). An indicator import, a rollback, a comparison edit or a measure edit
-# in any process changes the key, so every process computes again at its next view: nothing
-# is invalidated by hand, and nothing stale is shown. District geometry is read once per
-# process (restart after ``flask districts load``, as for the locator).
+# query (count, id sum, latest ``updated_at`` and exact sum of the target indicators' and the
+# inhabitants' values; a float sum differs in its last bits with the order PostgreSQL's
+# parallel workers add it in). An indicator import,
+# a rollback, a comparison edit or a measure edit in any process changes the key, so every
+# process computes again at its next view: nothing is invalidated by hand, and nothing stale
+# is shown. District geometry is read once per process (restart after ``flask districts
+# load``, as for the locator).
 
 _CACHE_KEY = "quartier_measure_effects"
 _cache_lock = threading.Lock()
@@ -440,7 +442,9 @@ def values_version(indicator_ids: list[int]) -> tuple:
             func.count(IndicatorValue.id),
             func.coalesce(func.sum(IndicatorValue.id), 0),
             func.max(IndicatorValue.updated_at),
-            func.coalesce(func.sum(IndicatorValue.value), 0),
+            # an exact sum: PostgreSQL's parallel workers add float partial sums in a varying
+            # order, which changes the last bits (SQLite makes whole numbers integers)
+            func.coalesce(func.sum(cast(IndicatorValue.value, Numeric(asdecimal=False))), 0),
         )
         .select_from(IndicatorValue)
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from app.extensions import db
-from app.indicators.models import IndicatorValue
+from app.indicators.models import Indicator, IndicatorValue
 from app.measures import effects, services
 from tests.measures.test_effects import START, YEARS, planted  # noqa: F401 (the fixture)
 
@@ -212,3 +212,32 @@ def test_the_cache_is_bounded(app, client, make_measure, planted, monkeypatch, c
     api(client, first)
     api(client, first)
     assert computations[3:] == [first.id, first.id]
+
+
+@pytest.mark.postgres_only
+def test_the_values_version_does_not_depend_on_the_order_rows_are_added_in(districts):
+    """The same values added in two orders give the same version of their sum. A float sum
+    would not (1e16 + 1 - 1e16 is 0, 1e16 - 1e16 + 1 is 1), and PostgreSQL's parallel
+    aggregate adds its workers' partial sums in a varying order: a cache key holding a float
+    sum then changed between two views of unchanged data (seen in CI). SQLite has no parallel
+    scan: it adds in the table's one order, so the same data always give the same sum."""
+    versions = []
+    for code, values in (("first", (1e16, 1.0, -1e16)), ("second", (1e16, -1e16, 1.0))):
+        indicator = Indicator(
+            code=code, name_de=code, name_en=code, unit="count", topic="labour", direction=1
+        )
+        db.session.add(indicator)
+        db.session.flush()
+        for year, value in enumerate(values, start=2010):
+            db.session.add(
+                IndicatorValue(
+                    indicator_id=indicator.id,
+                    district_id=districts["01"].id,
+                    year=year,
+                    value=value,
+                )
+            )
+            db.session.flush()  # one row at a time, in this order
+        versions.append(effects.values_version([indicator.id]))
+    assert versions[0][0] == versions[1][0] == "3"  # the count
+    assert float(versions[0][3]) == float(versions[1][3]) == 1.0  # the sum, exact
