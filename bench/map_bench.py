@@ -42,7 +42,7 @@ from app.extensions import db  # noqa: E402
 CITY = "10.85,50.86,11.18,51.08"  # the districts' bounds, rounded outwards
 STREET = "11.0200,50.9750,11.0330,50.9810"  # a 1280 × 600 px view at zoom 18 in the Altstadt
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SIZES = [int(a) for a in sys.argv[1:]] or [50_000, 500_000]
+SIZES = [int(a) for a in sys.argv[1:] if a.isdigit()] or [50_000, 500_000]
 
 
 def _clusters(port: int, path: str) -> dict:
