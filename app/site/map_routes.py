@@ -89,8 +89,8 @@ def _first_view_bbox(view: dict | None) -> tuple[int, str]:
 
 def _first_view(view: dict | None, fit, error: str | None) -> dict:
     """The clusters answers of the first view (``{"proposals": …, "needs": …}``), as the API
-    answers them for the same filters; empty when the script must ask (a district fitted to
-    the screen, a bad filter)."""
+    answers them for the same filters, and under ``asked`` the API URLs they answer; empty
+    when the script must ask (a district fitted to the screen, a bad filter)."""
     if fit is not None or error:
         return {}
     zoom, bbox = _first_view_bbox(view)
@@ -115,7 +115,7 @@ def _first_view(view: dict | None, fit, error: str | None) -> dict:
             "api.need_clusters",
         )
     )
-    answers = {}
+    answers: dict = {"asked": {}}
     for name, names, filters_class, kind, feature, endpoint in layers:
         if endpoint not in views:
             continue
@@ -125,7 +125,8 @@ def _first_view(view: dict | None, fit, error: str | None) -> dict:
             answers[name] = cluster_body(filters_class, kind, feature, args)
         except ApiError:
             continue  # the script asks the API, which answers the error
-    return answers
+        answers["asked"][name] = url_for(endpoint, **args)  # what was answered (for tests)
+    return answers if answers["asked"] else {}
 
 
 # --- needs of the district councils (app.needs): layer and list, same filters ------------
