@@ -13,6 +13,9 @@ cache; Playwright): the time until the proposals layer is drawn (``data-loaded``
 after the clusters are on it) and all bytes of the first view as transferred (encoded sizes;
 base-map tiles are left out, they come from the tile server).
 
+``bench/map_first_view.py`` shows where that first view's time goes (the critical path from
+the Navigation/Resource Timing API, before/after in alternating runs).
+
 Targets (issue 14): clusters ≤ 50 ms median at 50,000 (≤ 100 ms at 500,000), ≤ 60 KB
 compressed; /karte drawn ≤ 1 s, ≤ 300 KB.
 

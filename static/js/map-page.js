@@ -252,7 +252,9 @@
 
   // The part of an embedded answer in the view's cells, as the API answers for the view
   // (cells are fixed by the zoom: a cluster's cell is its bounds', a single item's its point's),
-  // or null when the answer is for another zoom or does not cover the view.
+  // or null when the answer is for another zoom or does not cover the view. A single item's
+  // point is rounded to 5 decimals (about 1 m): one that close to the view's outer cell edge
+  // could be in either cell, and then the API is asked instead.
   function partInView(collection) {
     if (!collection || collection.zoom !== map.getZoom() || !collection.bbox) { return null; }
     var s = cellSpan().split(",").map(Number), b = collection.bbox;
@@ -260,17 +262,24 @@
     var covered = s[1] >= Math.round((b[0] + 180) / step) && s[3] <= Math.round((b[2] + 180) / step) - 1 &&
       s[2] >= Math.round((b[1] + 90) / stepLat) && s[4] <= Math.round((b[3] + 90) / stepLat) - 1;
     if (!covered) { return null; }
-    var total = 0;
-    var features = collection.features.filter(function (feature) {
-      var p = feature.properties, c = feature.geometry.coordinates;
-      var lon = p.bounds ? (p.bounds[0] + p.bounds[2]) / 2 : c[0];
-      var lat = p.bounds ? (p.bounds[1] + p.bounds[3]) / 2 : c[1];
+    function inside(lon, lat) {
       var x = Math.floor((lon + 180) / step), y = Math.floor((lat + 90) / stepLat);
-      var inside = x >= s[1] && x <= s[3] && y >= s[2] && y <= s[4];
-      if (inside) { total += p.cluster ? p.count : 1; }
-      return inside;
+      return x >= s[1] && x <= s[3] && y >= s[2] && y <= s[4];
+    }
+    var total = 0, unsure = false, features = [];
+    collection.features.forEach(function (feature) {
+      var p = feature.properties, c = feature.geometry.coordinates, here;
+      if (p.bounds) {
+        here = inside((p.bounds[0] + p.bounds[2]) / 2, (p.bounds[1] + p.bounds[3]) / 2);
+      } else {
+        here = inside(c[0], c[1]);
+        var e = 1e-5;
+        if (here !== inside(c[0] - e, c[1]) || here !== inside(c[0] + e, c[1]) ||
+            here !== inside(c[0], c[1] - e) || here !== inside(c[0], c[1] + e)) { unsure = true; }
+      }
+      if (here) { features.push(feature); total += p.cluster ? p.count : 1; }
     });
-    return { total: total, features: features };
+    return unsure ? null : { total: total, features: features };
   }
 
   // One aggregated layer: reloaded for every view, the older request aborted. The first view
