@@ -244,7 +244,8 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
             results: dict[str, list[dict]] = {label: [] for label in ports}
             for i in range(args.runs):
-                for label, port in ports.items():
+                order = list(ports.items())
+                for label, port in order if i % 2 == 0 else reversed(order):  # no first's bias
                     t = one_view(browser, port)
                     results[label].append(t)
                     if not args.quiet:

@@ -46,6 +46,7 @@
     L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution }).addTo(map);
   }
   map.attributionControl.addAttribution(data.districtAttribution);
+  if (window.performance && performance.mark) { performance.mark("map-page:map-set-up"); }
 
   function text(value) {
     var span = document.createElement("span");
