@@ -109,7 +109,7 @@ def serve(url: str, app_dir: Path):
                 time.sleep(0.1)
         # Warm both workers (first renders, the districts' shapes) as a long-running server is.
         for path in ("/karte", "/karte", "/api/v1/districts", "/api/v1/districts"):
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
             conn.request("GET", path)
             conn.getresponse().read()
             conn.close()
