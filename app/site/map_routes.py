@@ -71,6 +71,7 @@ def _first_view_bbox(view: dict | None) -> tuple[int, str]:
     else:
         (lat, lon), zoom = config["MAP_CENTER"], config["MAP_ZOOM"]
     zoom = max(config["TILE_MIN_ZOOM"], min(config["TILE_MAX_ZOOM"], zoom))
+    lat = max(-85.0, min(85.0, lat))  # Web Mercator's range (Leaflet's is ±85.05)
     world = 256 * 2**zoom
     x = (lon + 180) / 360 * world
     y = 1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi

@@ -99,6 +99,12 @@ def test_embedded_answer_counts_what_the_filters_select(client, data):
     assert every["needs"]["total"] == 2 and health["needs"]["total"] == 1
 
 
+@pytest.mark.parametrize("lat", ["90", "-90", "0"])
+def test_any_valid_view_embeds_an_answer(client, data, lat):
+    page = client.get(f"/karte?zoom=10&lat={lat}&lon=180").get_data(as_text=True)
+    assert _embedded(page)["proposals"]["zoom"] == 10
+
+
 @pytest.mark.parametrize("query", ["?district=01", "?status=open", "?district=x"])
 def test_nothing_embedded_where_the_script_must_ask(client, data, query):
     # A district without a view is fitted to the screen (zoom unknown); a bad filter is a 400.
