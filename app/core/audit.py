@@ -63,6 +63,51 @@ def record(
     return entry
 
 
+def record_diff(
+    actor: Any,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: dict,
+    after: dict,
+    *,
+    district_id: int | None = None,
+) -> list[str]:
+    """Audit what differs between two snapshots of the same keys: one row with only the
+    changed keys (sorted) before and after, none when nothing changed. Returns the keys."""
+    changed = sorted(k for k in after if after[k] != before[k])
+    if changed:
+        record(
+            actor,
+            action,
+            target_type,
+            target_id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            district_id=district_id,
+        )
+    return changed
+
+
+def record_changes(
+    actor: Any,
+    obj: Any,
+    values: dict[str, Any],
+    action: str,
+    target_type: str,
+    *,
+    district_id: int | None = None,
+) -> list[str]:
+    """Set the attributes ``values`` names on ``obj``, flush, and audit the ones whose value
+    changed (:func:`record_diff`). Returns the changed attributes, sorted."""
+    before = {k: getattr(obj, k) for k in values}
+    for key, value in values.items():
+        setattr(obj, key, value)
+    db.session.flush()
+    after = {k: getattr(obj, k) for k in values}
+    return record_diff(actor, action, target_type, obj.id, before, after, district_id=district_id)
+
+
 # Actions in words (the audit log page, the moderation item's history).
 ACTION_LABELS = {
     "account.deleted": _l("Account deleted"),

@@ -19,7 +19,7 @@ from sqlalchemy import and_, case, func, literal, null, select, union_all, updat
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import content_types
-from ..core.audit import record
+from ..core.audit import record, record_changes
 from ..core.i18n import current_language
 from ..core.time import as_utc, utcnow
 from ..extensions import db
@@ -130,36 +130,21 @@ def update_status(
     closed flag stay). Audited; returns whether anything changed."""
     if not active and status.key == NEW:
         raise WorkflowError(_("The status “new” is needed for new inputs."), "active")
-    before = _status_snapshot(status)
-    status.name_de = name_de.strip()
-    status.name_en = name_en.strip()
-    status.colour = colour.lower()
-    status.position = position
-    status.active = active
-    after = _status_snapshot(status)
-    changed = sorted(k for k in after if after[k] != before[k])
-    db.session.flush()
+    changed = record_changes(
+        actor,
+        status,
+        {
+            "name_de": name_de.strip(),
+            "name_en": name_en.strip(),
+            "colour": colour.lower(),
+            "position": position,
+            "active": active,
+        },
+        "workflow.status_edited",
+        "workflow_status",
+    )
     _forget_statuses()
-    if changed:
-        record(
-            actor,
-            "workflow.status_edited",
-            "workflow_status",
-            status.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
     return bool(changed)
-
-
-def _status_snapshot(status: WorkflowStatus) -> dict:
-    return {
-        "name_de": status.name_de,
-        "name_en": status.name_en,
-        "colour": status.colour,
-        "position": status.position,
-        "active": status.active,
-    }
 
 
 # --- routing and response targets ------------------------------------------------------------
