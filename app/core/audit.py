@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -108,7 +109,8 @@ def record_changes(
     return record_diff(actor, action, target_type, obj.id, before, after, district_id=district_id)
 
 
-# Actions in words (the audit log page, the moderation item's history).
+# Actions in words (the audit log page, the moderation item's history); domains add theirs
+# with register_actions.
 ACTION_LABELS = {
     "account.deleted": _l("Account deleted"),
     "role.granted": _l("Role granted"),
@@ -134,6 +136,24 @@ ACTION_LABELS = {
     "council.premoderation_changed": _l("Pre-moderation switched"),
     "mail.resent": _l("Failed e-mail queued again"),
 }
+
+
+def register_actions(labels: Mapping[str, Any]) -> None:
+    """Name a domain's audit actions in words, from its ``init_app`` (the audit log page and
+    its action filter, the moderation item's history). Registering the same labels again
+    (another app in the same process) changes nothing; another label for an action that
+    already has one is a programming error."""
+    for action, label in labels.items():
+        known = ACTION_LABELS.get(action)
+        if known is not None and known is not label and str(known) != str(label):
+            raise ValueError(f"The audit action {action!r} already has another label.")
+        ACTION_LABELS[action] = label
+
+
+def known_actions() -> set[str]:
+    """The actions that have a label (the audit log's filter offers them even before they
+    happen)."""
+    return set(ACTION_LABELS)
 
 
 def action_label(action: str) -> str:
