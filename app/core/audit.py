@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -107,6 +107,35 @@ def record_changes(
     db.session.flush()
     after = {k: getattr(obj, k) for k in values}
     return record_diff(actor, action, target_type, obj.id, before, after, district_id=district_id)
+
+
+def record_save(
+    actor: Any,
+    obj: Any | None,
+    model: Callable[[], Any],
+    values: dict[str, Any],
+    action: str,
+    target_type: str,
+    snapshot: Callable[[Any], dict],
+) -> Any:
+    """Add (``obj=None``: a new ``model()``) or change a row: set ``values``, flush, and
+    audit the whole ``snapshot`` before (``None`` for a new row) and after. Returns the row."""
+    before = snapshot(obj) if obj is not None else None
+    if obj is None:
+        obj = model()
+        db.session.add(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    db.session.flush()
+    record(actor, action, target_type, obj.id, before=before, after=snapshot(obj))
+    return obj
+
+
+def record_delete(actor: Any, obj: Any, action: str, target_type: str, before: dict) -> None:
+    """Audit a row's deletion with what it was (``before``), then delete it (flushed)."""
+    record(actor, action, target_type, obj.id, before=before)
+    db.session.delete(obj)
+    db.session.flush()
 
 
 # Actions in words (the audit log page, the moderation item's history); domains add theirs
