@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.csv_export import csv_response
-from ..core.labels import edit_label_page
+from ..core.form_pages import edit_label_page
 from ..core.numbers import NumberError, page_arg, parse_id
 from ..core.permissions import authorize, public, requires
 from ..districts import services as district_services

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..accounts.models import Office
 from ..core import content_types
+from ..core.form_pages import edit_label_page
 from ..core.i18n import localized
-from ..core.labels import edit_label_page
 from ..core.permissions import authorize, requires
 from ..districts.models import District
 from ..extensions import db
