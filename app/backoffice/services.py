@@ -18,8 +18,9 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, literal_column, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, false, func, or_, select, text, union_all
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import MANYTOONE, aliased, lazyload, selectinload
 
 from ..accounts.models import Office, RoleAssignment, User
 from ..comments import services as comments
@@ -488,10 +489,10 @@ def _words_condition(filters: InboxFilters):
             shared = matches.cte(f"inbox_words_{content_type.name}")
             condition = (WorkItem.target_id + 0).in_(select(shared.c.id))
         else:
-            # PostgreSQL: the subquery hashed once per half. Inside an OR it is not turned
-            # into a semi-join, which the planner (expecting few matches) would run as a
-            # nested loop computing every candidate's tsvector; a CTE it scans per row.
-            condition = or_(WorkItem.target_id.in_(matches), literal_column("false"))
+            # PostgreSQL: per candidate one probe of the input's stored vector (EXISTS), so
+            # the database walks the other filters' index in the page's order and stops
+            # when the page is full, instead of collecting all matches per half
+            condition = search.row_matches(key, WorkItem.target_id, filters.q)
         parts.append(and_(WorkItem.target_type == content_type.name, condition))
     return or_(*parts) if parts else false()
 
@@ -704,17 +705,45 @@ class InboxRow:
         return "closed" if self.closed else "open"
 
 
+def _load_for_export(content_type: content_types.ContentType, ids: list[int]) -> dict[int, Any]:
+    """The inputs of an export batch: like ``get_many_any``, but the model's many-to-one
+    relationships (what titles, links and places read: a barrier report's offer) each in
+    ONE ``SELECT … IN`` per batch and nothing below them, and no collection. The models'
+    default joined loads bring the author with their roles and their councils and offices:
+    seven objects per input, a quarter of the export's time (cProfile, bench/inbox_bench.py).
+    A type with its own ``load_many`` keeps it."""
+    if content_type.load_many is not None or content_type.model is None:
+        return content_type.get_many_any(ids)
+    model = content_type.model
+    options = [
+        selectinload(getattr(model, rel.key)).lazyload("*")
+        if rel.direction is MANYTOONE
+        else lazyload(getattr(model, rel.key))
+        for rel in sa_inspect(model).relationships
+    ]
+    rows = db.session.scalars(select(model).where(model.id.in_(sorted(set(ids)))).options(*options))
+    return {obj.id: obj for obj in rows}
+
+
 def _rows(found: list, today: date, *, with_comments: bool = False) -> list[InboxRow]:
     """The page's rows with titles: ONE batched load per type through the registry (and,
-    for the export, one count of comments per type)."""
+    for the export, the lighter load of :func:`_load_for_export` and one count of comments
+    per type). Type labels are translated once per type, not per row."""
     english = current_language() == "en"
     by_type: dict[str, list[int]] = {}
     for row in found:
         by_type.setdefault(row.target_type, []).append(row.target_id)
     loaded: dict[str, dict[int, Any]] = {}
+    labels: dict[str, str] = {}
     for type_name, target_ids in by_type.items():
         content_type = content_types.get(type_name)
-        loaded[type_name] = content_type.get_many_any(target_ids) if content_type else {}
+        labels[type_name] = str(content_type.label or type_name) if content_type else ""
+        if content_type is None:
+            loaded[type_name] = {}
+        elif with_comments:
+            loaded[type_name] = _load_for_export(content_type, target_ids)
+        else:
+            loaded[type_name] = content_type.get_many_any(target_ids)
     tags = triage.tag_names_by_item(row.id for row in found)
     comment_counts: dict[str, dict[int, int]] = {}
     if with_comments:
@@ -736,7 +765,7 @@ def _rows(found: list, today: date, *, with_comments: bool = False) -> list[Inbo
                 id=row.id,
                 target_type=row.target_type,
                 target_id=row.target_id,
-                type_label=str(content_type.label or row.target_type) if content_type else "",
+                type_label=labels[row.target_type],
                 title=(content_type.title(obj) if obj is not None else "") or _("(without title)"),
                 public_url=content_type.url(obj) if obj is not None else None,
                 district_number=row.district_number,
@@ -771,6 +800,17 @@ def _coordinate(obj: Any, name: str) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _no_parallel_workers() -> None:
+    """PostgreSQL: no parallel workers for the rest of this transaction (the request). A page
+    reads 51 rows walking an index in its order; the planner, which guesses 2 % for any
+    prefix search (``word:*``, whatever the word), expects to walk thousands of rows and
+    starts two workers, whose start-up cost the whole page on a loaded 2-core machine (EXPLAIN
+    ANALYZE at 200,000 inputs, "full text only": 358 ms until the first row of the gather,
+    40 ms for the same walk without workers)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 @dataclass
 class InboxPage:
     rows: list[InboxRow]
@@ -781,6 +821,7 @@ def inbox_page(filters: InboxFilters, scope: set[int] | None) -> InboxPage:
     """One page (:data:`PAGE_SIZE` rows) in the order of ``filters.sort``, after its cursor:
     one statement, plus one load per type of the rows for the titles."""
     where = conditions(filters, scope)
+    _no_parallel_workers()
     found = db.session.execute(
         _page_statement(where, filters.sort, filters.ids.get("cursor"), PAGE_SIZE + 1)
     ).all()

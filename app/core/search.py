@@ -305,6 +305,32 @@ def _select(entry: Searchable, query: str | None, *, scored: bool) -> Select:
     )
 
 
+def row_matches(type_key: str, id_column, query: str | None):
+    """A criterion: the item ``id_column`` names matches ``query``, checked per row.
+
+    PostgreSQL: ``EXISTS (SELECT 1 FROM <table> WHERE id = id_column AND search_vector @@
+    …)``: one primary-key probe and a test of the stored vector per candidate row, for a
+    caller that walks few candidates of many matches (the inbox's first page of a common
+    word: its other filters' index in the page's order, stopping when the page is full),
+    instead of collecting every match from the GIN index first. SQLite: the same as
+    :func:`condition` (FTS5 answers MATCH for the whole table). ``None`` for a blank query."""
+    if not has_words(query):
+        return None
+    entry = _entry(type_key)
+    if _dialect() != "postgresql":
+        return id_column.in_(matching_ids(type_key, query))
+    found = words(query or "")
+    if not found:
+        return false()
+    tsquery = func.to_tsquery(_CONFIG, bindparam("q", _ts_query(found), unique=True))
+    return (
+        select(literal_column("1"))
+        .select_from(entry.model.__table__)
+        .where(entry.id == id_column, entry.vector.op("@@")(tsquery))
+        .exists()
+    )
+
+
 def condition(type_key: str, id_column, query: str | None):
     """``id_column IN (matching ids)``, or ``None`` for a blank query (no filter)."""
     if not has_words(query):
