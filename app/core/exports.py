@@ -184,7 +184,7 @@ def _csv_getter(column: Column) -> Callable[[Any], Any]:
     """``row → _csv_cell(typed(column, row))``, with the kind decided once per column, not
     per cell (the export of 200,000 rows has 3.8 million cells; tests/core/test_exports.py
     compares both ways on every kind)."""
-    value = column.value
+    value = column.get if column.get is not None else column.value
     kind = column.kind
     if kind == "text":
         return lambda row: None if (v := value(row)) is None else str(v)

@@ -13,7 +13,9 @@ work_item_counts: per dimension (district, office, category), value and status t
 the back-office figures read (items, answered, on time, answered with a due date, closed
 with a closure time, unanswered with a due date), kept by triggers on work_items (upserts of
 ±1 in the writer's transaction; app.workflow.models.WorkItemCount), filled here from the
-existing rows.
+existing rows; work_item_days: per district and office the durations (days to the first
+response, to closure) counted in day buckets, kept by the same triggers (the percentiles'
+probes start in the bucket of their rank).
 
 Revision ID: 0022
 Revises: 0021
@@ -61,6 +63,17 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint('dimension', 'key_id', 'status_id', name=op.f('pk_work_item_counts')),
     )
+    op.create_table(
+        'work_item_days',
+        sa.Column('dimension', sa.String(length=10), nullable=False),
+        sa.Column('key_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('measure', sa.String(length=20), nullable=False),
+        sa.Column('day', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('n', sa.Integer(), server_default='0', nullable=False),
+        sa.PrimaryKeyConstraint(
+            'dimension', 'key_id', 'measure', 'day', name=op.f('pk_work_item_days')
+        ),
+    )
     for statement in rebuild_counts_sql(dialect):
         op.execute(statement)
     for statement in count_triggers_sql(dialect):
@@ -84,6 +97,7 @@ def downgrade():
     else:
         for name in ('insert', 'delete', 'update'):
             op.execute(f'DROP TRIGGER IF EXISTS work_item_counts_{name}')
+    op.drop_table('work_item_days')
     op.drop_table('work_item_counts')
     if dialect != 'postgresql':
         return
