@@ -470,8 +470,12 @@ def _words_condition(filters: InboxFilters):
     against the matches until the page is full. On SQLite the matches are ONE common table
     expression shared by both halves of the default order (:func:`_page_statement`),
     compared with ``target_id + 0``, an expression and not the indexed column, so that
-    SQLite does not look every match up and sort them all (what it did, 3× slower);
-    PostgreSQL hashes the plain subquery once per half (see the comment below)."""
+    SQLite does not look every match up and sort them all (what it did, 3× slower).
+    PostgreSQL checks each candidate's stored vector by its primary key
+    (:func:`app.core.search.row_matches`): until then it collected all 40,000 matches from
+    the GIN index and rechecked them, once per half (EXPLAIN ANALYZE of "3 filters + full
+    text" at 200,000 inputs on the loaded bench machine: 522 ms → 64 ms, the candidates
+    ~300 primary-key probes)."""
     parts = []
     for content_type in content_types.tracked_types():
         if filters.type and content_type.name != filters.type:

@@ -31,11 +31,13 @@ the column on every INSERT and UPDATE; nothing is kept in sync by the applicatio
 is not part of the models (no ORM load reads it; :func:`include_name` leaves it and its index
 out of Alembic's comparison).
 
-Why stored: a GIN match of a ``tsquery`` is always rechecked on the row (the index holds no
-positions, prefixes are ranges), and with an expression index the recheck computes
-``to_tsvector`` again for every matching row — at 200,000 proposals a common word ("Spielplatz",
-40,000 matches) cost ~120 ms of the inbox's statement in that recheck alone; on the stored
-column the recheck reads the vector (bench/inbox_bench.py).
+Why stored: a GIN match of a ``tsquery`` is always rechecked on the row, and with an
+expression index the recheck computes ``to_tsvector`` again for every matching row. At
+200,000 proposals (bench/inbox_bench.py, EXPLAIN ANALYZE on the loaded bench machine) a common
+word ("Spielplätze", 39,667 matches) spent 90–160 ms per pass in that recheck, the inbox's
+default order made two passes (one per half), and the statement took 520 ms; with the stored
+column the recheck reads the vector, and :func:`row_matches` lets a caller check only its
+candidates (the same statement: 64 ms).
 
 **SQLite.** One FTS5 table ``search_<type>`` per type (rowid = the item's id, one column
 ``body``) holding the item's words stemmed by the Snowball German stemmer in Python (the same
