@@ -73,6 +73,7 @@ from ..workflow.models import (
     DAY_MEASURES,
     WorkItem,
     WorkItemCount,
+    WorkItemDays,
 )
 
 PERCENTILES = (50, 90)
@@ -101,35 +102,34 @@ MEASURES = {column: measure for measure, column in DAY_MEASURES.items()}
 
 def _rank_buckets(group: Any, probes: list[tuple[Any, Any, int, int, int]]) -> dict:
     """Per probe number of ``probes`` (column, key, percentile, rank, ranks): ``(bucket,
-    items below it)`` of the bucket of :class:`WorkItemDays` that holds the rank — read in
-    one statement per batch (a running sum over the kept day counts), so that the probe
-    starts there. Probes of a grouping without kept days are left out (they walk from the
-    nearer end)."""
+    items below it)`` of the bucket of :class:`WorkItemDays` that holds the rank, from a
+    running sum over the kept day counts of the grouping (one query, ordered by the primary
+    key: a few thousand small rows at 200,000 items), so that the probe starts there. Probes
+    of a grouping without kept days are left out (they walk from the nearer end)."""
     dimension = group.key.removesuffix("_id")
-    wanted = [
-        (number, 0 if key is None else int(key), MEASURES[name], int(low))
-        for number, (name, key, _p, low, _ranks) in enumerate(probes)
-        if dimension in DAY_DIMENSIONS and name in MEASURES
-    ]
+    if dimension not in DAY_DIMENSIONS:
+        return {}
+    wanted: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for number, (name, key, _p, low, _ranks) in enumerate(probes):
+        if name in MEASURES:
+            slot = (0 if key is None else int(key), MEASURES[name])
+            wanted.setdefault(slot, []).append((int(low), number))
+    for ranks in wanted.values():
+        ranks.sort()
     found: dict[int, tuple[int, int]] = {}
-    for start in range(0, len(wanted), PROBES_PER_QUERY):
-        batch = wanted[start : start + PROBES_PER_QUERY]
-        # integers and this module's measure names only
-        values = ", ".join(f"({n}, {k}, '{m}', {low})" for n, k, m, low in batch)
-        rows = db.session.execute(
-            text(
-                f"WITH wanted (probe, key_id, measure, low) AS (VALUES {values}), "  # noqa: S608
-                "kept AS (SELECT key_id, measure, day, n, sum(n) OVER (PARTITION BY key_id, "
-                "measure ORDER BY day) AS upto FROM work_item_days WHERE dimension = :d "
-                "AND n <> 0) "
-                "SELECT w.probe, k.day, k.upto - k.n FROM wanted AS w JOIN kept AS k "
-                "ON k.key_id = w.key_id AND k.measure = w.measure AND k.upto > w.low "
-                "AND k.upto - k.n <= w.low"
-            ),
-            {"d": dimension},
-        )
-        for probe, day, below in rows:
-            found[int(probe)] = (int(day), int(below))
+    rows = db.session.execute(
+        select(WorkItemDays.key_id, WorkItemDays.measure, WorkItemDays.day, WorkItemDays.n)
+        .where(WorkItemDays.dimension == dimension, WorkItemDays.n != 0)
+        .order_by(WorkItemDays.key_id, WorkItemDays.measure, WorkItemDays.day)
+    )
+    slot, below, pending = None, 0, []
+    for key_id, measure, day, n in rows:
+        if (key_id, measure) != slot:
+            slot, below = (key_id, measure), 0
+            pending = list(wanted.get(slot, ()))
+        while pending and pending[0][0] < below + n:  # the rank is in this bucket
+            found[pending.pop(0)[1]] = (int(day), below)
+        below += n
     return found
 
 
@@ -349,11 +349,13 @@ def _dimension(group: Any) -> str:
     return name
 
 
-def _counts(group: Any) -> list[WorkItemCount]:
-    """The kept counts of ``group`` per value and status (the rows that count something)."""
+def _counts(group: Any) -> list:
+    """The kept counts of ``group`` per value and status (the rows that count something;
+    plain rows with the columns of :class:`WorkItemCount`, no ORM objects)."""
+    columns = list(WorkItemCount.__table__.c)
     return list(
-        db.session.scalars(
-            select(WorkItemCount).where(
+        db.session.execute(
+            select(*columns).where(
                 WorkItemCount.dimension == _dimension(group), WorkItemCount.items != 0
             )
         )
@@ -364,7 +366,7 @@ def _key(key_id: int) -> int | None:
     return None if key_id == 0 else key_id
 
 
-def _status_rows(group: Any, counts: list[WorkItemCount] | None = None) -> list[tuple]:
+def _status_rows(group: Any, counts: list | None = None) -> list[tuple]:
     """``(key, status id, count)`` per value of ``group`` and status, from the counts kept
     on write (:class:`app.workflow.models.WorkItemCount`)."""
     found = _counts(group) if counts is None else counts
@@ -405,7 +407,7 @@ def _not_yet_due(group: Any, today: date) -> dict[Any, int]:
 
 
 def _response_counts(
-    group: Any, today: date, counts: list[WorkItemCount] | None = None
+    group: Any, today: date, counts: list | None = None
 ) -> dict[Any, _ResponseCounts]:
     """Per value of ``group``: the answered items, those answered by the due date, the base
     of the share (answered with a due date, or unanswered and past the due date) and the
@@ -434,7 +436,7 @@ def _groups(
     labels: dict[Any, tuple[str, str]],
     threshold: int,
     none_label: str,
-    kept: list[WorkItemCount] | None = None,
+    kept: list | None = None,
 ) -> list[Group]:
     kept = _counts(group) if kept is None else kept
     counts = _status_counts(_status_rows(group, kept))
@@ -553,7 +555,7 @@ def back_office_figures() -> Figures:
     return cached("figures", figures)
 
 
-def backlog(now: datetime | None = None, kept: list[WorkItemCount] | None = None) -> list[dict]:
+def backlog(now: datetime | None = None, kept: list | None = None) -> list[dict]:
     """The open items by age in whole days, in the buckets of ``AGE_BUCKETS`` (zeros
     included): an age below ``highest + 1`` days is a creation after ``now`` minus that
     many days, so one query counts ranges of ``(status, created_at)`` — only the items of
@@ -590,10 +592,11 @@ def _by_district_status(
     statuses: list[StatusColumn], rows: list[tuple[Any, int, int]]
 ) -> tuple[list[dict], dict[int, int]]:
     labels = _district_labels()
+    none = (_("No district"), "")  # translated once, not per row
     table: dict[Any, dict] = {}
     totals: dict[int, int] = {s.id: 0 for s in statuses}
     for district_id, status_id, n in rows:
-        name, number = labels.get(district_id, (_("No district"), ""))
+        name, number = labels.get(district_id) or none
         entry = table.setdefault(
             district_id,
             {"key": district_id, "label": name, "number": number, "cells": {}, "total": 0},
