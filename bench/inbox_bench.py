@@ -5,7 +5,9 @@ statuses, offices, supports counted on the work items, two years of creation tim
 from a small vocabulary so that full-text search has work to do) on SQLite and — when
 PostgreSQL answers at ``BENCH_POSTGRES_URL`` — in a scratch database
 ``quartier_bench_inbox`` (created and dropped). SQLite's FTS table is rebuilt once
-(``search.reindex``, timed); PostgreSQL uses its GIN expression index.
+(``search.reindex``, timed); PostgreSQL computes the stored search vectors on insert (their
+GIN index). The figures' kept counts (``work_item_counts``, ``work_item_days``) are written
+by the database's triggers during the bulk inserts, as for any other writer.
 
 Then, logged in as a planner, in-process (Flask's test client), median and p95 of:
 - the inbox page, default order;
@@ -13,9 +15,14 @@ Then, logged in as a planner, in-process (Flask's test client), median and p95 o
 - "most supported" with "supports ≥ 5" and a district;
 - the back-office figures (dashboard) page, computed live and from its cache (target ≤
   300 ms);
-and the CSV export of all 200,000 rows, streamed in a separate process: total time, time to
-the first byte, size and peak RSS (``ru_maxrss``; flat memory: about the same as for 20,000
-rows, also printed).
+and the CSV export of 20,000 and of all 200,000 rows and the XLSX export of all rows, each
+streamed in a separate process: total and CPU time, time to the first byte, size and peak
+RSS (``ru_maxrss``; flat memory: about the same as for 20,000 rows).
+
+Measured on the shared 2-core machine (load average 11–19 from other work, so wall times are
+inflated several times; compare within one run, and the CPU column): see the report of
+issue 11's back-office work and the docstrings of app/core/search.py, app/backoffice/
+services.py (``_words_condition``) and app/responsiveness/services.py.
 
 Usage: ``.venv/bin/python bench/inbox_bench.py`` (prints figures; not a timed test);
 ``… inbox_bench.py --measure <database URL>`` measures a database filled by an earlier run;
