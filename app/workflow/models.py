@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, foreign, mapped_column, relationship
 
+from ..core.history import HistoryIsImmutable, immutable  # noqa: F401 - HistoryIsImmutable: this API
 from ..core.time import as_utc, utcnow
 from ..extensions import db
 
@@ -436,18 +437,7 @@ class StatusChange(db.Model):
     to_status: Mapped[WorkflowStatus] = relationship(foreign_keys=[to_status_id], lazy="joined")
 
 
-class HistoryIsImmutable(RuntimeError):
-    """A status change row was to be changed or deleted."""
-
-
-@event.listens_for(StatusChange, "before_update")
-def _refuse_update(mapper, connection, target) -> None:
-    raise HistoryIsImmutable("status changes cannot be changed")
-
-
-@event.listens_for(StatusChange, "before_delete")
-def _refuse_delete(mapper, connection, target) -> None:
-    raise HistoryIsImmutable("status changes cannot be deleted")
+immutable(StatusChange, "status changes")
 
 
 class RoutingRule(db.Model):
