@@ -196,7 +196,7 @@ def status_counts() -> dict[str, int]:
     rows = db.session.execute(
         select(MailOutbox.status, func.count(MailOutbox.id)).group_by(MailOutbox.status)
     )
-    counts.update({status: n for status, n in rows})
+    counts.update(dict(rows.all()))
     return counts
 
 
