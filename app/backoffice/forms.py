@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..core.forms import options
 from ..core.numbers import IdSelectField
 
 ANSWER_MAX = 5000
@@ -72,10 +73,12 @@ class MeasureLinkForm(FlaskForm):
     )
     status = SelectField(
         _l("Status of the input after linking"),
-        choices=[
-            ("merged_into_measure", _l("Merged into a measure")),
-            ("in_implementation", _l("In implementation")),
-        ],
+        choices=options(
+            [
+                ("merged_into_measure", _l("Merged into a measure")),
+                ("in_implementation", _l("In implementation")),
+            ]
+        ),
     )
 
 
@@ -116,12 +119,14 @@ class BulkForm(FlaskForm):
 
     action = SelectField(
         _l("Action"),
-        choices=[
-            ("assign", _l("Assign an office and person")),
-            ("tag", _l("Add a tag")),
-            ("status", _l("Change the status")),
-            ("publish", _l("Publish the drafted answers")),
-        ],
+        choices=options(
+            [
+                ("assign", _l("Assign an office and person")),
+                ("tag", _l("Add a tag")),
+                ("status", _l("Change the status")),
+                ("publish", _l("Publish the drafted answers")),
+            ]
+        ),
         validators=[InputRequired(message=_l("Please choose an action."))],
     )
     office = IdSelectField(_l("Responsible office"))

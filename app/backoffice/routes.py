@@ -24,7 +24,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..core import content_types, exports
 from ..core.audit import record
-from ..core.forms import ConfirmForm
+from ..core.forms import ConfirmForm, options
 from ..core.i18n import current_language, localized
 from ..core.numbers import NumberError, parse_id
 from ..core.permissions import authorize, requires
@@ -192,31 +192,33 @@ def _template_choices() -> list[tuple[str, str]]:
 def _status_form(item, obj=None, **kwargs) -> StatusChangeForm:
     form = StatusChangeForm(**kwargs)
     answering = obj is not None and can_answer(item.target_type, obj)
-    form.status.choices = [
-        (status.key, status.name(current_language()))
-        for status in workflow.statuses()
-        if answering or not status.closed or status.key == DUPLICATE
-    ]
+    form.status.choices = options(
+        [
+            (status.key, status.name(current_language()))
+            for status in workflow.statuses()
+            if answering or not status.closed or status.key == DUPLICATE
+        ]
+    )
     if not answering:
         del form.answer
         del form.template
         del form.draft
     else:
-        form.template.choices = _template_choices()
-    form.duplicate_type.choices = [
-        (t.name, str(t.label or t.name)) for t in content_types.tracked_types()
-    ]
+        form.template.choices = options(_template_choices())
+    form.duplicate_type.choices = options(
+        [(t.name, str(t.label or t.name)) for t in content_types.tracked_types()]
+    )
     return form
 
 
 def _assign_form(item, **kwargs) -> AssignForm:
     form = AssignForm(**kwargs)
-    form.office.choices = [("", _("No office"))] + [
-        (str(o.id), localized(o, "name")) for o in services.offices()
-    ]
-    form.assignee.choices = [("", _("Nobody"))] + [
-        (str(p.id), p.public_name) for p in services.planners()
-    ]
+    form.office.choices = options(
+        [("", _("No office"))] + [(str(o.id), localized(o, "name")) for o in services.offices()]
+    )
+    form.assignee.choices = options(
+        [("", _("Nobody"))] + [(str(p.id), p.public_name) for p in services.planners()]
+    )
     return form
 
 
@@ -226,10 +228,15 @@ def _measure_form(item, **kwargs) -> MeasureLinkForm | None:
     if not (can_use_inbox(current_user) and can_manage_measures(current_user)):
         return None
     form = MeasureLinkForm(prefix="measure", **kwargs)
-    form.measure.choices = [("", _("Choose a measure"))] + [
-        (str(mid), title)
-        for mid, title in measures.linkable_measures(current_user, item.target_type, item.target_id)
-    ]
+    form.measure.choices = options(
+        [("", _("Choose a measure"))]
+        + [
+            (str(mid), title)
+            for mid, title in measures.linkable_measures(
+                current_user, item.target_type, item.target_id
+            )
+        ]
+    )
     return form
 
 
@@ -494,9 +501,9 @@ def tags():
 
 def _merge_form(tag, **kwargs) -> TagMergeForm:
     form = TagMergeForm(prefix="merge", **kwargs)
-    form.target.choices = [("", _("Please choose"))] + [
-        (str(t.id), t.name) for t in triage.tags() if t.id != tag.id
-    ]
+    form.target.choices = options(
+        [("", _("Please choose"))] + [(str(t.id), t.name) for t in triage.tags() if t.id != tag.id]
+    )
     return form
 
 
@@ -671,14 +678,14 @@ def not_duplicate(type_name: str, target_id: int):
 
 def _bulk_form(**kwargs) -> BulkForm:
     form = BulkForm(**kwargs)
-    form.office.choices = [("", _("No office"))] + [
-        (str(o.id), localized(o, "name")) for o in services.offices()
-    ]
-    form.assignee.choices = [("", _("Nobody"))] + [
-        (str(p.id), p.public_name) for p in services.planners()
-    ]
-    form.status.choices = [("", _("Choose a status"))] + workflow.status_choices()
-    form.template.choices = _template_choices()
+    form.office.choices = options(
+        [("", _("No office"))] + [(str(o.id), localized(o, "name")) for o in services.offices()]
+    )
+    form.assignee.choices = options(
+        [("", _("Nobody"))] + [(str(p.id), p.public_name) for p in services.planners()]
+    )
+    form.status.choices = options([("", _("Choose a status"))] + workflow.status_choices())
+    form.template.choices = options(_template_choices())
     return form
 
 

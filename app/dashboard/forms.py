@@ -7,14 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from ..core.forms import options
+
 
 class PremoderationForm(FlaskForm):
     premoderation = RadioField(
         _l("Pre-moderation of new proposals"),
         id="premoderation",
-        choices=[
-            ("on", _l("On: new proposals in our districts are published only after approval")),
-            ("off", _l("Off: new proposals are published straight away")),
-        ],
+        choices=options(
+            [
+                ("on", _l("On: new proposals in our districts are published only after approval")),
+                ("off", _l("Off: new proposals are published straight away")),
+            ]
+        ),
         validators=[InputRequired(message=_l("Please choose on or off."))],
     )

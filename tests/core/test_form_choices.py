@@ -1,7 +1,6 @@
 """Choices of select, multiple-select and radio fields are ``SelectChoice``s: WTForms 3.3 warns
 about tuples declared on a field and 3.4 refuses them (pyproject.toml makes WTForms'
-deprecation warnings errors; the tuple warning only where app/backoffice and app/dashboard
-still declare tuples, which this test exempts until they are converted)."""
+deprecation warnings errors; this test also finds tuples in forms no test builds)."""
 
 from __future__ import annotations
 
@@ -13,8 +12,6 @@ from wtforms.fields.core import UnboundField
 from wtforms.meta import DefaultMeta
 
 from app.core.forms import options
-
-EXEMPT = ("app.backoffice.", "app.dashboard.")
 
 
 def _form_classes(base=FlaskForm):
@@ -42,9 +39,7 @@ def _tuple_choices(cls) -> list[str]:
 def test_declared_choices_are_select_choices(app):
     classes = [c for c in _form_classes() if c.__module__.startswith("app.")]
     assert len(classes) > 20  # every domain's forms are imported by create_app
-    offenders = [
-        f for c in classes if not c.__module__.startswith(EXEMPT) for f in _tuple_choices(c)
-    ]
+    offenders = [f for c in classes for f in _tuple_choices(c)]
     assert offenders == []
 
 
