@@ -221,6 +221,8 @@ def test_the_values_version_does_not_depend_on_the_order_rows_are_added_in(distr
     aggregate adds its workers' partial sums in a varying order: a cache key holding a float
     sum then changed between two views of unchanged data (seen in CI). SQLite has no parallel
     scan: it adds in the table's one order, so the same data always give the same sum."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
     versions = []
     for code, values in (("first", (1e16, 1.0, -1e16)), ("second", (1e16, -1e16, 1.0))):
         indicator = Indicator(
