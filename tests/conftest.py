@@ -47,6 +47,7 @@ from app.barriers import services as barrier_services
 from app.barriers.services import load_barrier_types, load_offer_types
 from app.core import search
 from app.core.time import utcnow
+from app.demo.loader import load_demo
 from app.districts.models import Council, District
 from app.districts.services import load_districts, reset_caches
 from app.extensions import db, limiter
@@ -98,7 +99,7 @@ DATABASE_FIXTURES = frozenset({"test_database", "app_pool", "database_url"})
 # The slowest tests (seconds each, see ``--durations``) go first, so that the pytest-xdist
 # workers share them out at the start instead of one worker finishing them alone at the end.
 SLOWEST_FIRST = (
-    "tests/browser/test_narrow_screens.py::",
+    "tests/browser/test_crawl.py::test_every_page_fits_a_phone_and_names_its_landmarks",
     "tests/core/test_fuzz_params.py::test_every_parameter_of_every_route",
     "tests/browser/test_legal.py::test_new_pages_pass_axe_and_fit",
     "tests/core/test_no_500.py::",
@@ -235,6 +236,51 @@ def empty_all_tables() -> None:
     search.empty_index()  # SQLite: the FTS tables are not in the metadata
 
 
+def take_rows() -> dict[str, list[dict]]:
+    """Every row of every table of the metadata, by table name (empty tables left out)."""
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        found = [dict(row) for row in db.session.execute(table.select()).mappings()]
+        if found:
+            rows[table.name] = found
+    return rows
+
+
+def insert_rows(rows: dict[str, list[dict]]) -> None:
+    """Bulk inserts of ``take_rows()``'s rows, parents first."""
+    for table in db.metadata.sorted_tables:
+        if rows.get(table.name):
+            db.session.execute(table.insert(), rows[table.name])
+
+
+def move_sequences_past(rows: dict[str, list[dict]]) -> None:
+    """PostgreSQL: set each restored table's id sequence to its largest restored id, so that
+    the next insert does not collide with a restored row (rows inserted with their ids leave
+    the sequence where it was). SQLite takes the next id from the table itself."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if not rows.get(table.name) or len(key) != 1 or not _is_integer(key[0]):
+            continue
+        column = key[0].name
+        db.session.execute(
+            text("SELECT setval(pg_get_serial_sequence(:table, :column), :value)"),
+            {
+                "table": f'"{table.name}"',
+                "column": column,
+                "value": max(row[column] for row in rows[table.name]),
+            },
+        )
+
+
+def _is_integer(column) -> bool:
+    try:
+        return column.type.python_type is int
+    except NotImplementedError:
+        return False
+
+
 class ReferenceData:
     """The seeded rows, read once, so that committing tests restore them with a few bulk
     inserts instead of loading (and simplifying) the district boundaries again."""
@@ -243,17 +289,54 @@ class ReferenceData:
 
     @classmethod
     def take(cls) -> None:
-        cls.rows = {}
-        for table in db.metadata.sorted_tables:
-            found = [dict(row) for row in db.session.execute(table.select()).mappings()]
-            if found:
-                cls.rows[table.name] = found
+        cls.rows = take_rows()
 
     @classmethod
     def restore(cls) -> None:
+        insert_rows(cls.rows)
+
+
+class DemoData:
+    """The demo site (``app.demo.loader.load_demo()``: people in every role, barriers,
+    proposals, needs, indicators, measures, the map's cell counts), loaded once per session
+    (per xdist worker) and kept as rows: the ``demo_site`` fixture gives it back with bulk
+    inserts instead of loading it again (seconds of work per test). The tests of
+    ``load_demo()`` itself call it; ``tests/core/test_demo_snapshot.py`` checks that the
+    restored state is the one a fresh load makes."""
+
+    rows: dict[str, list[dict]] | None = None  # what the demo adds to the reference data
+
+    @classmethod
+    def take(cls) -> None:
+        """Load the demo on top of the reference data (nothing else may be there yet: it
+        would become part of the snapshot), then keep the rows it added."""
         for table in db.metadata.sorted_tables:
-            if cls.rows.get(table.name):
-                db.session.execute(table.insert(), cls.rows[table.name])
+            count = db.session.scalar(db.select(db.func.count()).select_from(table))
+            assert count == len(ReferenceData.rows.get(table.name, ())), (
+                f"demo_site: {table.name} holds rows besides the reference data; ask for "
+                "demo_site before the fixtures that add rows"
+            )
+        load_demo()
+        db.session.commit()
+        cls.rows = {}
+        for name, found in take_rows().items():
+            reference = ReferenceData.rows.get(name, [])
+            # The demo only adds rows; restoring only those relies on it.
+            assert all(row in found for row in reference), f"load_demo() changed {name}"
+            added = [row for row in found if row not in reference]
+            if added:
+                cls.rows[name] = added
+
+    @classmethod
+    def restore(cls) -> None:
+        """Insert the demo's rows again, move the id sequences past them and rebuild the
+        search index (SQLite's FTS tables are not in the metadata), as ``load_demo()`` does
+        at its end."""
+        assert cls.rows is not None
+        insert_rows(cls.rows)
+        move_sequences_past(cls.rows)
+        search.reindex()
+        db.session.commit()
 
 
 class IsolatedClient(FlaskClient):
@@ -441,6 +524,18 @@ def client(app) -> FlaskClient:
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_site(app) -> None:
+    """The demo site (see :class:`DemoData`): loaded by the first test of the session that
+    asks for it, restored from its rows for the others. In a committing test (the browser
+    tests) it is committed for the live server; the tables are emptied after the test as
+    usual."""
+    if DemoData.rows is None:
+        DemoData.take()
+    else:
+        DemoData.restore()
 
 
 @pytest.fixture
