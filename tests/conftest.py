@@ -37,7 +37,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from app import create_app
@@ -51,6 +51,7 @@ from app.demo.loader import load_demo
 from app.districts.models import Council, District
 from app.districts.services import load_districts, reset_caches
 from app.extensions import db, limiter
+from app.indicators.demo import load_demo_data
 from app.measures.services import load_statuses as load_measure_statuses
 from app.proposals import services as proposal_services
 from app.proposals.services import load_categories
@@ -254,24 +255,28 @@ def insert_rows(rows: dict[str, list[dict]]) -> None:
 
 
 def move_sequences_past(rows: dict[str, list[dict]]) -> None:
-    """PostgreSQL: set each restored table's id sequence to its largest restored id, so that
-    the next insert does not collide with a restored row (rows inserted with their ids leave
-    the sequence where it was). SQLite takes the next id from the table itself."""
+    """PostgreSQL: move each restored table's id sequence past its largest id (rows inserted
+    with their ids leave the sequence where it was, and the next insert would collide with a
+    restored row); never back. SQLite takes the next id from the table itself."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in db.metadata.sorted_tables:
         key = list(table.primary_key.columns)
         if not rows.get(table.name) or len(key) != 1 or not _is_integer(key[0]):
             continue
-        column = key[0].name
-        db.session.execute(
-            text("SELECT setval(pg_get_serial_sequence(:table, :column), :value)"),
-            {
-                "table": f'"{table.name}"',
-                "column": column,
-                "value": max(row[column] for row in rows[table.name]),
-            },
+        sequence = db.session.scalar(
+            text("SELECT pg_get_serial_sequence(:table, :column)"),
+            {"table": f'"{table.name}"', "column": key[0].name},
         )
+        if sequence is None:
+            continue
+        largest = db.session.scalar(select(func.max(key[0])))
+        state = text(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608 - a catalogue name
+        last, called = db.session.execute(state).one()
+        if last + (1 if called else 0) <= largest:  # the next id is a restored row's
+            db.session.execute(
+                text("SELECT setval(:sequence, :value)"), {"sequence": sequence, "value": largest}
+            )
 
 
 def _is_integer(column) -> bool:
@@ -279,6 +284,10 @@ def _is_integer(column) -> bool:
         return column.type.python_type is int
     except NotImplementedError:
         return False
+
+
+def _key(table, row: dict) -> tuple:
+    return tuple(row[column.name] for column in table.primary_key.columns)
 
 
 class ReferenceData:
@@ -296,47 +305,53 @@ class ReferenceData:
         insert_rows(cls.rows)
 
 
-class DemoData:
-    """The demo site (``app.demo.loader.load_demo()``: people in every role, barriers,
-    proposals, needs, indicators, measures, the map's cell counts), loaded once per session
-    (per xdist worker) and kept as rows: the ``demo_site`` fixture gives it back with bulk
-    inserts instead of loading it again (seconds of work per test). The tests of
-    ``load_demo()`` itself call it; ``tests/core/test_demo_snapshot.py`` checks that the
-    restored state is the one a fresh load makes."""
+class Snapshot:
+    """The rows a loader of demo content adds, taken the first time a test of the session (of
+    the xdist worker) asks for them and given back by bulk inserts after that: loading the
+    demo site takes seconds of work per test. The loader must only add rows (checked) and not
+    depend on what the test made before (the fixtures ask for it first).
+    ``tests/core/test_demo_snapshot.py`` checks that the restored state is a fresh load's."""
 
-    rows: dict[str, list[dict]] | None = None  # what the demo adds to the reference data
+    def __init__(self, load: Callable[[], object]) -> None:
+        self.load = load
+        self.rows: dict[str, list[dict]] | None = None  # what the loader added, per table
 
-    @classmethod
-    def take(cls) -> None:
-        """Load the demo on top of the reference data (nothing else may be there yet: it
-        would become part of the snapshot), then keep the rows it added."""
-        for table in db.metadata.sorted_tables:
-            count = db.session.scalar(db.select(db.func.count()).select_from(table))
-            assert count == len(ReferenceData.rows.get(table.name, ())), (
-                f"demo_site: {table.name} holds rows besides the reference data; ask for "
-                "demo_site before the fixtures that add rows"
-            )
-        load_demo()
+    def give(self) -> None:
+        if self.rows is None:
+            self.take()
+        else:
+            self.restore()
+
+    def take(self) -> None:
+        before = take_rows()
+        self.load()
         db.session.commit()
-        cls.rows = {}
+        self.rows = {}
+        tables = {table.name: table for table in db.metadata.sorted_tables}
         for name, found in take_rows().items():
-            reference = ReferenceData.rows.get(name, [])
-            # The demo only adds rows; restoring only those relies on it.
-            assert all(row in found for row in reference), f"load_demo() changed {name}"
-            added = [row for row in found if row not in reference]
+            table = tables[name]
+            kept = {_key(table, row): row for row in before.get(name, [])}
+            added = [row for row in found if _key(table, row) not in kept]
+            unchanged = [row for row in found if kept.get(_key(table, row)) == row]
+            # restoring only the added rows relies on this
+            assert len(unchanged) == len(kept), f"{self.load.__name__} changed rows of {name}"
             if added:
-                cls.rows[name] = added
+                self.rows[name] = added
 
-    @classmethod
-    def restore(cls) -> None:
-        """Insert the demo's rows again, move the id sequences past them and rebuild the
-        search index (SQLite's FTS tables are not in the metadata), as ``load_demo()`` does
-        at its end."""
-        assert cls.rows is not None
-        insert_rows(cls.rows)
-        move_sequences_past(cls.rows)
+    def restore(self) -> None:
+        """Insert the added rows again, move the id sequences past them and rebuild the
+        search index (SQLite's FTS tables are not in the metadata) as the loaders do."""
+        assert self.rows is not None
+        insert_rows(self.rows)
+        move_sequences_past(self.rows)
         search.reindex()
         db.session.commit()
+
+
+# The demo site (people in every role, barriers, proposals, needs, indicators, measures, the
+# map's cell counts), and the indicator demo alone (catalogue, SYNTHETIC series, index).
+DEMO_SITE = Snapshot(load_demo)
+DEMO_INDICATORS = Snapshot(load_demo_data)
 
 
 class IsolatedClient(FlaskClient):
@@ -527,15 +542,17 @@ def runner(app):
 
 
 @pytest.fixture
-def demo_site(app) -> None:
-    """The demo site (see :class:`DemoData`): loaded by the first test of the session that
-    asks for it, restored from its rows for the others. In a committing test (the browser
-    tests) it is committed for the live server; the tables are emptied after the test as
-    usual."""
-    if DemoData.rows is None:
-        DemoData.take()
-    else:
-        DemoData.restore()
+def demo_site(app, districts) -> None:
+    """``load_demo()``'s content (see :class:`Snapshot`): loaded by the first test of the
+    session that asks for it, restored from its rows for the others; committed (a committing
+    test's tables are emptied after it as usual)."""
+    DEMO_SITE.give()
+
+
+@pytest.fixture
+def demo_indicators(app, districts) -> None:
+    """The indicator demo (``app.indicators.demo.load_demo_data()``) in the same way."""
+    DEMO_INDICATORS.give()
 
 
 @pytest.fixture

@@ -1,16 +1,19 @@
-"""The demo snapshot of the tests (``DemoData`` and the ``demo_site`` fixture in
-tests/conftest.py) gives back what a fresh ``load_demo()`` makes: the same rows in every table,
-the same map cell counts, the same search index, and id sequences past the restored rows."""
+"""The demo snapshots of the tests (``Snapshot``: ``DEMO_SITE`` behind the ``demo_site``
+fixture, ``DEMO_INDICATORS`` behind ``demo_indicators``, tests/conftest.py) give back what a
+fresh load makes: the same rows in every table, the same map cell counts, the same search
+index, and id sequences past the restored rows."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, text
 
 from app.core import search
 from app.core.clusters import MapCell
 from app.demo.loader import load_demo
 from app.extensions import db
-from tests.conftest import DemoData, ReferenceData, empty_all_tables
+from app.indicators.demo import load_demo_data
+from tests.conftest import DEMO_INDICATORS, DEMO_SITE, ReferenceData, empty_all_tables
 
 SAMPLE_ROWS = 12  # per searchable type: their words are searched for
 
@@ -59,28 +62,40 @@ def back_to_reference_data() -> None:
     db.session.commit()
 
 
-def test_the_restored_demo_is_a_fresh_load(app, districts, create_user):
-    if DemoData.rows is None:
-        DemoData.take()
+@pytest.mark.parametrize(
+    ("snapshot", "load"), [(DEMO_SITE, load_demo), (DEMO_INDICATORS, load_demo_data)]
+)
+def test_the_restored_demo_is_a_fresh_load(app, districts, snapshot, load):
+    if snapshot.rows is None:
+        snapshot.take()
         back_to_reference_data()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Sequences at the restored rows' smallest ids: without moving them past the rows,
-        # the inserts below would collide with restored rows.
-        for name, rows in DemoData.rows.items():
-            if name not in ReferenceData.rows and "id" in rows[0]:
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    sequences = {}
+    if postgresql:
+        # Sequences back at the restored rows' smallest ids: unless the restore moves them
+        # past the rows, the next insert would collide with a restored row.
+        for name, rows in snapshot.rows.items():
+            if "id" not in rows[0]:
+                continue
+            sequence = db.session.scalar(
+                text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": f'"{name}"'}
+            )
+            if sequence and name not in ReferenceData.rows:
+                sequences[name] = sequence
                 db.session.execute(
-                    text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v, false)"),
-                    {"t": f'"{name}"', "v": min(row["id"] for row in rows)},
+                    text("SELECT setval(:s, :v, false)"),
+                    {"s": sequence, "v": min(row["id"] for row in rows)},
                 )
-    DemoData.restore()
+        assert sequences
+    snapshot.restore()
     restored = state()
-    assert restored["rows"]["proposals"] > 0 and restored["map_cells"]
-    assert any(found for found in restored["search"].values())
-    # later inserts get new ids
-    user = create_user()
-    assert user.id > max(row["id"] for row in DemoData.rows["users"])
+    assert restored["rows"]["indicator_values"] > 0
+    assert any(found for found in restored["search"].values()) or load is load_demo_data
+    for name, sequence in sequences.items():
+        following = db.session.scalar(text("SELECT nextval(:s)"), {"s": sequence})
+        assert following > max(row["id"] for row in snapshot.rows[name]), name
     back_to_reference_data()
 
-    load_demo()
+    load()
     db.session.commit()
     assert restored == state()
