@@ -37,7 +37,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, event, exists, func, literal, select, text, union_all
 from sqlalchemy.engine import Connection, Engine
 
 from app import create_app
@@ -473,17 +473,64 @@ def _transaction_per_test(app: Flask) -> Iterator[TestDatabase]:
         connection.close()
 
 
+class ReferenceWrites:
+    """Whether any engine of the process (the test's, the live server's) sent a statement that
+    writes to a table of the reference data: only then do the committing test's cleanup empty
+    and seed those tables again (deleting the districts and councils checks every foreign key
+    that points at them, row by row)."""
+
+    def __init__(self) -> None:
+        names = "|".join(re.escape(name) for name in sorted(ReferenceData.rows))
+        self.pattern = re.compile(
+            rf"\b(INSERT INTO|UPDATE|DELETE FROM|TRUNCATE)\s+(TABLE\s+)?\"?({names})\b",
+            re.IGNORECASE,
+        )
+        self.seen = False
+        event.listen(Engine, "before_cursor_execute", self._watch)
+
+    def _watch(self, conn, cursor, statement, *args) -> None:
+        if not self.seen and self.pattern.search(statement):
+            self.seen = True
+
+    def close(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._watch)
+
+
+def tables_with_rows() -> set[str]:
+    """The names of the metadata's tables that hold a row (one query)."""
+    probes = [
+        select(literal(table.name).label("name")).where(exists().select_from(table))
+        for table in db.metadata.sorted_tables
+    ]
+    return set(db.session.scalars(union_all(*probes)))
+
+
+def empty_after_committing(reference_written: bool) -> None:
+    """Back to the reference data alone: the tables that hold rows emptied, children first;
+    the reference tables emptied and seeded again only if something wrote to them."""
+    if reference_written:
+        empty_all_tables()
+        ReferenceData.restore()
+        return
+    filled = tables_with_rows() - set(ReferenceData.rows)
+    for table in reversed(db.metadata.sorted_tables):
+        if table.name in filled:
+            db.session.execute(table.delete())
+    search.empty_index()  # SQLite: the FTS tables are not in the metadata
+
+
 @contextmanager
 def _committing(app: Flask) -> Iterator[TestDatabase]:
     state = TestDatabase(db.engine)
+    writes = ReferenceWrites()
     _SQLiteMode.savepoints = False
     try:
         yield state
     finally:
         state.close()
+        writes.close()
         db.session.rollback()
-        empty_all_tables()
-        ReferenceData.restore()
+        empty_after_committing(writes.seen)
         db.session.commit()
         db.session.remove()
         _SQLiteMode.savepoints = True
