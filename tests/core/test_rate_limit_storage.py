@@ -8,6 +8,7 @@ import runpy
 from types import SimpleNamespace
 
 import pytest
+from gunicorn.config import Config
 
 from app import create_app
 from config import BASE_DIR, rate_limit_storage, worker_count
@@ -91,3 +92,22 @@ class TestGunicornHook:
     def test_development_is_not_refused(self, production_env, on_starting):
         production_env.setenv("QUARTIER_CONFIG", "development")
         on_starting(self.server(2))
+
+
+class TestGunicornTimeout:
+    """Long streamed exports are not cut off by gunicorn's 30 s default."""
+
+    def settings(self) -> dict:
+        return runpy.run_path(str(BASE_DIR / "gunicorn.conf.py"))
+
+    def test_the_file_raises_gunicorns_timeout(self, monkeypatch):
+        monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
+        config = Config()
+        config.set("timeout", self.settings()["timeout"])
+        assert config.timeout == 120
+
+    def test_the_environment_changes_it(self, monkeypatch):
+        monkeypatch.setenv("GUNICORN_TIMEOUT", "300")
+        config = Config()
+        config.set("timeout", self.settings()["timeout"])
+        assert config.timeout == 300
