@@ -6,8 +6,9 @@ that is too wide, so the page's ``scrollWidth`` is compared with ``screen.width`
 
 No landmark without a unique role and name (axe ``landmark-unique``, a moderate rule the
 serious/critical filter would let pass): two ``<nav>`` or two regions of the same name leave a
-screen-reader user unable to tell them apart. axe runs only this rule on each page, so the crawl
-stays quick, and it runs at a desktop width (the viewport is widened for it and narrowed again):
+screen-reader user unable to tell them apart. axe runs only this rule, on the first page of each
+URL shape without a query string (the pages of one shape share their template), so the crawl
+stays quick; and it runs at a desktop width (the viewport is widened for it and narrowed again):
 on a phone the header's menu is closed, and axe does not see the landmarks inside a hidden
 element. Every other browser test checks it too (``assert_no_serious_axe_violations``).
 
@@ -114,11 +115,12 @@ def landmark_problems(page) -> list[str]:
     ]
 
 
-def check(page) -> Checked:
+def check(page, landmarks: bool) -> Checked:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert page.evaluate("screen.width") == SCREEN
     found = Checked(width, page.evaluate(WIDE, SCREEN) if width > SCREEN else [])
-    found.landmarks = landmark_problems(page)
+    if landmarks:
+        found.landmarks = landmark_problems(page)
     return found
 
 
@@ -128,6 +130,7 @@ def crawl(page, base: str, start: str = "/") -> dict[str, Checked]:
     shapes: dict[str, int] = {}
     queue, filtered = deque([start]), deque()  # pages first, then their filtered variants
     checked: dict[str, Checked] = {}
+    landmarks_checked: set[str] = set()  # the shapes whose landmarks axe has seen
     while (queue or filtered) and len(checked) < MAX_PAGES:
         path = (queue or filtered).popleft()
         try:
@@ -142,7 +145,10 @@ def crawl(page, base: str, start: str = "/") -> dict[str, Checked]:
             or "text/html" not in (response.headers.get("content-type", ""))
         ):
             continue
-        checked[path] = check(page)
+        first = "?" not in path and shape(path) not in landmarks_checked
+        checked[path] = check(page, landmarks=first)
+        if first:
+            landmarks_checked.add(shape(path))
         for href in page.evaluate(LINKS):
             url = urlsplit(urljoin(base + path, href))
             if url.netloc and url.netloc != urlsplit(base).netloc:
