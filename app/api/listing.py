@@ -49,26 +49,37 @@ def geojson_page(endpoint: str, filters_class, find, feature) -> Response:
 
 
 def cluster_collection(filters_class, kind: str, feature) -> Response:
-    """The body of a map aggregation endpoint (``/api/v1/proposals/clusters``, …) for the
-    registered source ``kind`` (see :mod:`app.core.clusters`).
+    """The answer of a map aggregation endpoint (``/api/v1/proposals/clusters``, …) for the
+    registered source ``kind``: :func:`cluster_body` of ``request.args`` as GeoJSON."""
+    body = cluster_body(filters_class, kind, feature, request.args)
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        mimetype="application/geo+json",
+    )
+
+
+def cluster_body(filters_class, kind: str, feature, args) -> dict:
+    """The body of a map aggregation endpoint for the registered source ``kind`` (see
+    :mod:`app.core.clusters`), for the query ``args`` (the request's, or the ones a page
+    embeds its first view's answer for: ``/karte``; one code path for both).
 
     ``bbox`` and ``zoom`` are required, the other parameters are the listing's filters
     (without ``limit`` and ``cursor``). The answer is a FeatureCollection of clusters
     (``cluster: true``, ``count``, ``categories`` as counts per category code, ``bounds`` of
     the cell) and of single items as ``feature(row)``, with the ``total`` (the sum of the
     counts) and the ``bbox`` counted (the request's, widened to whole cells: the list shows the
-    same with this bbox)."""
+    same with this bbox). Raises :class:`ApiError` (400) for unknown or invalid parameters."""
 
     allowed = {n for n in filters_class.parameters() if n not in ("limit", "cursor")} | {"zoom"}
-    unknown = sorted(set(request.args) - allowed)
+    unknown = sorted(set(args) - allowed)
     if unknown:
         raise ApiError(400, _("Unknown parameter “%(name)s”.", name=unknown[0]))
     source = clusters.SOURCES[kind]
     try:
-        filters = filters_class.parse(request.args)
+        filters = filters_class.parse(args)
         if not filters.bbox:
             raise FilterError(_("The parameter “bbox” is required: minLon,minLat,maxLon,maxLat."))
-        zoom = clusters.parse_zoom(request.args.get("zoom"))
+        zoom = clusters.parse_zoom(args.get("zoom"))
         result = clusters.aggregate(source, filters, clusters.Grid.at(zoom))
     except (FilterError, clusters.ClusterError) as exc:
         raise ApiError(400, str(exc)) from None
@@ -91,14 +102,10 @@ def cluster_collection(filters_class, kind: str, feature) -> Response:
         for cell in result.clusters
     ]
     features += [feature(row) for row in result.singles]
-    body = {
+    return {
         "type": "FeatureCollection",
         "zoom": zoom,
         "bbox": list(result.bbox),
         "total": result.total,
         "features": features,
     }
-    return Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-        mimetype="application/geo+json",
-    )

@@ -18,8 +18,9 @@ from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, false, func, literal_column, or_, select, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, case, false, func, or_, select, text, union_all
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import MANYTOONE, aliased, lazyload
 
 from ..accounts.models import Office, RoleAssignment, User
 from ..comments import services as comments
@@ -38,7 +39,7 @@ from ..workflow import triage
 from ..workflow.models import DUPLICATE, StatusChange, WorkflowStatus, WorkItem
 
 PAGE_SIZE = 50
-EXPORT_BATCH = 500
+EXPORT_BATCH = 1000
 SORTS = ("oldest", "newest", "supported", "due")
 FAR_FUTURE = date(9999, 12, 31)
 UNASSIGNED = "unassigned"
@@ -469,8 +470,12 @@ def _words_condition(filters: InboxFilters):
     against the matches until the page is full. On SQLite the matches are ONE common table
     expression shared by both halves of the default order (:func:`_page_statement`),
     compared with ``target_id + 0``, an expression and not the indexed column, so that
-    SQLite does not look every match up and sort them all (what it did, 3× slower);
-    PostgreSQL hashes the plain subquery once per half (see the comment below)."""
+    SQLite does not look every match up and sort them all (what it did, 3× slower).
+    PostgreSQL checks each candidate's stored vector by its primary key
+    (:func:`app.core.search.row_matches`): until then it collected all 40,000 matches from
+    the GIN index and rechecked them, once per half (EXPLAIN ANALYZE of "3 filters + full
+    text" at 200,000 inputs on the loaded bench machine: 522 ms → 64 ms, the candidates
+    ~300 primary-key probes)."""
     parts = []
     for content_type in content_types.tracked_types():
         if filters.type and content_type.name != filters.type:
@@ -488,10 +493,10 @@ def _words_condition(filters: InboxFilters):
             shared = matches.cte(f"inbox_words_{content_type.name}")
             condition = (WorkItem.target_id + 0).in_(select(shared.c.id))
         else:
-            # PostgreSQL: the subquery hashed once per half. Inside an OR it is not turned
-            # into a semi-join, which the planner (expecting few matches) would run as a
-            # nested loop computing every candidate's tsvector; a CTE it scans per row.
-            condition = or_(WorkItem.target_id.in_(matches), literal_column("false"))
+            # PostgreSQL: per candidate one probe of the input's stored vector (EXISTS), so
+            # the database walks the other filters' index in the page's order and stops
+            # when the page is full, instead of collecting all matches per half
+            condition = search.row_matches(key, WorkItem.target_id, filters.q)
         parts.append(and_(WorkItem.target_type == content_type.name, condition))
     return or_(*parts) if parts else false()
 
@@ -704,17 +709,102 @@ class InboxRow:
         return "closed" if self.closed else "open"
 
 
+def _load_for_export(
+    content_type: content_types.ContentType, ids: list[int], keep: list
+) -> dict[int, Any]:
+    """The inputs of an export batch: like ``get_many_any``, but only the inputs' own rows,
+    and the rows their many-to-one relationships point at (what titles, links and places
+    read: a barrier report's offer) each in ONE ``SELECT … IN`` per relationship and batch,
+    nothing below them. Those rows go into the session (held in ``keep`` for the batch), so
+    reading ``obj.offer`` finds it there without a query, and a relationship nobody reads
+    (the author) costs one small query, not an object per input. The models' default joined
+    loads bring the author with their roles, councils and offices — seven objects per input,
+    a quarter of the export's time (cProfile, bench/inbox_bench.py). A type with its own
+    ``load_many`` keeps it."""
+    if content_type.load_many is not None or content_type.model is None:
+        return content_type.get_many_any(ids)
+    model = content_type.model
+    mapper = sa_inspect(model)
+    objects = db.session.scalars(
+        select(model).where(model.id.in_(sorted(set(ids)))).options(lazyload("*"))
+    ).all()
+    keep.extend(objects)
+    for rel in mapper.relationships:
+        if rel.direction is not MANYTOONE or len(rel.local_remote_pairs) != 1:
+            continue
+        local, remote = rel.local_remote_pairs[0]
+        target = rel.mapper
+        if list(target.primary_key) != [remote]:
+            continue  # not a plain foreign key to the primary key: left to its loader
+        key = mapper.get_property_by_column(local).key
+        values = sorted({v for v in (getattr(obj, key) for obj in objects) if v is not None})
+        if values:
+            keep.extend(
+                db.session.scalars(
+                    select(target.class_).where(remote.in_(values)).options(lazyload("*"))
+                ).all()
+            )
+    return {obj.id: obj for obj in objects}
+
+
+_PROBE_ID = 987_654_321
+
+
+@dataclass(frozen=True)
+class _IdOnly:
+    """An input of which only the id is known (for :func:`_url_template`)."""
+
+    id: int
+
+
+def _url_template(content_type: content_types.ContentType, sample: Any) -> str | None:
+    """The type's link with a placeholder id, if its link depends on the id alone: built
+    once per export batch instead of ``url_for`` per row (a tenth of the export's time).
+    Checked on a real input of the batch; any doubt (another attribute read, the id twice,
+    another result) gives ``None``, and the rows build their links one by one."""
+    try:
+        template = content_type.url(_IdOnly(_PROBE_ID))
+    except (AttributeError, TypeError, ValueError, LookupError):
+        return None
+    marker = str(_PROBE_ID)
+    if not template or template.count(marker) != 1:
+        return None
+    if content_type.url(sample) != template.replace(marker, str(sample.id)):
+        return None
+    return template
+
+
+def _link(content_type, obj: Any, templates: dict[str, str | None]) -> str | None:
+    template = templates.get(content_type.name)
+    if template is None:
+        return content_type.url(obj)
+    return template.replace(str(_PROBE_ID), str(obj.id))
+
+
 def _rows(found: list, today: date, *, with_comments: bool = False) -> list[InboxRow]:
     """The page's rows with titles: ONE batched load per type through the registry (and,
-    for the export, one count of comments per type)."""
+    for the export, the lighter load of :func:`_load_for_export` and one count of comments
+    per type). Type labels are translated once per type, not per row."""
     english = current_language() == "en"
     by_type: dict[str, list[int]] = {}
     for row in found:
         by_type.setdefault(row.target_type, []).append(row.target_id)
     loaded: dict[str, dict[int, Any]] = {}
+    keep: list = []  # the export's related rows, held while the batch is built
+    templates: dict[str, str | None] = {}  # the export's links by type (see _url_template)
+    labels: dict[str, str] = {}
     for type_name, target_ids in by_type.items():
         content_type = content_types.get(type_name)
-        loaded[type_name] = content_type.get_many_any(target_ids) if content_type else {}
+        labels[type_name] = str(content_type.label or type_name) if content_type else ""
+        if content_type is None:
+            loaded[type_name] = {}
+        elif with_comments:
+            loaded[type_name] = _load_for_export(content_type, target_ids, keep)
+            sample = next(iter(loaded[type_name].values()), None)
+            if sample is not None:
+                templates[type_name] = _url_template(content_type, sample)
+        else:
+            loaded[type_name] = content_type.get_many_any(target_ids)
     tags = triage.tag_names_by_item(row.id for row in found)
     comment_counts: dict[str, dict[int, int]] = {}
     if with_comments:
@@ -736,9 +826,9 @@ def _rows(found: list, today: date, *, with_comments: bool = False) -> list[Inbo
                 id=row.id,
                 target_type=row.target_type,
                 target_id=row.target_id,
-                type_label=str(content_type.label or row.target_type) if content_type else "",
+                type_label=labels[row.target_type],
                 title=(content_type.title(obj) if obj is not None else "") or _("(without title)"),
-                public_url=content_type.url(obj) if obj is not None else None,
+                public_url=_link(content_type, obj, templates) if obj is not None else None,
                 district_number=row.district_number,
                 district_name=row.district_name,
                 category=(row.category_en if english else row.category_de) or row.category_de,
@@ -771,6 +861,17 @@ def _coordinate(obj: Any, name: str) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _no_parallel_workers() -> None:
+    """PostgreSQL: no parallel workers for the rest of this transaction (the request). A page
+    reads 51 rows walking an index in its order; the planner, which guesses 2 % for any
+    prefix search (``word:*``, whatever the word), expects to walk thousands of rows and
+    starts two workers, whose start-up cost the whole page on a loaded 2-core machine (EXPLAIN
+    ANALYZE at 200,000 inputs, "full text only": 358 ms until the first row of the gather,
+    40 ms for the same walk without workers)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
+
+
 @dataclass
 class InboxPage:
     rows: list[InboxRow]
@@ -781,6 +882,7 @@ def inbox_page(filters: InboxFilters, scope: set[int] | None) -> InboxPage:
     """One page (:data:`PAGE_SIZE` rows) in the order of ``filters.sort``, after its cursor:
     one statement, plus one load per type of the rows for the titles."""
     where = conditions(filters, scope)
+    _no_parallel_workers()
     found = db.session.execute(
         _page_statement(where, filters.sort, filters.ids.get("cursor"), PAGE_SIZE + 1)
     ).all()

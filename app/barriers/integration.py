@@ -11,12 +11,10 @@ district profile is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, extract, func, select
+from sqlalchemy import delete, func, select
 
 from ..accounts.permissions import can_contribute
 from ..core import content_types, search
@@ -24,7 +22,7 @@ from ..core.content_types import (
     ContentType,
     ContributionItem,
     Contributions,
-    IndicatorInput,
+    InputQueries,
     PersonalData,
     Respondable,
     Tracked,
@@ -41,48 +39,15 @@ def _public():
     return (BarrierReport.visibility == VISIBILITY_PUBLIC, BarrierReport.visible())
 
 
-def _rows(where):
-    return db.session.execute(
-        select(
-            BarrierReport.id,
-            func.coalesce(Offer.name, BarrierReport.offer_text),
-            BarrierReport.district_from_id,
-        )
-        .select_from(BarrierReport)
-        .outerjoin(Offer, BarrierReport.offer_id == Offer.id)
-        .where(*_public(), *where)
-        .order_by(BarrierReport.id.desc())
-    ).all()
-
-
-def bulk_load(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    return {
-        rid: (title, url_for("barriers.report", report_id=rid), district_id)
-        for rid, title, district_id in _rows((BarrierReport.id.in_(ids),))
-    }
-
-
-def load(report_id: int) -> tuple[str, str, int | None] | None:
-    return bulk_load([report_id]).get(report_id)
-
-
-def count(year: int | None) -> dict[int, int]:
-    query = (
-        select(BarrierReport.district_from_id, func.count(BarrierReport.id))
-        .where(*_public())
-        .group_by(BarrierReport.district_from_id)
-    )
-    if year is not None:
-        query = query.where(extract("year", BarrierReport.created_at) == year)
-    return dict(db.session.execute(query).all())
-
-
-def list_for_district(district_id: int) -> list[tuple[int, str]]:
-    rows = _rows((BarrierReport.district_from_id == district_id,))
-    return [(rid, title) for rid, title, _district in rows[:200]]
+# The indicators' link form and per-1,000 figures.
+QUERIES = InputQueries(
+    BarrierReport,
+    _public,
+    lambda rid: url_for("barriers.report", report_id=rid),
+    title=func.coalesce(Offer.name, BarrierReport.offer_text),
+    district=BarrierReport.district_from_id,
+    outerjoin=(Offer, BarrierReport.offer_id == Offer.id),
+)
 
 
 # --- comments, follows, "my contributions" --------------------------------------------------
@@ -208,14 +173,7 @@ def register() -> None:
             # answered and closed in the back office like the other inputs; the answer is
             # shown on the report's page (whoever may see the report sees its answers)
             respondable=Respondable(district=_answer_district, is_open=lambda r: r.is_visible),
-            indicator=IndicatorInput(
-                "barrier",
-                _l("Access-barrier reports"),
-                loader=load,
-                counter=count,
-                lister=list_for_district,
-                bulk_loader=bulk_load,
-            ),
+            indicator=QUERIES.indicator("barrier", _l("Access-barrier reports")),
             contributions=Contributions(
                 "barriers", _l("Access-barrier reports"), _contributions, order=40
             ),

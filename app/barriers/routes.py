@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.csv_export import csv_response
+from ..core.form_pages import edit_label_page
 from ..core.numbers import NumberError, page_arg, parse_id
 from ..core.permissions import authorize, public, requires
 from ..districts import services as district_services
@@ -245,24 +246,16 @@ def barrier_types():
 @bp.route("/barrieren/verwaltung/typen/<id:type_id>", methods=["GET", "POST"])
 @requires(can_edit_barrier_types)
 def edit_barrier_type(type_id: int):
-    barrier_type = db.session.get(BarrierType, type_id)
-    if barrier_type is None:
-        abort(404)
-    form = forms.BarrierTypeForm(obj=barrier_type)
-    if form.validate_on_submit():
-        services.update_barrier_type(
-            current_user,
-            barrier_type,
-            name_de=form.name_de.data,
-            name_en=form.name_en.data,
-            position=form.position.data,
-            active=form.active.data,
-        )
-        db.session.commit()
-        flash(_("The barrier type has been saved."), "success")
-        return redirect(url_for("barriers.barrier_types"))
-    code = 400 if form.errors else 200
-    return render_template("barriers/type_form.html", form=form, barrier_type=barrier_type), code
+    return edit_label_page(
+        BarrierType,
+        type_id,
+        forms.BarrierTypeForm,
+        services.update_barrier_type,
+        template="barriers/type_form.html",
+        name="barrier_type",
+        saved=_("The barrier type has been saved."),
+        back=lambda: url_for("barriers.barrier_types"),
+    )
 
 
 @bp.get("/barrieren/verwaltung/export.csv")

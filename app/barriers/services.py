@@ -34,7 +34,7 @@ from flask_babel import pgettext
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from ..core.audit import AuditEntry, record
+from ..core.audit import AuditEntry, record, record_changes
 from ..core.i18n import current_language, localized
 from ..districts.models import District
 from ..districts.services import OutsideCity, locate
@@ -191,34 +191,20 @@ def update_barrier_type(
 ) -> bool:
     """Change a barrier type's names, order and whether it is offered (its code stays).
     Audited; returns whether anything changed."""
-    before = _barrier_type_snapshot(barrier_type)
-    barrier_type.name_de = name_de.strip()
-    barrier_type.name_en = name_en.strip()
-    barrier_type.position = position
-    barrier_type.active = active
-    after = _barrier_type_snapshot(barrier_type)
-    changed = sorted(k for k in after if after[k] != before[k])
-    db.session.flush()
+    changed = record_changes(
+        actor,
+        barrier_type,
+        {
+            "name_de": name_de.strip(),
+            "name_en": name_en.strip(),
+            "position": position,
+            "active": active,
+        },
+        "barrier_type.edited",
+        "barrier_type",
+    )
     _forget_barrier_types()
-    if changed:
-        record(
-            actor,
-            "barrier_type.edited",
-            "barrier_type",
-            barrier_type.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
     return bool(changed)
-
-
-def _barrier_type_snapshot(barrier_type: BarrierType) -> dict:
-    return {
-        "name_de": barrier_type.name_de,
-        "name_en": barrier_type.name_en,
-        "position": barrier_type.position,
-        "active": barrier_type.active,
-    }
 
 
 def min_cell() -> int:

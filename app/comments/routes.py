@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.form_pages import text_form_page
 from ..core.permissions import authorize, requires
 from ..core.text import linkify
 from ..extensions import db
@@ -17,6 +20,11 @@ from .permissions import can_comment, can_delete_comment, can_edit_comment, can_
 from .targets import resolve
 
 bp = Blueprint("comments", __name__, url_prefix="/kommentare")
+
+# A comment added or edited: the form about the item, then back to it at the text.
+_comment_form = partial(
+    text_form_page, errors=services.CommentError, template="comments/form.html", anchor="comment"
+)
 
 
 def _target_or_404(target_type: str, target_id: int):
@@ -66,24 +74,13 @@ def add(target_type: str, target_id: int):
     target, obj = _target_or_404(target_type, target_id)
     authorize(target.can_comment(current_user, obj))
     form = CommentForm()
-    if form.validate_on_submit():
-        try:
-            comment = services.add_comment(
-                current_user, target_type, target_id, form.body.data, form.parent_id.data
-            )
-        except services.CommentError as exc:
-            form.body.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your comment has been published."), "success")
-            return redirect(f"{target.url(obj)}#comment-{comment.id}")
-    return render_template(
-        "comments/form.html",
-        form=form,
-        title=target.title(obj),
-        back=target.url(obj),
-        action=request.path,
-    ), 400
+
+    def save() -> Comment:
+        return services.add_comment(
+            current_user, target_type, target_id, form.body.data, form.parent_id.data
+        )
+
+    return _comment_form(form, target, obj, save, saved=_("Your comment has been published."))
 
 
 @bp.route("/<id:comment_id>/bearbeiten", methods=["GET", "POST"])
@@ -92,23 +89,13 @@ def edit(comment_id: int):
     comment, target, obj = _comment_or_404(comment_id)
     authorize(can_edit_comment(current_user, comment))
     form = CommentForm(obj=comment) if request.method == "GET" else CommentForm()
-    if form.validate_on_submit():
-        try:
-            services.edit_comment(current_user, comment, form.body.data)
-        except services.CommentError as exc:
-            form.body.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your comment has been changed."), "success")
-            return redirect(f"{target.url(obj)}#comment-{comment.id}")
-    return render_template(
-        "comments/form.html",
-        form=form,
-        title=target.title(obj),
-        back=target.url(obj),
-        action=request.path,
-        editing=True,
-    ), 400 if form.errors else 200
+
+    def save() -> Comment:
+        services.edit_comment(current_user, comment, form.body.data)
+        return comment
+
+    saved = _("Your comment has been changed.")
+    return _comment_form(form, target, obj, save, saved=saved, editing=True)
 
 
 @bp.post("/<id:comment_id>/loeschen")

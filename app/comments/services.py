@@ -151,6 +151,22 @@ def counts(target_type: str, target_ids, *, include_moderated: bool = False) -> 
     return dict(rows.all())
 
 
+def count_subquery(target_type: str, model: Any) -> Any:
+    """The public comments (as :func:`counts`) of each row of ``model`` in a list query: a
+    correlated subquery, an index lookup for the rows of the page only."""
+    return (
+        select(func.count(Comment.id))
+        .where(
+            Comment.target_type == target_type,
+            Comment.target_id == model.id,
+            Comment.deleted_at.is_(None),
+            Comment.visible(),
+        )
+        .correlate(model)
+        .scalar_subquery()
+    )
+
+
 def count_for(target_type: str, target_id: int, *, include_moderated: bool = False) -> int:
     return counts(target_type, [target_id], include_moderated=include_moderated).get(target_id, 0)
 

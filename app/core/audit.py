@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +64,82 @@ def record(
     return entry
 
 
-# Actions in words (the audit log page, the moderation item's history).
+def record_diff(
+    actor: Any,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    before: dict,
+    after: dict,
+    *,
+    district_id: int | None = None,
+) -> list[str]:
+    """Audit what differs between two snapshots of the same keys: one row with only the
+    changed keys (sorted) before and after, none when nothing changed. Returns the keys."""
+    changed = sorted(k for k in after if after[k] != before[k])
+    if changed:
+        record(
+            actor,
+            action,
+            target_type,
+            target_id,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+            district_id=district_id,
+        )
+    return changed
+
+
+def record_changes(
+    actor: Any,
+    obj: Any,
+    values: dict[str, Any],
+    action: str,
+    target_type: str,
+    *,
+    district_id: int | None = None,
+) -> list[str]:
+    """Set the attributes ``values`` names on ``obj``, flush, and audit the ones whose value
+    changed (:func:`record_diff`). Returns the changed attributes, sorted."""
+    before = {k: getattr(obj, k) for k in values}
+    for key, value in values.items():
+        setattr(obj, key, value)
+    db.session.flush()
+    after = {k: getattr(obj, k) for k in values}
+    return record_diff(actor, action, target_type, obj.id, before, after, district_id=district_id)
+
+
+def record_save(
+    actor: Any,
+    obj: Any | None,
+    model: Callable[[], Any],
+    values: dict[str, Any],
+    action: str,
+    target_type: str,
+    snapshot: Callable[[Any], dict],
+) -> Any:
+    """Add (``obj=None``: a new ``model()``) or change a row: set ``values``, flush, and
+    audit the whole ``snapshot`` before (``None`` for a new row) and after. Returns the row."""
+    before = snapshot(obj) if obj is not None else None
+    if obj is None:
+        obj = model()
+        db.session.add(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    db.session.flush()
+    record(actor, action, target_type, obj.id, before=before, after=snapshot(obj))
+    return obj
+
+
+def record_delete(actor: Any, obj: Any, action: str, target_type: str, before: dict) -> None:
+    """Audit a row's deletion with what it was (``before``), then delete it (flushed)."""
+    record(actor, action, target_type, obj.id, before=before)
+    db.session.delete(obj)
+    db.session.flush()
+
+
+# Actions in words (the audit log page, the moderation item's history); domains add theirs
+# with register_actions.
 ACTION_LABELS = {
     "account.deleted": _l("Account deleted"),
     "role.granted": _l("Role granted"),
@@ -89,6 +165,24 @@ ACTION_LABELS = {
     "council.premoderation_changed": _l("Pre-moderation switched"),
     "mail.resent": _l("Failed e-mail queued again"),
 }
+
+
+def register_actions(labels: Mapping[str, Any]) -> None:
+    """Name a domain's audit actions in words, from its ``init_app`` (the audit log page and
+    its action filter, the moderation item's history). Registering the same labels again
+    (another app in the same process) changes nothing; another label for an action that
+    already has one is a programming error."""
+    for action, label in labels.items():
+        known = ACTION_LABELS.get(action)
+        if known is not None and known is not label and str(known) != str(label):
+            raise ValueError(f"The audit action {action!r} already has another label.")
+        ACTION_LABELS[action] = label
+
+
+def known_actions() -> set[str]:
+    """The actions that have a label (the audit log's filter offers them even before they
+    happen)."""
+    return set(ACTION_LABELS)
 
 
 def action_label(action: str) -> str:

@@ -57,7 +57,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import extract, func, select
 
 from ..extensions import db
 
@@ -91,6 +91,73 @@ class IndicatorInput:
             if item is not None:
                 loaded[input_id] = item
         return loaded
+
+
+@dataclass(frozen=True)
+class InputQueries:
+    """The four queries of an :class:`IndicatorInput` over one model's public rows (proposals,
+    needs, barrier reports): ``public()`` gives the conditions of a public row, ``url(id)``
+    its page; ``title`` and ``district`` default to the model's ``title`` and ``district_id``
+    columns; ``outerjoin`` (target, on clause) is joined for the title. Counted by the year of
+    ``created_at``; the link form lists a district's newest ``LIST_MAX``."""
+
+    LIST_MAX = 200
+
+    model: Any
+    public: Callable[[], tuple]
+    url: Callable[[int], str]
+    title: Any = None
+    district: Any = None
+    outerjoin: tuple = ()
+
+    def _title(self) -> Any:
+        return self.model.title if self.title is None else self.title
+
+    def _district(self) -> Any:
+        return self.model.district_id if self.district is None else self.district
+
+    def _select(self, *columns: Any, where: tuple) -> Any:
+        query = select(*columns).select_from(self.model)
+        if self.outerjoin:
+            query = query.outerjoin(*self.outerjoin)
+        return query.where(*self.public(), *where)
+
+    def bulk_load(self, ids: Iterable[int]) -> dict[int, Loaded]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = db.session.execute(
+            self._select(
+                self.model.id, self._title(), self._district(), where=(self.model.id.in_(ids),)
+            )
+        ).all()
+        return {i: (title, self.url(i), district_id) for i, title, district_id in rows}
+
+    def load(self, input_id: int) -> Loaded | None:
+        return self.bulk_load([input_id]).get(input_id)
+
+    def count(self, year: int | None) -> dict[int, int]:
+        district = self._district()
+        query = select(district, func.count(self.model.id)).where(*self.public()).group_by(district)
+        if year is not None:
+            query = query.where(extract("year", self.model.created_at) == year)
+        return dict(db.session.execute(query).all())
+
+    def list_for_district(self, district_id: int) -> list[tuple[int, str]]:
+        query = self._select(
+            self.model.id, self._title(), where=(self._district() == district_id,)
+        ).order_by(self.model.id.desc())
+        return [tuple(row) for row in db.session.execute(query.limit(self.LIST_MAX)).all()]
+
+    def indicator(self, kind: str, label: Any) -> IndicatorInput:
+        return IndicatorInput(
+            kind,
+            label,
+            loader=self.load,
+            counter=self.count,
+            lister=self.list_for_district,
+            bulk_loader=self.bulk_load,
+        )
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,23 @@ when it contains ALL words (after stemming); the last word also matches as a pre
 punctuation-only query is no filter: :func:`has_words` is false and :func:`matching_ids` gives
 all ids. A query of stop words only matches nothing.
 
-**PostgreSQL.** An expression GIN index per table on
-``to_tsvector('german', coalesce(col1, '') || ' ' || coalesce(col2, ''))`` (declared here on
-the model's table, created by ``migrations/versions/0005_full_text_search.py``); the query uses
-exactly that expression with ``to_tsquery('german', 'word1 & word2:*')`` built from the
-sanitised words, so the index is used. Nothing is kept in sync by the application.
+**PostgreSQL.** A stored generated column :data:`VECTOR_COLUMN` per table,
+``tsvector GENERATED ALWAYS AS (to_tsvector('german', coalesce(col1, '') || ' ' ||
+coalesce(col2, ''))) STORED``, with a GIN index on it (``ix_<table>_fulltext``; both created
+with the schema by DDL here and by ``migrations/versions/0022_stored_search_vectors.py``; until
+0022 the index was on the expression itself, 0005). The query is ``search_vector @@
+to_tsquery('german', 'word1 & word2:*')`` built from the sanitised words. The database keeps
+the column on every INSERT and UPDATE; nothing is kept in sync by the application. The column
+is not part of the models (no ORM load reads it; :func:`include_name` leaves it and its index
+out of Alembic's comparison).
+
+Why stored: a GIN match of a ``tsquery`` is always rechecked on the row, and with an
+expression index the recheck computes ``to_tsvector`` again for every matching row. At
+200,000 proposals (bench/inbox_bench.py, EXPLAIN ANALYZE on the loaded bench machine) a common
+word ("Spielplätze", 39,667 matches) spent 90–160 ms per pass in that recheck, the inbox's
+default order made two passes (one per half), and the statement took 520 ms; with the stored
+column the recheck reads the vector, and :func:`row_matches` lets a caller check only its
+candidates (the same statement: 64 ms).
 
 **SQLite.** One FTS5 table ``search_<type>`` per type (rowid = the item's id, one column
 ``body``) holding the item's words stemmed by the Snowball German stemmer in Python (the same
@@ -56,7 +68,6 @@ import snowballstemmer
 from sqlalchemy import (
     DDL,
     Float,
-    Index,
     Integer,
     Text,
     bindparam,
@@ -81,12 +92,11 @@ MAX_QUERY_CHARS = 200
 MAX_WORDS = 10
 MAX_WORD_CHARS = 60
 FTS_PREFIX = "search_"
+VECTOR_COLUMN = "search_vector"  # PostgreSQL: the stored tsvector of each searchable table
 REINDEX_BATCH = 1000
 
 _WORD = re.compile(r"[^\W_]+")
 _CONFIG = literal_column("'german'::regconfig")
-_EMPTY = literal_column("''")
-_SPACE = literal_column("' '")
 
 
 @dataclass(frozen=True)
@@ -112,15 +122,15 @@ class Searchable:
     def id(self):
         return getattr(self.model, self.id_column)
 
-    def tsvector(self, columns=None):
-        """PostgreSQL: the indexed expression (constants as literals, not parameters, so the
-        planner sees the same expression as the index's)."""
-        source = columns if columns is not None else self.model.__table__.c
-        parts = [func.coalesce(source[name], _EMPTY) for name in self.columns]
-        text = parts[0]
-        for part in parts[1:]:
-            text = text.op("||")(_SPACE).op("||")(part)
-        return func.to_tsvector(_CONFIG, text)
+    @property
+    def table_name(self) -> str:
+        return self.model.__table__.name
+
+    @property
+    def vector(self):
+        """PostgreSQL: the stored ``tsvector`` column (not mapped: written as SQL text,
+        qualified by the model's table, which the id column brings into the FROM)."""
+        return literal_column(f"{self.table_name}.{VECTOR_COLUMN}")
 
     def document(self, obj) -> str:
         """SQLite: the stemmed words of ``obj``'s text columns."""
@@ -130,10 +140,26 @@ class Searchable:
 _registry: dict[str, Searchable] = {}
 
 
+def vector_expression_sql(columns: Iterable[str]) -> str:
+    """PostgreSQL: the generated column's expression (the migration writes the same)."""
+    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+    return f"to_tsvector('german'::regconfig, {text})"
+
+
+def create_vector_sql(table_name: str, columns: Iterable[str]) -> list[str]:
+    """PostgreSQL: the stored vector column and its GIN index (the migration runs the same
+    statements)."""
+    return [
+        f"ALTER TABLE {table_name} ADD COLUMN {VECTOR_COLUMN} tsvector "
+        f"GENERATED ALWAYS AS ({vector_expression_sql(columns)}) STORED",
+        f"CREATE INDEX {index_name(table_name)} ON {table_name} USING gin ({VECTOR_COLUMN})",
+    ]
+
+
 def register(key: str, model: type, columns: Iterable[str], *, id_column: str = "id") -> None:
     """Make ``model``'s text ``columns`` searchable as ``key`` (idempotent, so that several
-    apps in one process can register): declares the PostgreSQL GIN index on the table and the
-    SQLite FTS table's creation with the schema."""
+    apps in one process can register): declares the creation with the schema of the
+    PostgreSQL vector column with its GIN index and of the SQLite FTS table."""
     entry = Searchable(key, model, tuple(columns), id_column)
     if key in _registry:
         if _registry[key] != entry:
@@ -141,8 +167,8 @@ def register(key: str, model: type, columns: Iterable[str], *, id_column: str = 
         return
     _registry[key] = entry
     tbl = model.__table__
-    index = Index(index_name(tbl.name), entry.tsvector(tbl.c), postgresql_using="gin")
-    tbl.append_constraint(index.ddl_if(dialect="postgresql"))
+    for statement in create_vector_sql(tbl.name, entry.columns):
+        event.listen(tbl, "after_create", DDL(statement).execute_if(dialect="postgresql"))
     event.listen(
         tbl, "after_create", DDL(create_fts_sql(entry.fts_name)).execute_if(dialect="sqlite")
     )
@@ -170,9 +196,18 @@ def registered() -> dict[str, Searchable]:
 
 
 def include_name(name, type_, parent_names) -> bool:
-    """Alembic's ``include_name``: the FTS tables (and FTS5's shadow tables) are the search
-    service's, not the models'."""
-    return not (type_ == "table" and name and name.startswith(FTS_PREFIX))
+    """Alembic's ``include_name``: the FTS tables (and FTS5's shadow tables), the PostgreSQL
+    vector columns and their GIN indexes are the search service's, not the models'."""
+    if type_ == "table":
+        return not (name and name.startswith(FTS_PREFIX))
+    tables = {entry.table_name for entry in _registry.values()}
+    if parent_names.get("table_name") not in tables:
+        return True
+    if type_ == "column":
+        return name != VECTOR_COLUMN
+    if type_ == "index":
+        return name != index_name(parent_names["table_name"])
+    return True
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -260,7 +295,7 @@ def _select(entry: Searchable, query: str | None, *, scored: bool) -> Select:
         return select(entry.id.label("id"), *([zero] if scored else [])).where(false())
     if _dialect() == "postgresql":
         tsquery = func.to_tsquery(_CONFIG, bindparam("q", _ts_query(found), unique=True))
-        vector = entry.tsvector()
+        vector = entry.vector
         score = func.ts_rank(vector, tsquery).label("score")
         return select(entry.id.label("id"), *([score] if scored else [])).where(
             vector.op("@@")(tsquery)
@@ -269,6 +304,32 @@ def _select(entry: Searchable, query: str | None, *, scored: bool) -> Select:
     score = (literal_column("0", Float) - fts.c.rank).label("score")
     return select(fts.c.rowid.label("id"), *([score] if scored else [])).where(
         fts.c.body.op("MATCH")(bindparam("q", _fts_query(found), unique=True))
+    )
+
+
+def row_matches(type_key: str, id_column, query: str | None):
+    """A criterion: the item ``id_column`` names matches ``query``, checked per row.
+
+    PostgreSQL: ``EXISTS (SELECT 1 FROM <table> WHERE id = id_column AND search_vector @@
+    …)``: one primary-key probe and a test of the stored vector per candidate row, for a
+    caller that walks few candidates of many matches (the inbox's first page of a common
+    word: its other filters' index in the page's order, stopping when the page is full),
+    instead of collecting every match from the GIN index first. SQLite: the same as
+    :func:`condition` (FTS5 answers MATCH for the whole table). ``None`` for a blank query."""
+    if not has_words(query):
+        return None
+    entry = _entry(type_key)
+    if _dialect() != "postgresql":
+        return id_column.in_(matching_ids(type_key, query))
+    found = words(query or "")
+    if not found:
+        return false()
+    tsquery = func.to_tsquery(_CONFIG, bindparam("q", _ts_query(found), unique=True))
+    return (
+        select(literal_column("1"))
+        .select_from(entry.model.__table__)
+        .where(entry.id == id_column, entry.vector.op("@@")(tsquery))
+        .exists()
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from ..core.audit import ACTION_LABELS
+from ..core.audit import register_actions
 from ..core.permissions import register_predicates
 
 AUDIT_LABELS = {
@@ -25,5 +25,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.public_bp)
-    ACTION_LABELS.update(AUDIT_LABELS)  # the audit log page names these actions
+    register_actions(AUDIT_LABELS)  # the audit log page names these actions
     register_predicates(permissions)

@@ -21,10 +21,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.history import HistoryIsImmutable, immutable  # noqa: F401 - HistoryIsImmutable: this API
 from ..core.time import utcnow
 from ..extensions import db
 
@@ -199,18 +199,7 @@ class MeasureHistory(db.Model):
     actor = relationship("User", lazy="joined")
 
 
-class HistoryIsImmutable(RuntimeError):
-    """A history row was to be changed or deleted."""
-
-
-@event.listens_for(MeasureHistory, "before_update")
-def _refuse_update(mapper, connection, target) -> None:
-    raise HistoryIsImmutable("measure history cannot be changed")
-
-
-@event.listens_for(MeasureHistory, "before_delete")
-def _refuse_delete(mapper, connection, target) -> None:
-    raise HistoryIsImmutable("measure history cannot be deleted")
+immutable(MeasureHistory, "measure history")
 
 
 class EffectComparison(db.Model):

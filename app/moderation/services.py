@@ -141,6 +141,19 @@ def _resolve_flags(actor, target_type: str, item_id: int) -> int:
     return result.rowcount or 0
 
 
+def _settle(actor, target_type: str, obj, state: str | None = None, reason=None, note=None) -> int:
+    """Settle the item's open reports and, with ``state``, put it in that state (with
+    ``reason`` and ``note``, stamped now); flushed. Returns the number of reports settled."""
+    if state is not None:
+        obj.moderation_state = state
+        obj.moderation_reason = reason
+        obj.moderation_note = note
+        obj.moderated_at = utcnow()
+    resolved = _resolve_flags(actor, target_type, obj.id)
+    db.session.flush()
+    return resolved
+
+
 def _notify_author(entry: Moderated, obj, kind: str, actor) -> None:
     author_id = entry.author_id(obj)
     if author_id is None:
@@ -165,12 +178,7 @@ def hide(actor, target_type: str, obj, reason: str, note: str | None = None) -> 
     before = _snapshot(obj)
     if before == {"state": HIDDEN, "reason": reason} and obj.moderation_note == note:
         raise StateError(_("This content is already hidden for this reason."))
-    obj.moderation_state = HIDDEN
-    obj.moderation_reason = reason
-    obj.moderation_note = note
-    obj.moderated_at = utcnow()
-    resolved = _resolve_flags(actor, target_type, obj.id)
-    db.session.flush()
+    resolved = _settle(actor, target_type, obj, HIDDEN, reason, note)
     record(
         actor,
         "moderation.hidden",
@@ -204,12 +212,7 @@ def _show_again(
     if obj.moderation_state not in allowed:
         raise StateError(refusal)
     before = _snapshot(obj)
-    obj.moderation_state = VISIBLE
-    obj.moderation_reason = None
-    obj.moderation_note = None
-    obj.moderated_at = utcnow()
-    resolved = _resolve_flags(actor, target_type, obj.id)
-    db.session.flush()
+    resolved = _settle(actor, target_type, obj, VISIBLE)
     record(
         actor,
         action,
@@ -265,13 +268,9 @@ def dismiss_flags(actor, target_type: str, obj, note: str | None = None) -> int:
     if open_count == 0 and obj.moderation_state != PENDING_REVIEW:
         raise StateError(_("There are no open reports on this content."))
     before = {**_snapshot(obj), "open_flags": open_count}
-    if obj.moderation_state == PENDING_REVIEW:
-        obj.moderation_state = VISIBLE
-        obj.moderation_reason = None
-        obj.moderation_note = None
-        obj.moderated_at = utcnow()
-    resolved = _resolve_flags(actor, target_type, obj.id)
-    db.session.flush()
+    # an item hidden pending review is shown again; a hidden or visible one stays so
+    state = VISIBLE if obj.moderation_state == PENDING_REVIEW else None
+    resolved = _settle(actor, target_type, obj, state)
     record(
         actor,
         "moderation.flags_dismissed",

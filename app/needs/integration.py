@@ -4,12 +4,10 @@ indicator input, "my contributions", the account's data export); follower notifi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, func, select
+from sqlalchemy import select
 
 from ..accounts.permissions import can_contribute
 from ..core import content_types, search
@@ -17,7 +15,7 @@ from ..core.content_types import (
     ContentType,
     ContributionItem,
     Contributions,
-    IndicatorInput,
+    InputQueries,
     PersonalData,
     Respondable,
     Tracked,
@@ -40,40 +38,8 @@ def need_url(need_id: int) -> str:
 # --- indicators ------------------------------------------------------------------------------
 
 
-def bulk_load(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Need.id, Need.title, Need.district_id).where(Need.id.in_(ids), Need.visible())
-    ).all()
-    return {nid: (title, need_url(nid), district_id) for nid, title, district_id in rows}
-
-
-def load(need_id: int) -> tuple[str, str, int | None] | None:
-    return bulk_load([need_id]).get(need_id)
-
-
-def count(year: int | None) -> dict[int, int]:
-    query = (
-        select(Need.district_id, func.count(Need.id))
-        .where(Need.visible())
-        .group_by(Need.district_id)
-    )
-    if year is not None:
-        query = query.where(extract("year", Need.created_at) == year)
-    return dict(db.session.execute(query).all())
-
-
-def list_for_district(district_id: int) -> list[tuple[int, str]]:
-    return list(
-        db.session.execute(
-            select(Need.id, Need.title)
-            .where(Need.district_id == district_id, Need.visible())
-            .order_by(Need.id.desc())
-            .limit(200)
-        ).all()
-    )
+# The indicators' link form and per-1,000 figures.
+QUERIES = InputQueries(Need, lambda: (Need.visible(),), need_url)
 
 
 # --- my contributions, data export -------------------------------------------------------------
@@ -141,14 +107,7 @@ def register() -> None:
             # answered officially (planners; the council's mayor): a closed workflow status
             # needs a public answer
             respondable=Respondable(district=lambda n: n.district, is_open=lambda n: n.is_visible),
-            indicator=IndicatorInput(
-                "need",
-                _l("Needs of the district councils"),
-                loader=load,
-                counter=count,
-                lister=list_for_district,
-                bulk_loader=bulk_load,
-            ),
+            indicator=QUERIES.indicator("need", _l("Needs of the district councils")),
             contributions=Contributions(
                 "needs", _l("Needs of the district councils"), _contributions, order=15
             ),

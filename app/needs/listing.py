@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 
-from ..comments.models import Comment
+from ..comments import services as comment_services
 from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import Council, District
@@ -76,21 +76,6 @@ class Row:
     icon: str | None = None
 
 
-def _comments():
-    """The public comments of each row, a correlated subquery (as the proposals')."""
-    return (
-        select(func.count(Comment.id))
-        .where(
-            Comment.target_type == "need",
-            Comment.target_id == Need.id,
-            Comment.deleted_at.is_(None),
-            Comment.visible(),
-        )
-        .correlate(Need)
-        .scalar_subquery()
-    )
-
-
 def _query():
     return (
         select(
@@ -110,7 +95,7 @@ def _query():
             District.name,
             Council.name,
             supports.count_subquery(),
-            _comments(),
+            comment_services.count_subquery("need", Need),
             Category.colour,
             Category.icon,
         )

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.i18n import localized
 from ..core.numbers import page_arg
 from ..core.permissions import authorize, is_signed_in, public, requires
 from ..core.supports import support_view, unsupport_view
@@ -103,6 +104,7 @@ def index():
     number = page_arg()
     rows, total = listing.page(filters, number, PAGE_SIZE)
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    districts = district_services.list_districts()
     return (
         render_template(
             "needs/index.html",
@@ -114,8 +116,8 @@ def index():
             filters=filters,
             typed=request.args,
             error=error,
-            categories=proposal_services.categories(),
-            districts=district_services.list_districts(),
+            categories=[(c.slug, localized(c, "name")) for c in proposal_services.categories()],
+            districts=[(d.number, f"{d.number} {d.name}") for d in districts],
             priorities=[(p, services.PRIORITY_LABELS[p]) for p in PRIORITIES],
             statuses=workflow.status_choices(),
         ),

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select
 
-from ..core.audit import record
+from ..core.audit import record, record_diff
 from ..core.numbers import NumberError, parse_id
 from ..core.permissions import COUNCIL_ROLES, MAYOR
 from ..core.places import Place, place_at_point, place_in_district
@@ -328,18 +328,9 @@ def edit_need(
     need.set_place(place)
     db.session.flush()
     _set_links(need, ids)
-    after = _snapshot(need)
-    changed = sorted(k for k in after if after[k] != before[k])
-    if changed:
-        record(
-            actor,
-            "need.edited",
-            "need",
-            need.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-            district_id=need.district_id,
-        )
+    record_diff(
+        actor, "need.edited", "need", need.id, before, _snapshot(need), district_id=need.district_id
+    )
     if status is not None and status != need.status:
         set_status(actor, need, status)
         return True

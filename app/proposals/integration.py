@@ -4,12 +4,10 @@ notifications."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, func, select
+from sqlalchemy import select
 
 from ..accounts.permissions import can_contribute
 from ..core import content_types, search
@@ -17,7 +15,7 @@ from ..core.content_types import (
     ContentType,
     ContributionItem,
     Contributions,
-    IndicatorInput,
+    InputQueries,
     Respondable,
     Tracked,
 )
@@ -34,45 +32,8 @@ def _visible():
     return (Proposal.public(),)
 
 
-def bulk_load(ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Proposal.id, Proposal.title, Proposal.district_id).where(
-            Proposal.id.in_(ids), *_visible()
-        )
-    ).all()
-    return {
-        pid: (title, url_for("proposals.show", proposal_id=pid), district_id)
-        for pid, title, district_id in rows
-    }
-
-
-def load(proposal_id: int) -> tuple[str, str, int | None] | None:
-    return bulk_load([proposal_id]).get(proposal_id)
-
-
-def count(year: int | None) -> dict[int, int]:
-    query = (
-        select(Proposal.district_id, func.count(Proposal.id))
-        .where(*_visible())
-        .group_by(Proposal.district_id)
-    )
-    if year is not None:
-        query = query.where(extract("year", Proposal.created_at) == year)
-    return dict(db.session.execute(query).all())
-
-
-def list_for_district(district_id: int) -> list[tuple[int, str]]:
-    return list(
-        db.session.execute(
-            select(Proposal.id, Proposal.title)
-            .where(Proposal.district_id == district_id, *_visible())
-            .order_by(Proposal.id.desc())
-            .limit(200)
-        ).all()
-    )
+# The indicators' link form and per-1,000 figures.
+QUERIES = InputQueries(Proposal, _visible, lambda pid: url_for("proposals.show", proposal_id=pid))
 
 
 def _contributions(user) -> list:
@@ -117,14 +78,7 @@ def register() -> None:
             # pre-moderation approved it: tell the district's followers, as on creation
             on_published=lambda p: notify_new(p, p.author),
             respondable=Respondable(district=lambda p: p.district, is_open=lambda p: p.is_visible),
-            indicator=IndicatorInput(
-                "proposal",
-                _l("Proposals"),
-                loader=load,
-                counter=count,
-                lister=list_for_district,
-                bulk_loader=bulk_load,
-            ),
+            indicator=QUERIES.indicator("proposal", _l("Proposals")),
             contributions=Contributions("proposals", _l("Proposals"), _contributions, order=10),
             tracked=Tracked(category_id=lambda p: p.category_id, supports=supports),
             supporter_ids=supports.user_ids,

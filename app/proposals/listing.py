@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 
-from ..comments.models import Comment
+from ..comments import services as comment_services
 from ..core import clusters, listing
 from ..core.listing import DEFAULT_LIMIT, MAX_LIMIT, FilterError  # noqa: F401 - this API
 from ..districts.models import District
@@ -87,17 +87,6 @@ def _query():
     # Counts as correlated subqueries inside the one statement: each is an index lookup for
     # the rows of this page only (grouping over the whole supports table first made
     # PostgreSQL scan it on every request).
-    comments = (
-        select(func.count(Comment.id))
-        .where(
-            Comment.target_type == "proposal",
-            Comment.target_id == Proposal.id,
-            Comment.deleted_at.is_(None),
-            Comment.visible(),
-        )
-        .correlate(Proposal)
-        .scalar_subquery()
-    )
     query = (
         select(
             Proposal.id,
@@ -113,7 +102,7 @@ def _query():
             District.number,
             District.name,
             supports.count_subquery(),
-            comments,
+            comment_services.count_subquery("proposal", Proposal),
             Proposal.created_at,
         )
         .select_from(Proposal)

@@ -3,10 +3,13 @@ form are rendered inside the target's page (``templates/responses/_section.html`
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from functools import partial
+
+from flask import Blueprint, abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.form_pages import text_form_page
 from ..core.permissions import authorize, is_signed_in, requires
 from ..extensions import db
 from . import services
@@ -20,6 +23,11 @@ from .permissions import (
 from .targets import get_respondable, resolve
 
 bp = Blueprint("responses", __name__)
+
+# An official response published or edited: the form about the item, then back to it at the text.
+_response_form = partial(
+    text_form_page, errors=services.ResponseError, template="responses/form.html", anchor="response"
+)
 
 
 def _target_or_404(target_type: str, target_id: int):
@@ -65,25 +73,13 @@ def add(target_type: str, target_id: int):
     form = ResponseForm()
     voices = services.voices(current_user, target.respondable.district(obj))
     form.set_voices(voices)
-    if form.validate_on_submit():
-        try:
-            response = services.respond(
-                current_user, target, obj, form.body.data, form.voice.data or None
-            )
-        except services.ResponseError as exc:
-            form[exc.field].errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your official response has been published."), "success")
-            return redirect(f"{target.url(obj)}#response-{response.id}")
-    return render_template(
-        "responses/form.html",
-        form=form,
-        show_voice=len(voices) > 1,
-        title=target.title(obj),
-        back=target.url(obj),
-        action=request.path,
-    ), 400
+
+    def save() -> OfficialResponse:
+        voice = form.voice.data or None
+        return services.respond(current_user, target, obj, form.body.data, voice)
+
+    saved = _("Your official response has been published.")
+    return _response_form(form, target, obj, save, saved=saved, show_voice=len(voices) > 1)
 
 
 @bp.route("/antworten/<id:response_id>/bearbeiten", methods=["GET", "POST"])
@@ -98,25 +94,20 @@ def edit(response_id: int):
         abort(404)
     authorize(can_edit_official_response(current_user, response))
     form = ResponseForm(obj=response) if request.method == "GET" else ResponseForm()
-    if form.validate_on_submit():
-        try:
-            district = target.respondable.district(obj)
-            services.edit_response(
-                current_user, response, form.body.data, district_id=getattr(district, "id", None)
-            )
-        except services.ResponseError as exc:
-            form.body.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your official response has been changed."), "success")
-            return redirect(f"{target.url(obj)}#response-{response.id}")
-    return render_template(
-        "responses/form.html",
-        form=form,
+
+    def save() -> OfficialResponse:
+        district = target.respondable.district(obj)
+        district_id = getattr(district, "id", None)
+        services.edit_response(current_user, response, form.body.data, district_id=district_id)
+        return response
+
+    return _response_form(
+        form,
+        target,
+        obj,
+        save,
+        saved=_("Your official response has been changed."),
         show_voice=False,
-        title=target.title(obj),
-        back=target.url(obj),
-        action=request.path,
         editing=True,
         badge=services.badge(response),
-    ), 400 if form.errors else 200
+    )

@@ -1,16 +1,21 @@
 """The responsiveness figures, computed in the database from ``work_items``.
 
-Nothing here loads the items into Python, and nothing is computed per item when the page is
-asked for: the workflow stores each item's durations when they happen
+Nothing here loads the items into Python, and nothing is counted over the items when the
+page is asked for: the workflow stores each item's durations when they happen
 (``first_response_days``, ``closure_days`` and ``on_time``, kept by a mapper event on every
 ORM write of a work item, :func:`app.workflow.models.durations` for bulk inserts, filled for
-old rows by migration 0019). Counts are GROUP BY queries that read covering indexes only
-(``(group, first_response_days, due_on, on_time, closure_days)`` per office and district,
-``(group, status_id)``); each GROUP BY runs once per page and feeds every table that needs
-it. The percentiles come from one statement per grouping: per group, duration and percentile
-a probe ``ORDER BY days LIMIT 2 OFFSET k`` on the index ``(group, days)`` (from the nearer
-end), so at most two values per percentile and group leave the database and the number of
-queries grows neither with the items nor (below 100 groups) with the groups.
+old rows by migration 0019), and the database keeps the counts on every write
+(:class:`app.workflow.models.WorkItemCount`: per district, office and category × status the
+items, answered, on time, …; :class:`~app.workflow.models.WorkItemDays`: the durations per
+district and office in day buckets; triggers on ``work_items``, migration 0022). The page
+reads those few hundred rows; what changes with the date alone is counted live over a
+narrow range: the unanswered items not yet due (the index ``(first_response_at, due_on)``:
+the last weeks' items) and the young buckets of the backlog (``(status, created_at)`` from
+91 days ago; the oldest bucket is the rest of the kept open count). The percentiles: per
+group, duration and percentile one probe ``ORDER BY days LIMIT 2 OFFSET k`` on the index
+``(group, days)``, starting at the bucket that holds rank k (a running sum over the kept
+buckets, one statement), so a probe walks one bucket, not half the group; on PostgreSQL all
+probes of a column are ONE statement (a ``VALUES`` list joined ``LATERAL``), planned once.
 
 Definitions
 -----------
@@ -27,10 +32,13 @@ Definitions
 * *Backlog*: the items in an open status by whole days since their creation, in the buckets
   of :data:`app.core.stats.AGE_BUCKETS`.
 
-Speed: over 200,000 items the figures take a few hundred milliseconds (bench/
-responsiveness_bench.py, bench/inbox_bench.py); the pages still read them through a small
-per-process cache (``RESPONSIVENESS_CACHE_SECONDS``, 300 by default, 0 in the tests: always
-computed), which only spares the repeated work; the pages say when the figures were computed.
+Speed (200,000 items, bench/inbox_bench.py, PostgreSQL, the machine's load average 11 on 2
+cores): the figures page computed live took 1,556 ms, 1,418 ms of it in the database (the
+status, response and backlog GROUP BYs over all items ~930 ms, the offset probes ~450 ms, of
+which most was planning a UNION ALL of 200 probes); with the kept counts and buckets 243 ms,
+164 ms in the database. The pages still read them through a small per-process cache
+(``RESPONSIVENESS_CACHE_SECONDS``, 300 by default, 0 in the tests: always computed), which
+only spares the repeated work; the pages say when the figures were computed.
 
 The public page uses a higher threshold where the barriers' privacy threshold is higher
 (:func:`public_min_count`), so nothing barrier-related is published below it.
@@ -48,7 +56,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, extract, func, select, text
+from sqlalchemy import case, extract, func, select, text
 
 from ..accounts.models import Office
 from ..barriers import services as barriers
@@ -59,7 +67,14 @@ from ..districts.models import District
 from ..extensions import db
 from ..proposals.models import Category
 from ..workflow import services as workflow
-from ..workflow.models import WorkItem
+from ..workflow.models import (
+    COUNT_DIMENSIONS,
+    DAY_DIMENSIONS,
+    DAY_MEASURES,
+    WorkItem,
+    WorkItemCount,
+    WorkItemDays,
+)
 
 PERCENTILES = (50, 90)
 
@@ -82,6 +97,40 @@ def days_between(start: Any, end: Any) -> Any:
 
 # SQLite allows 500 terms in a compound SELECT: the offset probes go in batches below that.
 PROBES_PER_QUERY = 200
+MEASURES = {column: measure for measure, column in DAY_MEASURES.items()}
+
+
+def _rank_buckets(group: Any, probes: list[tuple[Any, Any, int, int, int]]) -> dict:
+    """Per probe number of ``probes`` (column, key, percentile, rank, ranks): ``(bucket,
+    items below it)`` of the bucket of :class:`WorkItemDays` that holds the rank, from a
+    running sum over the kept day counts of the grouping (one query, ordered by the primary
+    key: a few thousand small rows at 200,000 items), so that the probe starts there. Probes
+    of a grouping without kept days are left out (they walk from the nearer end)."""
+    dimension = group.key.removesuffix("_id")
+    if dimension not in DAY_DIMENSIONS:
+        return {}
+    wanted: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for number, (name, key, _p, low, _ranks) in enumerate(probes):
+        if name in MEASURES:
+            slot = (0 if key is None else int(key), MEASURES[name])
+            wanted.setdefault(slot, []).append((int(low), number))
+    for ranks in wanted.values():
+        ranks.sort()
+    found: dict[int, tuple[int, int]] = {}
+    rows = db.session.execute(
+        select(WorkItemDays.key_id, WorkItemDays.measure, WorkItemDays.day, WorkItemDays.n)
+        .where(WorkItemDays.dimension == dimension, WorkItemDays.n != 0)
+        .order_by(WorkItemDays.key_id, WorkItemDays.measure, WorkItemDays.day)
+    )
+    slot, below, pending = None, 0, []
+    for key_id, measure, day, n in rows:
+        if (key_id, measure) != slot:
+            slot, below = (key_id, measure), 0
+            pending = list(wanted.get(slot, ()))
+        while pending and pending[0][0] < below + n:  # the rank is in this bucket
+            found[pending.pop(0)[1]] = (int(day), below)
+        below += n
+    return found
 
 
 def grouped_percentiles(
@@ -117,19 +166,26 @@ def grouped_percentiles(
     found: dict[int, list[float]] = {}
     table = WorkItem.__table__
     group_name = table.c[group.key].name
-    for start in range(0, len(probes), PROBES_PER_QUERY):
+    starts = _rank_buckets(group, probes)
+    rest = list(enumerate(probes))
+    if _dialect() == "postgresql":
+        rest = _lateral_probes(group_name, probes, starts, found)
+    for start in range(0, len(rest), PROBES_PER_QUERY):
         # Written as SQL text: built per request, hundreds of SQLAlchemy subqueries cost
         # more to construct than the database takes to answer them. Only integers from here
         # and column names of the model go into it.
         parts = []
-        for number, (name, key, _p, low, ranks) in enumerate(
-            probes[start : start + PROBES_PER_QUERY], start
-        ):
+        for number, (name, key, _p, low, ranks) in rest[start : start + PROBES_PER_QUERY]:
             n = counts[name][key]
             column = table.c[name].name
             ascending = low <= n - low - ranks
             offset = low if ascending else n - low - ranks
             where = f"{group_name} IS NULL" if key is None else f"{group_name} = {int(key)}"
+            if number in starts:  # from the bucket that holds the rank: walks one bucket
+                day, below = starts[number]
+                ascending, offset = True, low - below
+                if day > 0:
+                    where += f" AND {column} >= {int(day)}"
             parts.append(
                 f"SELECT {int(number)} AS probe, v FROM (SELECT {column} AS v "  # noqa: S608
                 f"FROM {table.name} WHERE {where} AND {column} IS NOT NULL "
@@ -149,6 +205,46 @@ def grouped_percentiles(
         else:
             result[name][key][1][p] = pair[0] + (pair[1] - pair[0]) * (h - low)
     return result
+
+
+LATERAL_PROBES_PER_QUERY = 1000
+
+
+def _lateral_probes(
+    group_name: str,
+    probes: list[tuple[Any, Any, int, int, int]],
+    starts: dict[int, tuple[int, int]],
+    found: dict[int, list[float]],
+) -> list[tuple[int, tuple]]:
+    """PostgreSQL: the probes that start in a kept bucket of a group with a value, per
+    column ONE statement — a ``VALUES`` list of (probe, group, bucket, offset) joined
+    ``LATERAL`` to the index probe — planned once, not once per probe (a ``UNION ALL`` of
+    200 probes took 140–290 ms to plan and 50 ms to run on the loaded bench machine).
+    ``LIMIT 2`` for every probe: when only one rank is wanted it is the group's last
+    value, and nothing follows it. Fills ``found``; returns the other probes."""
+    by_column: dict[str, list[str]] = {}
+    rest = []
+    for number, (name, key, _p, low, _ranks) in enumerate(probes):
+        if number not in starts or key is None:
+            rest.append((number, probes[number]))
+            continue
+        day, below = starts[number]
+        lowest = "'-Infinity'::float8" if day <= 0 else f"{int(day)}::float8"
+        by_column.setdefault(WorkItem.__table__.c[name].name, []).append(
+            f"({int(number)}, {int(key)}, {lowest}, {int(low - below)})"
+        )
+    for column, values in by_column.items():
+        for start in range(0, len(values), LATERAL_PROBES_PER_QUERY):
+            batch = ", ".join(values[start : start + LATERAL_PROBES_PER_QUERY])
+            statement = (  # integers and the model's column names only
+                f"SELECT w.probe, p.v FROM (VALUES {batch}) AS w (probe, key_id, lowest, skip) "  # noqa: S608
+                f"CROSS JOIN LATERAL (SELECT {column} AS v FROM work_items "
+                f"WHERE {group_name} = w.key_id AND {column} >= w.lowest "
+                f"ORDER BY {column} LIMIT 2 OFFSET w.skip) AS p"
+            )
+            for probe, v in db.session.execute(text(statement)):
+                found.setdefault(int(probe), []).append(float(v))
+    return rest
 
 
 # --- the figures -------------------------------------------------------------------------------
@@ -245,17 +341,36 @@ def _closed_ids() -> set[int]:
     return {s.id for s in workflow.statuses(include_inactive=True) if s.closed}
 
 
-def _status_rows(group: Any) -> list[tuple[Any, int, int]]:
-    """``(key, status id, count)`` per value of ``group`` and status: GROUP BY over an index
-    that starts with the group and the status (index-only)."""
-    return [
-        (key, status_id, int(n))
-        for key, status_id, n in db.session.execute(
-            select(group, WorkItem.status_id, func.count())
-            .select_from(WorkItem)
-            .group_by(group, WorkItem.status_id)
+def _dimension(group: Any) -> str:
+    """The :class:`WorkItemCount` dimension of a grouping column (``WorkItem.office_id``)."""
+    name = group.key.removesuffix("_id")
+    if name not in COUNT_DIMENSIONS:
+        raise ValueError(f"no counts kept by {group.key!r}")
+    return name
+
+
+def _counts(group: Any) -> list:
+    """The kept counts of ``group`` per value and status (the rows that count something;
+    plain rows with the columns of :class:`WorkItemCount`, no ORM objects)."""
+    columns = list(WorkItemCount.__table__.c)
+    return list(
+        db.session.execute(
+            select(*columns).where(
+                WorkItemCount.dimension == _dimension(group), WorkItemCount.items != 0
+            )
         )
-    ]
+    )
+
+
+def _key(key_id: int) -> int | None:
+    return None if key_id == 0 else key_id
+
+
+def _status_rows(group: Any, counts: list | None = None) -> list[tuple]:
+    """``(key, status id, count)`` per value of ``group`` and status, from the counts kept
+    on write (:class:`app.workflow.models.WorkItemCount`)."""
+    found = _counts(group) if counts is None else counts
+    return [(_key(c.key_id), c.status_id, int(c.items)) for c in found]
 
 
 def _status_counts(rows: Iterable[tuple[Any, int, int]]) -> dict[Any, dict[str, int]]:
@@ -278,29 +393,37 @@ class _ResponseCounts:
     closed: int
 
 
-def _response_counts(group: Any, today: date) -> dict[Any, _ResponseCounts]:
-    """Per value of ``group``: the answered items, those answered by the due date, the base
-    of the share (answered with a due date, or unanswered and past the due date) and the
-    closed items with a closure time. One GROUP BY, index-only on ``(group,
-    first_response_days, due_on, on_time, closure_days)``."""
-    overdue = and_(WorkItem.first_response_days.is_(None), WorkItem.due_on < today)
+def _not_yet_due(group: Any, today: date) -> dict[Any, int]:
+    """Per value of ``group``: the unanswered items whose due date is today or later — the
+    only part of the figures that changes with the date alone. A range of the index
+    ``(first_response_at, due_on)``: the items of the last weeks, not the table."""
     rows = db.session.execute(
-        select(
-            group,
-            func.count(WorkItem.first_response_days),
-            func.sum(case((WorkItem.on_time.is_(True), 1), else_=0)),
-            func.count(WorkItem.on_time),
-            func.sum(case((overdue, 1), else_=0)),
-            func.count(WorkItem.closure_days),
-        )
+        select(group, func.count())
         .select_from(WorkItem)
+        .where(WorkItem.first_response_at.is_(None), WorkItem.due_on >= today)
         .group_by(group)
     )
+    return {key: int(n) for key, n in rows}
+
+
+def _response_counts(
+    group: Any, today: date, counts: list | None = None
+) -> dict[Any, _ResponseCounts]:
+    """Per value of ``group``: the answered items, those answered by the due date, the base
+    of the share (answered with a due date, or unanswered and past the due date) and the
+    closed items with a closure time. From the counts kept on write; "unanswered and past
+    the due date" is the kept "unanswered with a due date" less :func:`_not_yet_due`."""
+    totals: dict[Any, list[int]] = {}
+    for c in _counts(group) if counts is None else counts:
+        entry = totals.setdefault(_key(c.key_id), [0, 0, 0, 0, 0])
+        for i, value in enumerate(
+            (c.answered, c.on_time, c.timed, c.unanswered_due, c.closed_timed)
+        ):
+            entry[i] += int(value)
+    pending = _not_yet_due(group, today)
     return {
-        key: _ResponseCounts(
-            int(answered or 0), int(on_time or 0), int(base or 0) + int(late or 0), int(closed)
-        )
-        for key, answered, on_time, base, late, closed in rows
+        key: _ResponseCounts(answered, on_time, timed + due - pending.get(key, 0), closed)
+        for key, (answered, on_time, timed, due, closed) in totals.items()
     }
 
 
@@ -313,10 +436,11 @@ def _groups(
     labels: dict[Any, tuple[str, str]],
     threshold: int,
     none_label: str,
-    status_rows: list[tuple[Any, int, int]] | None = None,
+    kept: list | None = None,
 ) -> list[Group]:
-    counts = _status_counts(_status_rows(group) if status_rows is None else status_rows)
-    responses = _response_counts(group, utcnow().date())
+    kept = _counts(group) if kept is None else kept
+    counts = _status_counts(_status_rows(group, kept))
+    responses = _response_counts(group, utcnow().date(), kept)
     found_timings = grouped_percentiles(
         group,
         {
@@ -363,12 +487,11 @@ def _district_labels() -> dict[Any, tuple[str, str]]:
 
 
 def responsiveness(
-    threshold: int = MIN_COUNT, status_rows: dict[str, list] | None = None
+    threshold: int = MIN_COUNT, kept: dict[str, list] | None = None
 ) -> Responsiveness:
     """Per office and per district: counts, days to first response and to closure
-    (``status_rows``: :func:`_status_rows` of ``"office"`` and ``"district"`` if already
-    read)."""
-    rows = status_rows or {}
+    (``kept``: :func:`_counts` of ``"office"`` and ``"district"`` if already read)."""
+    rows = kept or {}
     return Responsiveness(
         by_office=_groups(
             WorkItem.office_id,
@@ -432,22 +555,28 @@ def back_office_figures() -> Figures:
     return cached("figures", figures)
 
 
-def backlog(now: datetime | None = None) -> list[dict]:
+def backlog(now: datetime | None = None, kept: list | None = None) -> list[dict]:
     """The open items by age in whole days, in the buckets of ``AGE_BUCKETS`` (zeros
     included): an age below ``highest + 1`` days is a creation after ``now`` minus that
-    many days, so one query counts ranges of ``(status, created_at)``, index-only."""
+    many days, so one query counts ranges of ``(status, created_at)`` — only the items of
+    the youngest buckets (index-only); the oldest bucket is the rest of the open items,
+    whose number is kept on write (``kept``: the district counts if already read)."""
     moment = now or utcnow()
+    open_ids = _open_ids()
     limits = [(key, highest) for key, _label, highest in AGE_BUCKETS if highest is not None]
     younger = [
         func.sum(case((WorkItem.created_at > moment - timedelta(days=highest + 1), 1), else_=0))
         for _key, highest in limits
     ]
+    oldest_limit = moment - timedelta(days=max(highest for _key, highest in limits) + 1)
     row = db.session.execute(
-        select(func.count(), *younger)
+        select(*younger)
         .select_from(WorkItem)
-        .where(WorkItem.status_id.in_(_open_ids()))
+        .where(WorkItem.status_id.in_(open_ids), WorkItem.created_at > oldest_limit)
     ).one()
-    total, cumulative = int(row[0] or 0), [int(v or 0) for v in row[1:]]
+    counted = _counts(WorkItem.district_id) if kept is None else kept
+    total = sum(int(c.items) for c in counted if c.status_id in open_ids)
+    cumulative = [int(v or 0) for v in row]
     counts, below = {}, 0
     for (key, _highest), upto in zip(limits, cumulative, strict=True):
         counts[key] = upto - below
@@ -463,10 +592,11 @@ def _by_district_status(
     statuses: list[StatusColumn], rows: list[tuple[Any, int, int]]
 ) -> tuple[list[dict], dict[int, int]]:
     labels = _district_labels()
+    none = (_("No district"), "")  # translated once, not per row
     table: dict[Any, dict] = {}
     totals: dict[int, int] = {s.id: 0 for s in statuses}
     for district_id, status_id, n in rows:
-        name, number = labels.get(district_id, (_("No district"), ""))
+        name, number = labels.get(district_id) or none
         entry = table.setdefault(
             district_id,
             {"key": district_id, "label": name, "number": number, "cells": {}, "total": 0},
@@ -496,23 +626,27 @@ def figures() -> Figures:
         StatusColumn(s.id, s.name(language), s.closed)
         for s in workflow.statuses(include_inactive=True)
     ]
-    rows = {
-        "district": _status_rows(WorkItem.district_id),
-        "office": _status_rows(WorkItem.office_id),
+    kept = {
+        "district": _counts(WorkItem.district_id),
+        "office": _counts(WorkItem.office_id),
     }
-    by_district_status, totals = _by_district_status(statuses, rows["district"])
+    by_district_status, totals = _by_district_status(
+        statuses, _status_rows(WorkItem.district_id, kept["district"])
+    )
     categories = {c.id: localized(c, "name") for c in db.session.scalars(select(Category))}
     offices = {key: label for key, (label, _number) in _office_labels().items()}
-    found_backlog = backlog()
+    found_backlog = backlog(kept=kept["district"])
     return Figures(
         statuses=statuses,
         by_district_status=by_district_status,
         status_totals=totals,
         by_category=_counts_by(_status_rows(WorkItem.category_id), categories, _("No category")),
-        by_office=_counts_by(rows["office"], offices, _("No office yet")),
+        by_office=_counts_by(
+            _status_rows(WorkItem.office_id, kept["office"]), offices, _("No office yet")
+        ),
         backlog=found_backlog,
         backlog_total=sum(b["count"] for b in found_backlog),
-        responsiveness=responsiveness(status_rows=rows),
+        responsiveness=responsiveness(kept=kept),
         barrier_summary=barriers.summary(),
     )
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
-from ..core.audit import ACTION_LABELS, AuditEntry, action_label
+from ..core.audit import AuditEntry, action_label, known_actions
 from ..core.numbers import IdSelectField, page_arg
 from ..core.permissions import requires
 from ..districts.models import District
@@ -70,7 +70,7 @@ def index():
     form = AuditFilterForm(request.args)
     scope = audit_scope(current_user)
     actions = sorted(
-        set(ACTION_LABELS) | set(db.session.scalars(select(AuditEntry.action).distinct()))
+        known_actions() | set(db.session.scalars(select(AuditEntry.action).distinct()))
     )
     form.action.choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
     districts = db.session.scalars(select(District).order_by(District.number)).all()

@@ -4,18 +4,23 @@ server-rendered list of exactly the same proposals; filters are a plain GET form
 from __future__ import annotations
 
 import json
+import math
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 
+from ..api.listing import cluster_body
 from ..barriers import services as barrier_services
 from ..core import clusters
+from ..core.api import ApiError
 from ..core.numbers import NumberError, parse_int
 from ..core.page_cache import cached
 from ..core.permissions import public
 from ..districts import services as district_services
+from ..needs import api as need_api
 from ..needs import listing as need_listing
+from ..proposals import api as proposal_api
 from ..proposals import listing, services
 
 bp = Blueprint("proposal_map", __name__)
@@ -24,8 +29,9 @@ PAGE_SIZE = 100
 
 
 def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[dict]]:
-    """The offers and public barrier reports the map shows, for the list view (part B's
-    GeoJSON services, the same the map layers load; empty when that domain is absent)."""
+    """The offers and public barrier reports for the list under the map (the barriers domain's
+    GeoJSON services; empty when that domain is absent). The map's layers count the same
+    items per cell of the view (``/api/v1/offers/clusters``, ``/api/v1/barriers/clusters``)."""
     if not (layers["offers"] or layers["barriers"]):
         return [], []
 
@@ -38,6 +44,90 @@ def _other_layers(district: str | None, layers: dict) -> tuple[list[dict], list[
         if layers["barriers"]
         else [],
     )
+
+
+# --- the first view's clusters, in the page ---------------------------------------------------
+# The map's script would ask /api/v1/proposals/clusters and /api/v1/needs/clusters for its
+# first view as soon as it runs: a round trip after the page, the scripts and the map's set-up
+# (the longest part of the first view in bench/map_first_view.py). The page carries those
+# answers instead, computed by the API's own code (``cluster_body``) for the URL's filters
+# and an area around the first view larger than the map on any screen (the server does not
+# know the screen): the cells are fixed by the zoom, so the answer for the script's view is the
+# part of this one in the view's cells, which the script keeps. A view the area does not cover
+# (a larger screen, a district fitted to the screen) is loaded from the API as before.
+
+EMBED_PX = (2560, 1600)  # the area embedded: 40 × 25 cells of 64 px
+PROPOSAL_FILTERS = ("category", "district", "q", "status")  # map-page.js's FILTERS
+NEED_FILTERS = ("category", "district", "q")  # … and NEED_FILTERS
+
+
+def _first_view_bbox(view: dict | None) -> tuple[int, str]:
+    """The zoom of the map's first view (the URL's view, else the configured one, limited to
+    the tiles' zoom range as the script does) and the bbox of ``EMBED_PX`` around its centre
+    (Web Mercator, as Leaflet draws)."""
+    config = current_app.config
+    if view:
+        zoom, lat, lon = view["zoom"], view["lat"], view["lon"]
+    else:
+        (lat, lon), zoom = config["MAP_CENTER"], config["MAP_ZOOM"]
+    zoom = max(config["TILE_MIN_ZOOM"], min(config["TILE_MAX_ZOOM"], zoom))
+    lat = max(-85.0, min(85.0, lat))  # Web Mercator's range (Leaflet's is ±85.05)
+    world = 256 * 2**zoom
+    x = (lon + 180) / 360 * world
+    y = 1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi
+    y = y / 2 * world
+
+    def lat_at(py: float) -> float:
+        n = math.pi * (1 - 2 * py / world)
+        return math.degrees(math.atan(math.sinh(n)))
+
+    west = max(-180.0, (x - EMBED_PX[0] / 2) / world * 360 - 180)
+    east = min(180.0, (x + EMBED_PX[0] / 2) / world * 360 - 180)
+    south = max(-85.0, lat_at(y + EMBED_PX[1] / 2))
+    north = min(85.0, lat_at(y - EMBED_PX[1] / 2))
+    return zoom, ",".join(f"{v:.5f}" for v in (west, south, east, north))
+
+
+def _first_view(view: dict | None, fit, error: str | None) -> dict:
+    """The clusters answers of the first view (``{"proposals": …, "needs": …}``), as the API
+    answers them for the same filters, and under ``asked`` the API URLs they answer; empty
+    when the script must ask (a district fitted to the screen, a bad filter)."""
+    if fit is not None or error:
+        return {}
+    zoom, bbox = _first_view_bbox(view)
+    views = current_app.view_functions
+    layers = [
+        (
+            "proposals",
+            PROPOSAL_FILTERS,
+            listing.Filters,
+            listing.SOURCE.kind,
+            proposal_api.feature,
+            "api.proposal_clusters",
+        )
+    ]
+    layers.append(
+        (
+            "needs",
+            NEED_FILTERS,
+            need_listing.Filters,
+            need_listing.SOURCE.kind,
+            need_api.feature,
+            "api.need_clusters",
+        )
+    )
+    answers: dict = {"asked": {}}
+    for name, names, filters_class, kind, feature, endpoint in layers:
+        if endpoint not in views:
+            continue
+        args = {k: request.args[k] for k in names if request.args.get(k)}
+        args.update(bbox=bbox, zoom=str(zoom))
+        try:
+            answers[name] = cluster_body(filters_class, kind, feature, args)
+        except ApiError:
+            continue  # the script asks the API, which answers the error
+        answers["asked"][name] = url_for(endpoint, **args)  # what was answered (for tests)
+    return answers if answers["asked"] else {}
 
 
 # --- needs of the district councils (app.needs): layer and list, same filters ------------
@@ -152,14 +242,16 @@ def map_page():
     if view is None and filters.district:
         fit = district_services.district_bounds(filters.district)
     api_args = filters.query_args(limit=PAGE_SIZE, bbox=None, cursor=None)
-    layer_args = {"district": filters.district} if filters.district else {}
     views = current_app.view_functions
+    # The offers and barrier reports are counted per cell of the view like the proposals (the
+    # script adds the view and, for offers, the district filter from the URL).
     layers = {
-        "offers": url_for("api.offers", **layer_args) if "api.offers" in views else "",
-        "barriers": url_for("api.barriers", **layer_args) if "api.barriers" in views else "",
+        "offers": url_for("api.offer_clusters") if "api.offer_clusters" in views else "",
+        "barriers": url_for("api.barrier_clusters") if "api.barrier_clusters" in views else "",
     }
     offers, barriers = _other_layers(filters.district, layers)
     layers["needs"], needs = _needs(filters)
+    first_view = _first_view(view, fit, error)
     return (
         render_template(
             "proposals/map.html",
@@ -180,6 +272,8 @@ def map_page():
             offers=offers,
             barriers=barriers,
             needs=needs,
+            first_view=first_view,
+            barrier_threshold=barrier_services.min_cell(),
             page_size=PAGE_SIZE,
             error_title=_("Please correct the filter:"),
         ),

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import ClassVar
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     Date,
     DateTime,
@@ -27,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, foreign, mapped_column, relationship
 
+from ..core.history import HistoryIsImmutable, immutable  # noqa: F401 - HistoryIsImmutable: this API
 from ..core.time import as_utc, utcnow
 from ..extensions import db
 
@@ -212,6 +214,208 @@ def _keep_durations(mapper, connection, target: WorkItem) -> None:
             setattr(target, name, value)
 
 
+# --- the figures' counts, kept by the database on every write ---------------------------------
+
+COUNT_DIMENSIONS = ("district", "office", "category")  # the work item's column: <name>_id
+# the counted facts of a work item (column of work_item_counts → SQL of the row, X = NEW/OLD);
+# booleans as 0/1 in both dialects
+_COUNTED = {
+    "items": "1",
+    "answered": "(X.first_response_days IS NOT NULL)",
+    "on_time": "(X.on_time IS TRUE)",
+    "timed": "(X.on_time IS NOT NULL)",
+    "closed_timed": "(X.closure_days IS NOT NULL)",
+    "unanswered_due": "(X.first_response_days IS NULL AND X.due_on IS NOT NULL)",
+}
+# the columns a count reads: an UPDATE of anything else (support_count, assignee, …) fires
+# nothing
+_COUNTED_SOURCES = (
+    "status_id",
+    "district_id",
+    "office_id",
+    "category_id",
+    "first_response_days",
+    "on_time",
+    "closure_days",
+    "due_on",
+)
+
+
+class WorkItemCount(db.Model):
+    """Per dimension (district, office, category), its value (``key_id``, 0: none) and status:
+    how many work items there are, how many were answered, answered on time, answered with
+    a due date (``timed``), closed with a closure time, and not answered but with a due date.
+
+    Kept by database triggers on ``work_items`` (:func:`count_triggers_sql`; created with the
+    schema and by migration 0022) in the writer's transaction, for every INSERT, DELETE and
+    UPDATE of a counted column, whoever writes (ORM, Core bulk inserts, SQL): each is an
+    upsert adding ``±1`` (``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``), so
+    concurrent writers serialise on the row and never lose a count; a rolled-back write
+    leaves none. Rows whose counts went back to zero stay (readers skip ``items = 0``).
+    :func:`rebuild_counts_sql` counts everything afresh (the migration; a repair)."""
+
+    __tablename__ = "work_item_counts"
+
+    dimension: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    items: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    on_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    timed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    closed_timed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    unanswered_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+DAY_DIMENSIONS = ("district", "office")
+DAY_MEASURES = {"first_response": "first_response_days", "closure": "closure_days"}
+
+
+class WorkItemDays(db.Model):
+    """Per dimension (district, office), value (``key_id``, 0: none), measure (days to the
+    first response, to closure) and bucket of days: how many work items have such a
+    duration. Buckets (:func:`day_bucket_sql`): ``[b, b + 1)`` days for b from 1 to 99,
+    ``[b, b + 10)`` from 100 to 990, 1,000 and more, and below one day (also negative
+    durations) in bucket 0; the lower bound of a bucket is its number.
+
+    The percentiles' probes start at the bucket holding their rank (found from these
+    counts), so a probe walks at most one bucket of the index ``(group, days)`` instead of
+    half the group. Kept by the same triggers as :class:`WorkItemCount`."""
+
+    __tablename__ = "work_item_days"
+
+    dimension: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    measure: Mapped[str] = mapped_column(String(20), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+def day_bucket_sql(value: str, dialect: str) -> str:
+    """SQL: the bucket of a duration in days (``NULL`` for ``NULL``), the same on both
+    databases (truncation is the floor for the values from 1 up)."""
+    if dialect == "postgresql":
+        ones, tens = f"floor({value})::int", f"(floor({value} / 10) * 10)::int"
+    else:
+        ones, tens = f"CAST({value} AS INTEGER)", f"(CAST({value} / 10 AS INTEGER) * 10)"
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL WHEN {value} < 1 THEN 0 "
+        f"WHEN {value} < 100 THEN {ones} WHEN {value} < 1000 THEN {tens} ELSE 1000 END"
+    )
+
+
+def _days_upsert(row: str, sign: str, dialect: str) -> str:
+    """The upsert adding ``sign`` 1 to the row's day buckets (both dimensions and measures,
+    where the duration is known)."""
+    parts = []
+    for dimension in DAY_DIMENSIONS:
+        for measure, column in DAY_MEASURES.items():
+            parts.append(
+                f"SELECT '{dimension}' AS dimension, coalesce({row}.{dimension}_id, 0) AS key_id, "
+                f"'{measure}' AS measure, {day_bucket_sql(f'{row}.{column}', dialect)} AS day, "
+                f"{sign}1 AS n"
+            )
+    return (  # constants of this module only
+        "INSERT INTO work_item_days (dimension, key_id, measure, day, n) "  # noqa: S608
+        f"SELECT dimension, key_id, measure, day, n FROM ({' UNION ALL '.join(parts)}) AS d "
+        "WHERE day IS NOT NULL ON CONFLICT (dimension, key_id, measure, day) "
+        "DO UPDATE SET n = work_item_days.n + excluded.n"
+    )
+
+
+def _count_upsert(row: str, sign: str, dialect: str) -> str:
+    """The upsert adding ``sign`` × the row's (``NEW``/``OLD``) facts to its three rows."""
+    names = list(_COUNTED)
+    values = []
+    for dimension in COUNT_DIMENSIONS:
+        facts = []
+        for name in names:
+            expression = _COUNTED[name].replace("X.", f"{row}.")
+            if dialect == "postgresql" and name != "items":
+                expression = f"{expression}::int"
+            facts.append(f"{sign}{expression}")
+        values.append(
+            f"('{dimension}', coalesce({row}.{dimension}_id, 0), {row}.status_id, "
+            + ", ".join(facts)
+            + ")"
+        )
+    columns = ", ".join(names)
+    updates = ", ".join(f"{n} = work_item_counts.{n} + excluded.{n}" for n in names)
+    return (  # constants of this module only
+        f"INSERT INTO work_item_counts (dimension, key_id, status_id, {columns}) VALUES "  # noqa: S608
+        + ", ".join(values)
+        + f" ON CONFLICT (dimension, key_id, status_id) DO UPDATE SET {updates}"
+    )
+
+
+def count_triggers_sql(dialect: str) -> list[str]:
+    """The statements creating the triggers that keep ``work_item_counts`` (the migration
+    runs the same)."""
+    sources = ", ".join(_COUNTED_SOURCES)
+    if dialect == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION work_item_counts_keep() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_count_upsert('OLD', '-', dialect)}; "
+            f"{_days_upsert('OLD', '-', dialect)}; END IF; "
+            f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {_count_upsert('NEW', '', dialect)}; "
+            f"{_days_upsert('NEW', '', dialect)}; END IF; RETURN NULL; END $$",
+            "CREATE TRIGGER work_item_counts_keep AFTER INSERT OR DELETE OR UPDATE OF "
+            f"{sources} ON work_items FOR EACH ROW EXECUTE FUNCTION work_item_counts_keep()",
+        ]
+    if dialect == "sqlite":
+        return [
+            "CREATE TRIGGER IF NOT EXISTS work_item_counts_insert AFTER INSERT ON work_items "
+            f"BEGIN {_count_upsert('NEW', '', dialect)}; {_days_upsert('NEW', '', dialect)}; END",
+            "CREATE TRIGGER IF NOT EXISTS work_item_counts_delete AFTER DELETE ON work_items "
+            f"BEGIN {_count_upsert('OLD', '-', dialect)}; {_days_upsert('OLD', '-', dialect)}; "
+            "END",
+            f"CREATE TRIGGER IF NOT EXISTS work_item_counts_update AFTER UPDATE OF {sources} "
+            f"ON work_items BEGIN {_count_upsert('OLD', '-', dialect)}; "
+            f"{_days_upsert('OLD', '-', dialect)}; "
+            f"{_count_upsert('NEW', '', dialect)}; {_days_upsert('NEW', '', dialect)}; END",
+        ]
+    return []
+
+
+def rebuild_counts_sql(dialect: str) -> list[str]:
+    """Count ``work_item_counts`` and ``work_item_days`` afresh from ``work_items`` (one
+    GROUP BY per dimension and measure)."""
+    statements = ["DELETE FROM work_item_counts", "DELETE FROM work_item_days"]
+    for dimension in DAY_DIMENSIONS:
+        for measure, column in DAY_MEASURES.items():
+            bucket = day_bucket_sql(column, dialect)
+            key = f"coalesce({dimension}_id, 0)"
+            statements.append(  # constants of this module only
+                "INSERT INTO work_item_days (dimension, key_id, measure, day, n) "  # noqa: S608
+                f"SELECT '{dimension}', {key}, '{measure}', {bucket}, count(*) FROM work_items "
+                f"WHERE {column} IS NOT NULL GROUP BY {key}, {bucket}"
+            )
+    for dimension in COUNT_DIMENSIONS:
+        facts = []
+        for name, expression in _COUNTED.items():
+            expression = expression.replace("X.", "")
+            if dialect == "postgresql" and name != "items":
+                expression = f"{expression}::int"
+            facts.append(f"sum({expression})" if name != "items" else "count(*)")
+        key = f"coalesce({dimension}_id, 0)"
+        statements.append(  # constants of this module only
+            f"INSERT INTO work_item_counts (dimension, key_id, status_id, {', '.join(_COUNTED)}) "  # noqa: S608
+            f"SELECT '{dimension}', {key}, status_id, {', '.join(facts)} "
+            f"FROM work_items GROUP BY {key}, status_id"
+        )
+    return statements
+
+
+for _dialect in ("postgresql", "sqlite"):
+    for _statement in count_triggers_sql(_dialect):
+        # on the work items' table (the triggers' own; the counts' table may come later in
+        # create_all: the trigger bodies are resolved when they run)
+        event.listen(
+            WorkItem.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect)
+        )
+
+
 class StatusChange(db.Model):
     """One status change of a work item: immutable history."""
 
@@ -233,18 +437,7 @@ class StatusChange(db.Model):
     to_status: Mapped[WorkflowStatus] = relationship(foreign_keys=[to_status_id], lazy="joined")
 
 
-class HistoryIsImmutable(RuntimeError):
-    """A status change row was to be changed or deleted."""
-
-
-@event.listens_for(StatusChange, "before_update")
-def _refuse_update(mapper, connection, target) -> None:
-    raise HistoryIsImmutable("status changes cannot be changed")
-
-
-@event.listens_for(StatusChange, "before_delete")
-def _refuse_delete(mapper, connection, target) -> None:
-    raise HistoryIsImmutable("status changes cannot be deleted")
+immutable(StatusChange, "status changes")
 
 
 class RoutingRule(db.Model):

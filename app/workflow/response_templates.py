@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..accounts.models import Office
-from ..core.audit import record
+from ..core.audit import record_delete, record_save
 from ..core.permissions import is_admin
 from ..extensions import db
 from . import services as workflow
@@ -148,37 +148,27 @@ def save_template(
         raise workflow.WorkflowError(
             _("Your office has a template with this title already."), "title"
         )
-    before = _snapshot(template) if template is not None else None
-    if template is None:
-        template = ResponseTemplate()
-        db.session.add(template)
-    template.office_id = office_id
-    template.title = title
-    template.body = body
-    template.status = status
-    db.session.flush()
-    db.session.refresh(template, ["office"])
-    record(
+    template = record_save(
         actor,
+        template,
+        ResponseTemplate,
+        {"office_id": office_id, "title": title, "body": body, "status": status},
         "workflow.template_saved",
         "workflow_response_template",
-        template.id,
-        before=before,
-        after=_snapshot(template),
+        _snapshot,
     )
+    db.session.refresh(template, ["office"])
     return template
 
 
 def delete_template(actor: Any, template: ResponseTemplate) -> None:
-    record(
+    record_delete(
         actor,
+        template,
         "workflow.template_deleted",
         "workflow_response_template",
-        template.id,
-        before=_snapshot(template),
+        _snapshot(template),
     )
-    db.session.delete(template)
-    db.session.flush()
 
 
 def values(*, title: str, district: str, office: str, link: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Office
 from ..core import content_types
+from ..core.form_pages import edit_label_page
 from ..core.i18n import localized
 from ..core.permissions import authorize, requires
 from ..districts.models import District
@@ -43,30 +44,17 @@ def statuses():
 @bp.route("/status/<id:status_id>", methods=["GET", "POST"])
 @requires(can_edit_workflow_settings)
 def edit_status(status_id: int):
-    status = db.session.get(WorkflowStatus, status_id)
-    if status is None:
-        abort(404)
-    form = forms.StatusForm(obj=status)
-    if form.validate_on_submit():
-        try:
-            services.update_status(
-                current_user,
-                status,
-                name_de=form.name_de.data,
-                name_en=form.name_en.data,
-                colour=form.colour.data,
-                position=form.position.data,
-                active=form.active.data,
-            )
-        except services.WorkflowError as exc:
-            db.session.rollback()
-            form[exc.field or "name_de"].errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The status has been saved."), "success")
-            return redirect(url_for("workflow.statuses"))
-    code = 400 if form.errors else 200
-    return render_template("workflow/status_form.html", form=form, status=status), code
+    return edit_label_page(
+        WorkflowStatus,
+        status_id,
+        forms.StatusForm,
+        services.update_status,
+        template="workflow/status_form.html",
+        name="status",
+        saved=_("The status has been saved."),
+        back=lambda: url_for("workflow.statuses"),
+        errors=(services.WorkflowError,),
+    )
 
 
 # --- routing rules and response targets ---------------------------------------------------------

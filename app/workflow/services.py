@@ -19,7 +19,7 @@ from sqlalchemy import and_, case, func, literal, null, select, union_all, updat
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import content_types
-from ..core.audit import record
+from ..core.audit import record, record_changes, record_delete, record_save
 from ..core.i18n import current_language
 from ..core.time import as_utc, utcnow
 from ..extensions import db
@@ -130,36 +130,21 @@ def update_status(
     closed flag stay). Audited; returns whether anything changed."""
     if not active and status.key == NEW:
         raise WorkflowError(_("The status “new” is needed for new inputs."), "active")
-    before = _status_snapshot(status)
-    status.name_de = name_de.strip()
-    status.name_en = name_en.strip()
-    status.colour = colour.lower()
-    status.position = position
-    status.active = active
-    after = _status_snapshot(status)
-    changed = sorted(k for k in after if after[k] != before[k])
-    db.session.flush()
+    changed = record_changes(
+        actor,
+        status,
+        {
+            "name_de": name_de.strip(),
+            "name_en": name_en.strip(),
+            "colour": colour.lower(),
+            "position": position,
+            "active": active,
+        },
+        "workflow.status_edited",
+        "workflow_status",
+    )
     _forget_statuses()
-    if changed:
-        record(
-            actor,
-            "workflow.status_edited",
-            "workflow_status",
-            status.id,
-            before={k: before[k] for k in changed},
-            after={k: after[k] for k in changed},
-        )
     return bool(changed)
-
-
-def _status_snapshot(status: WorkflowStatus) -> dict:
-    return {
-        "name_de": status.name_de,
-        "name_en": status.name_en,
-        "colour": status.colour,
-        "position": status.position,
-        "active": status.active,
-    }
 
 
 # --- routing and response targets ------------------------------------------------------------
@@ -314,36 +299,25 @@ def save_rule(
     )
     if clash is not None and (rule is None or clash != rule.id):
         raise WorkflowError(_("A rule for this combination exists already."), "office")
-    before = _rule_snapshot(rule) if rule is not None else None
-    if rule is None:
-        rule = RoutingRule()
-        db.session.add(rule)
-    rule.target_type = target_type
-    rule.category_id = category_id
-    rule.district_id = district_id
-    rule.office_id = office_id
-    db.session.flush()
-    record(
+    return record_save(
         actor,
+        rule,
+        RoutingRule,
+        {
+            "target_type": target_type,
+            "category_id": category_id,
+            "district_id": district_id,
+            "office_id": office_id,
+        },
         "workflow.rule_saved",
         "workflow_routing_rule",
-        rule.id,
-        before=before,
-        after=_rule_snapshot(rule),
+        _rule_snapshot,
     )
-    return rule
 
 
 def delete_rule(actor: Any, rule: RoutingRule) -> None:
-    record(
-        actor,
-        "workflow.rule_deleted",
-        "workflow_routing_rule",
-        rule.id,
-        before=_rule_snapshot(rule),
-    )
-    db.session.delete(rule)
-    db.session.flush()
+    before = _rule_snapshot(rule)
+    record_delete(actor, rule, "workflow.rule_deleted", "workflow_routing_rule", before)
 
 
 def _rule_snapshot(rule: RoutingRule) -> dict:
@@ -382,15 +356,8 @@ def save_target(actor: Any, category_id: int, days: int) -> ResponseTarget:
 
 
 def delete_target(actor: Any, target: ResponseTarget) -> None:
-    record(
-        actor,
-        "workflow.target_deleted",
-        "workflow_response_target",
-        target.id,
-        before={"category_id": target.category_id, "days": target.days},
-    )
-    db.session.delete(target)
-    db.session.flush()
+    before = {"category_id": target.category_id, "days": target.days}
+    record_delete(actor, target, "workflow.target_deleted", "workflow_response_target", before)
 
 
 # --- work items ------------------------------------------------------------------------------

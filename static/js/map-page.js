@@ -1,13 +1,17 @@
-/* Map page: districts, proposals and needs counted by the server per grid cell of the view
- * (/api/v1/…/clusters: clusters where items are dense, single markers where they are few, the
- * counts add up to the matching items in view), offers and public barrier reports. Loads on
- * "moveend" (debounced; a newer view aborts the older requests), refreshes the list under the
- * map for the same view and filters, and keeps view and filters in the URL (back button,
- * shared links). Markers and clusters are focusable; Enter opens a marker's popup or zooms
- * into a cluster. Settings come from data- attributes (no inline JS). Without this script the
- * page shows the server-rendered list with its pages. */
+/* Map page: districts, and proposals, needs, offers and barrier reports counted by the server
+ * per grid cell of the view (/api/v1/…/clusters: clusters where items are dense, single
+ * markers where they are few, the counts add up to the matching items in view; public barrier
+ * figures thresholded: clusters of at least N reports, "fewer than N" areas without a number,
+ * no single reports). Loads on "moveend" (debounced; a newer view aborts the older requests),
+ * refreshes the list under the map for the same view and filters, and keeps view and filters
+ * in the URL (back button, shared links). The first view's proposal and need clusters come
+ * with the page (#map-first-view, the API's answers for an area around the first view): no
+ * round trip before the first draw. Markers and clusters are focusable; Enter opens a marker's
+ * popup or zooms into a cluster. Settings come from data- attributes (no inline JS). Without
+ * this script the page shows the server-rendered list with its pages. */
 (function () {
   "use strict";
+  if (window.performance && performance.mark) { performance.mark("map-page:start"); }
   var el = document.getElementById("proposal-map");
   // Colour swatches in the legend (style attributes are not allowed by the CSP, DOM styles are).
   Array.prototype.forEach.call(document.querySelectorAll("[data-colour]"), function (swatch) {
@@ -42,6 +46,7 @@
     L.tileLayer(data.tileUrl, { minZoom: minZoom, maxZoom: maxZoom, bounds: tileBounds, attribution: data.tileAttribution }).addTo(map);
   }
   map.attributionControl.addAttribution(data.districtAttribution);
+  if (window.performance && performance.mark) { performance.mark("map-page:map-set-up"); }
 
   function text(value) {
     var span = document.createElement("span");
@@ -65,16 +70,6 @@
   // On small screens the layer switcher is collapsed (a 44 px button) so it does not cover the map.
   var small = window.matchMedia && window.matchMedia("(max-width: 40em)").matches;
   var control = L.control.layers(null, {}, { collapsed: small }).addTo(map);
-
-  load(data.districtsUrl).then(function (collection) {
-    if (!collection) { return; }
-    var layer = L.geoJSON(collection, {
-      interactive: false,
-      style: { color: "#08437e", weight: 1, fillColor: "#6ea8dc", fillOpacity: 0.08 }
-    }).addTo(map);
-    layer.bringToBack();
-    control.addOverlay(layer, data.labelDistricts);
-  });
 
   var legend = {};
   Array.prototype.forEach.call(document.querySelectorAll(".legend-list [data-category]"), function (s) {
@@ -151,12 +146,16 @@
   });
 
   // --- clusters and single markers ----------------------------------------------------------
-  function clusterIcon(count, className, label) {
+  // A count of null: a public barrier area of "fewer than N" reports (no number, no data-count).
+  function clusterIcon(count, className, label, fewerThan) {
     var box = document.createElement("div");
+    var known = count !== null && count !== undefined;
+    if (!known) { count = 0; }
     box.className = "map-cluster " + className + " map-cluster-" + (count < 10 ? "small" : count < 100 ? "medium" : "large");
-    box.setAttribute("data-count", String(count));
+    box.setAttribute("data-count", known ? String(count) : "");  // as on the barrier map
+    if (!known) { box.setAttribute("data-fewer-than", String(fewerThan)); }
     var number = document.createElement("span");
-    number.textContent = numberFormat.format(count);
+    number.textContent = known ? numberFormat.format(count) : "<" + numberFormat.format(fewerThan);
     number.setAttribute("aria-hidden", "true");
     box.appendChild(number);
     var size = count < 100 ? 36 : count < 1000 ? 44 : 52;
@@ -167,8 +166,8 @@
     var p = feature.properties, c = feature.geometry.coordinates;
     var atMax = map.getZoom() >= map.getMaxZoom();
     var template = atMax && data.labelClusterMax && className === "proposal-cluster" ? data.labelClusterMax : labelTemplate;
-    var label = template.replace("__N__", numberFormat.format(p.count));
-    var made = clusterIcon(p.count, className, label);
+    var label = typeof template === "function" ? template(p) : template.replace("__N__", numberFormat.format(p.count));
+    var made = clusterIcon(p.count, className, label, p.fewer_than);
     var marker = L.marker([c[1], c[0]], { icon: made.icon, title: label, alt: label, keyboard: true });
     function zoomIn() {
       if (map.getZoom() >= map.getMaxZoom()) {
@@ -244,45 +243,148 @@
     return marker;
   }
 
-  // One aggregated layer: reloaded for every view, the older request aborted.
+  // The answers that came with the page for the first view (see _first_view in
+  // app/site/map_routes.py): used once, by the layer they belong to.
+  var firstView = {};
+  var embedded = document.getElementById("map-first-view");
+  if (embedded) {
+    try { firstView = JSON.parse(embedded.textContent) || {}; } catch (e) { firstView = {}; }
+  }
+
+  // The part of an embedded answer in the view's cells, as the API answers for the view
+  // (cells are fixed by the zoom: a cluster's cell is its bounds', a single item's its point's),
+  // or null when the answer is for another zoom or does not cover the view. A single item's
+  // point is rounded to 5 decimals (about 1 m): one that close to the view's outer cell edge
+  // could be in either cell, and then the API is asked instead.
+  function partInView(collection) {
+    if (!collection || collection.zoom !== map.getZoom() || !collection.bbox) { return null; }
+    var s = cellSpan().split(",").map(Number), b = collection.bbox;
+    var step = 360 / Math.pow(2, s[0]) / 4, stepLat = step * latRatio;
+    var covered = s[1] >= Math.round((b[0] + 180) / step) && s[3] <= Math.round((b[2] + 180) / step) - 1 &&
+      s[2] >= Math.round((b[1] + 90) / stepLat) && s[4] <= Math.round((b[3] + 90) / stepLat) - 1;
+    if (!covered) { return null; }
+    function inside(lon, lat) {
+      var x = Math.floor((lon + 180) / step), y = Math.floor((lat + 90) / stepLat);
+      return x >= s[1] && x <= s[3] && y >= s[2] && y <= s[4];
+    }
+    var total = 0, unsure = false, features = [];
+    collection.features.forEach(function (feature) {
+      var p = feature.properties, c = feature.geometry.coordinates, here;
+      if (p.bounds) {
+        here = inside((p.bounds[0] + p.bounds[2]) / 2, (p.bounds[1] + p.bounds[3]) / 2);
+      } else {
+        here = inside(c[0], c[1]);
+        var e = 1e-5;
+        if (here !== inside(c[0] - e, c[1]) || here !== inside(c[0] + e, c[1]) ||
+            here !== inside(c[0], c[1] - e) || here !== inside(c[0], c[1] + e)) { unsure = true; }
+      }
+      if (here) { features.push(feature); total += p.cluster ? p.count : 1; }
+    });
+    return unsure ? null : { total: total, features: features };
+  }
+
+  // One aggregated layer: reloaded for every view, the older request aborted. The first view
+  // is drawn from the page's own answer when it has one that covers the view.
   function aggregatedLayer(options) {
     var layer = L.layerGroup().addTo(map);
     var controller = null, added = false;
+    var first = options.embedded ? firstView[options.embedded] : null;
+    function draw(collection) {
+      layer.clearLayers();
+      collection.features.forEach(function (feature) {
+        layer.addLayer(feature.properties.cluster
+          ? clusterMarker(feature, options.clusterClass, options.clusterLabel)
+          : options.single(feature));
+      });
+      if (!added) { control.addOverlay(layer, options.name); added = true; }
+      el.setAttribute(options.loadedAttribute, String(collection.total));
+    }
     return function () {
       if (!options.url) { return Promise.resolve(); }
       if (controller) { controller.abort(); }
+      var part = first ? partInView(first) : null;
+      first = null;
+      if (part) {
+        controller = null;
+        draw(part);
+        return Promise.resolve();
+      }
       controller = typeof AbortController === "function" ? new AbortController() : null;
       var params = filterQuery(options.filters);
       params.set("bbox", viewBbox());
       params.set("zoom", String(map.getZoom()));
       return fetch(options.url + "?" + params.toString(), {
         headers: { Accept: "application/geo+json" },
+        credentials: "same-origin",
         signal: controller ? controller.signal : undefined
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (collection) {
-        if (!collection) { return; }
-        layer.clearLayers();
-        collection.features.forEach(function (feature) {
-          layer.addLayer(feature.properties.cluster
-            ? clusterMarker(feature, options.clusterClass, options.clusterLabel)
-            : options.single(feature));
-        });
-        if (!added) { control.addOverlay(layer, options.name); added = true; }
-        el.setAttribute(options.loadedAttribute, String(collection.total));
+        if (collection) { draw(collection); }
       }).catch(function (error) {
         if (!error || error.name !== "AbortError") { el.setAttribute(options.loadedAttribute + "-error", "1"); }
       });
     };
   }
 
+  // Offers (public facilities: single offers where few) and barrier reports (in public only
+  // thresholded clusters; planners also get single reports, the API decides).
+  function pointMarker(c, label, className, url, markerClass) {
+    var box = document.createElement("span");
+    box.className = className;
+    box.setAttribute("data-single", "1");
+    var marker = L.marker([c[1], c[0]], {
+      icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [22, 22] }),
+      title: label, alt: label, keyboard: true
+    }).bindPopup('<a href="' + text(url) + '">' + text(label) + "</a>");
+    onEnter(marker, function () { marker.openPopup(); });
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute("aria-label", label); icon.classList.add(markerClass); }
+    });
+    return marker;
+  }
+
+  function offerMarker(feature) {
+    var p = feature.properties;
+    var label = data.labelOffer + ": " + p.name + (p.type_label ? " (" + p.type_label + ")" : "");
+    return pointMarker(feature.geometry.coordinates, label, "legend-swatch legend-offer", p.url, "offer-marker");
+  }
+
+  function barrierMarker(feature) {
+    var p = feature.properties;
+    var label = data.labelBarrier + ": " + (p.offer_name || "");
+    return pointMarker(feature.geometry.coordinates, label, "legend-swatch legend-barrier", p.url, "barrier-report-marker");
+  }
+
+  function barrierClusterLabel(p) {
+    if (p.count === null || p.count === undefined) {
+      return data.labelBarrierFewer.replace("__N__", numberFormat.format(p.fewer_than));
+    }
+    return (p.more_below_threshold ? data.labelBarrierClusterMore : data.labelBarrierCluster)
+      .replace("__N__", numberFormat.format(p.count))
+      .replace("__M__", numberFormat.format(p.fewer_than || Number(data.threshold) || 5));
+  }
+
   var loadProposals = aggregatedLayer({
     url: data.clustersUrl, filters: FILTERS, clusterClass: "proposal-cluster",
     clusterLabel: data.labelCluster, single: proposalMarker, name: data.labelProposals,
-    loadedAttribute: "data-loaded"
+    loadedAttribute: "data-loaded", embedded: "proposals"
   });
   var loadNeeds = aggregatedLayer({
     url: data.needsClustersUrl, filters: NEED_FILTERS, clusterClass: "need-cluster",
     clusterLabel: data.labelNeedCluster, single: needMarker, name: data.labelNeeds,
-    loadedAttribute: "data-needs-loaded"
+    loadedAttribute: "data-needs-loaded", embedded: "needs"
+  });
+  // Offers: the district filter only (the page's category is the proposals'); barrier reports:
+  // no filter (a district would cut the public map's units in two, see app/barriers/clusters.py).
+  var loadOffers = aggregatedLayer({
+    url: data.offersClustersUrl, filters: ["district"], clusterClass: "offer-cluster",
+    clusterLabel: data.labelOfferCluster, single: offerMarker, name: data.labelOffers,
+    loadedAttribute: "data-offers-loaded"
+  });
+  var loadBarriers = aggregatedLayer({
+    url: data.barriersClustersUrl, filters: [], clusterClass: "barrier-cluster",
+    clusterLabel: barrierClusterLabel, single: barrierMarker, name: data.labelBarriers,
+    loadedAttribute: "data-barriers-loaded"
   });
 
   // --- the list under the map: the same filters and the view's bbox --------------------------
@@ -347,6 +449,8 @@
     loadProposals();
     loadNeeds();
     loadList();
+    loadOffers();
+    loadBarriers();
   }
   // An open popup stays: the small pan that makes it fit must not redraw (and so close) it;
   // the view is reloaded when it closes (a zoom reloads at once).
@@ -363,45 +467,16 @@
   });
   refresh();
 
-  // --- offers and barrier reports (whole list, filtered by district) --------------------------
-  function pointMarker(c, label, className, url) {
-    var box = document.createElement("span");
-    box.className = className;
-    var marker = L.marker([c[1], c[0]], {
-      icon: L.divIcon({ html: box, className: "proposal-marker-wrap", iconSize: [22, 22] }),
-      title: label, alt: label, keyboard: true
-    }).bindPopup('<a href="' + text(url) + '">' + text(label) + "</a>");
-    onEnter(marker, function () { marker.openPopup(); });
-    marker.on("add", function () {
-      var icon = marker.getElement();
-      if (icon) { icon.setAttribute("aria-label", label); }
-    });
-    return marker;
-  }
+  if (window.performance && performance.mark) { performance.mark("map-page:first-refresh"); }
 
-  load(data.offersUrl).then(function (collection) {
-    if (!collection || !collection.features) { return; }
-    var layer = L.layerGroup();
-    collection.features.forEach(function (feature) {
-      var p = feature.properties;
-      var c = feature.geometry.coordinates;
-      var label = data.labelOffer + ": " + p.name + (p.type_label ? " (" + p.type_label + ")" : "");
-      layer.addLayer(pointMarker(c, label, "legend-swatch legend-offer", p.url));
-    });
-    layer.addTo(map);
-    control.addOverlay(layer, data.labelOffers);
-  });
-
-  load(data.barriersUrl).then(function (collection) {
-    if (!collection || !collection.features) { return; }
-    var layer = L.layerGroup();
-    collection.features.forEach(function (feature) {
-      var p = feature.properties;
-      var c = feature.geometry.coordinates;
-      var label = data.labelBarrier + ": " + p.offer_name + " – " + (p.barrier_labels || []).join(", ");
-      layer.addLayer(pointMarker(c, label, "legend-swatch legend-barrier", p.url));
-    });
-    layer.addTo(map);
-    control.addOverlay(layer, data.labelBarriers);
+  // The districts' outlines: asked for after the first draw (they are not needed for it).
+  load(data.districtsUrl).then(function (collection) {
+    if (!collection) { return; }
+    var layer = L.geoJSON(collection, {
+      interactive: false,
+      style: { color: "#08437e", weight: 1, fillColor: "#6ea8dc", fillOpacity: 0.08 }
+    }).addTo(map);
+    layer.bringToBack();
+    control.addOverlay(layer, data.labelDistricts);
   });
 })();

@@ -184,3 +184,62 @@ def test_streamed_exports_stay_streamed_and_uncompressed(client, login_as, peopl
         assert body.startswith(b"\xef\xbb\xbf")
     else:
         assert body.startswith(b"PK")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_the_lighter_export_writes_the_same_bytes(
+    client, login_as, people, scene, barrier_report_factory, make_proposal, fmt, monkeypatch
+):
+    """Same rows, same bytes: the export's lighter loading (no joined authors, related rows
+    once per batch, links from a template) against the page's way (every input as its
+    model loads it, ``url_for`` per row), with several batches and every type (a barrier
+    report with its offer's name and place)."""
+    from app.barriers import services as barriers
+
+    barriers.load_offer_types()
+    offer = barriers.save_offer(
+        None,
+        None,
+        name="Stadtteilbibliothek",
+        type_id=barriers.offer_types()[0].id,
+        address="Weg 2",
+        provider="Träger",
+        lat=50.98765,
+        lon=11.01234,
+    )
+    barrier_report_factory(people["citizen"], number="23", offer=offer)
+    for n in range(5):
+        make_proposal(title=f'=Formel {n}; "zitiert"', number="01")
+    monkeypatch.setattr(services, "EXPORT_BATCH", 3)
+    login_as(people["planner"])
+    lighter = client.get(f"{EXPORT}.{fmt}").data
+
+    def page_loading(content_type, ids, keep):
+        return content_type.get_many_any(ids)
+
+    monkeypatch.setattr(services, "_load_for_export", page_loading)
+    monkeypatch.setattr(services, "_url_template", lambda content_type, sample: None)
+    reference = client.get(f"{EXPORT}.{fmt}").data
+    assert lighter.count(b"Stadtteilbibliothek") == 1
+    assert lighter.count(b"Formel") == 5
+    assert lighter == reference
+
+
+def test_export_queries_do_not_grow_with_the_rows(
+    client, login_as, people, make_proposal, make_need, make_report, count_queries
+):
+    """Per batch a fixed number of statements, whatever the types' related rows."""
+    login_as(people["planner"])
+    make_proposal()
+    make_need()
+    make_report()
+    client.get(EXPORT + ".csv")  # warm caches
+    with count_queries() as few:
+        assert client.get(EXPORT + ".csv").status_code == 200
+    for _ in range(6):
+        make_proposal()
+        make_need()
+        make_report()
+    with count_queries() as many:
+        assert client.get(EXPORT + ".csv").status_code == 200
+    assert many.count == few.count

@@ -1,5 +1,6 @@
-"""/karte loads each of its answers once on opening, and again only when the cells in view or
-the filters change (a "moveend" without a change, e.g. after the map's size changed, loads
+"""/karte loads each of its answers once on opening — the first view's proposal and need
+clusters not at all: they come with the page — and again only when the cells in view or the
+filters change (a "moveend" without a change, e.g. after the map's size changed, loads
 nothing); the layer switcher's button speaks the page's language (Leaflet writes "Layers")."""
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from tests.proposals.listing_helpers import make_proposals
 
 from .conftest import login_in_browser
 
-WATCHED = ("/api/v1/proposals/clusters", "/api/v1/needs/clusters", "/karte/liste")
+EMBEDDED = ("/api/v1/proposals/clusters", "/api/v1/needs/clusters")  # in the page at first
+FETCHED = ("/karte/liste", "/api/v1/offers/clusters", "/api/v1/barriers/clusters")
+WATCHED = EMBEDDED + FETCHED
 
 
 def _counts(seen) -> dict:
@@ -26,17 +29,18 @@ def test_karte_loads_the_proposals_once(page, live_server, districts, create_use
     page.wait_for_selector("#proposal-map[data-loaded]")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(500)  # past the moveend debounce (200 ms)
-    assert _counts(seen) == dict.fromkeys(WATCHED, 1)
+    first = {**dict.fromkeys(EMBEDDED, 0), **dict.fromkeys(FETCHED, 1)}
+    assert _counts(seen) == first
     # A moveend without a change of the view (as Leaflet fires after a size change, or when a
     # popup closes): nothing is loaded again.
     page.evaluate("document.getElementById('proposal-map').quartierMap.fire('moveend')")
     page.wait_for_timeout(500)
-    assert _counts(seen) == dict.fromkeys(WATCHED, 1)
-    # A real move loads the new view (once).
+    assert _counts(seen) == first
+    # A real move loads the new view (once) from the API.
     page.evaluate("document.getElementById('proposal-map').quartierMap.panBy([400, 0])")
     page.wait_for_timeout(800)
     page.wait_for_load_state("networkidle")
-    assert _counts(seen) == dict.fromkeys(WATCHED, 2)
+    assert _counts(seen) == {**dict.fromkeys(EMBEDDED, 1), **dict.fromkeys(FETCHED, 2)}
 
 
 def _layers_title(page) -> tuple[str | None, str | None]:

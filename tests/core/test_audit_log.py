@@ -9,6 +9,7 @@ import pytest
 from app.core import audit
 from app.core.audit import AuditEntry
 from app.extensions import db
+from app.locations import AUDIT_LABELS
 
 
 @pytest.fixture
@@ -119,3 +120,23 @@ def test_query_count_does_not_grow_with_entries(client, login, entries, count_qu
 def test_entries_keep_their_district(entries, districts):
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.reason == "Marker-23"))
     assert entry.district_id == districts["23"].id
+
+
+def test_a_domain_registers_its_action_labels_once(app, monkeypatch):
+    monkeypatch.setattr(audit, "ACTION_LABELS", dict(audit.ACTION_LABELS))
+    audit.register_actions(AUDIT_LABELS)  # create_app did so already: nothing changes
+    assert {a: audit.ACTION_LABELS[a] for a in AUDIT_LABELS} == AUDIT_LABELS
+    audit.register_actions({"test.thing": "Thing done"})
+    audit.register_actions({"test.thing": "Thing done"})
+    assert audit.action_label("test.thing") == "Thing done"
+    assert "test.thing" in audit.known_actions()
+    with pytest.raises(ValueError, match="test.thing"):
+        audit.register_actions({"test.thing": "Something else"})
+    assert audit.action_label("test.thing") == "Thing done"
+
+
+def test_the_filter_offers_registered_actions_before_they_happen(client, login, create_user):
+    login(create_user("admin"))
+    html = client.get("/verwaltung/protokoll/").get_data(as_text=True)
+    assert 'value="location_share.revoked"' in html
+    assert "Standort" in html.split('value="location_share.revoked"')[1].split("</option>")[0]

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core import exports
 from app.core.csv_export import csv_text
-from app.core.exports import Column
+from app.core.exports import KINDS, Column, _csv_cell, csv_rows, typed
 
 COLUMNS = (
     Column("district_number", "District", "text"),
@@ -344,3 +344,37 @@ def test_attribute_rows_and_typed_values():
     assert exports.typed(Column("when", "W", "date"), Row()) == date(2025, 1, 31)
     assert exports.typed(Column("n", "N", "int"), Row()) == 3
     assert exports.typed(Column("n", "N", "text"), Row()) == "3"
+
+
+def test_csv_cells_per_column_kind_are_the_typed_values_written():
+    """csv_rows converts per column kind once; the cells are what ``typed`` and the CSV cell
+    rules make of every kind of value (the export wrote them that way before)."""
+    values = [
+        None,
+        "",
+        0,
+        7,
+        "7",
+        -1.5,
+        "2.5",
+        float("nan"),
+        True,
+        False,
+        "=SUM(A1)",
+        date(2025, 1, 31),
+        datetime(2025, 1, 31, 14, 5, 7, 123456),
+        datetime(2025, 1, 31, 14, 5, tzinfo=UTC),
+        "2025-01-31",
+        "2025-01-31T14:05:00+01:00",
+    ]
+    for kind in KINDS:
+        columns = [Column("v", "V", kind), Column("w", "W", kind, lambda row: row["v"])]
+        for value in values:
+            row = {"v": value}
+            try:
+                expected = [_csv_cell(typed(column, row)) for column in columns]
+            except (TypeError, ValueError):
+                with pytest.raises((TypeError, ValueError)):
+                    list(csv_rows(columns, [row]))
+                continue
+            assert list(csv_rows(columns, [row])) == [expected], (kind, value)

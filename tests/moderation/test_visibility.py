@@ -169,11 +169,11 @@ def test_moderated_proposal_is_not_counted_for_indicators(
     moderated = make_proposal(people["author"])
     moderate(moderated, state, reason)
     district_id = districts["23"].id
-    assert proposal_integration.count(None) == {district_id: 1}
-    assert proposal_integration.list_for_district(district_id) == [(shown.id, shown.title)]
+    assert proposal_integration.QUERIES.count(None) == {district_id: 1}
+    assert proposal_integration.QUERIES.list_for_district(district_id) == [(shown.id, shown.title)]
     with app.test_request_context():
-        assert set(proposal_integration.bulk_load([shown.id, moderated.id])) == {shown.id}
-        assert proposal_integration.load(moderated.id) is None
+        assert set(proposal_integration.QUERIES.bulk_load([shown.id, moderated.id])) == {shown.id}
+        assert proposal_integration.QUERIES.load(moderated.id) is None
 
 
 VIEWERS = {
@@ -398,10 +398,10 @@ def test_moderated_barrier_report_is_in_no_public_list(
     assert f"/barrieren/{moderated_id}" not in map_page
     # indicator inputs
     district_id = districts["23"].id
-    assert barrier_integration.count(None) == {district_id: 1}
-    assert [r for r, _t in barrier_integration.list_for_district(district_id)] == [shown_id]
+    assert barrier_integration.QUERIES.count(None) == {district_id: 1}
+    assert [r for r, _t in barrier_integration.QUERIES.list_for_district(district_id)] == [shown_id]
     with app.test_request_context():
-        assert set(barrier_integration.bulk_load([shown_id, moderated_id])) == {shown_id}
+        assert set(barrier_integration.QUERIES.bulk_load([shown_id, moderated_id])) == {shown_id}
 
 
 @pytest.mark.parametrize("viewer", list(VIEWERS))

@@ -101,6 +101,9 @@ def test_the_new_status_stays_offered(client, people, login_as):
     new = _status("new")
     response = client.post(f"/verwaltung/status/{new.id}", data=_status_data(active=""))
     assert response.status_code == 400
+    # The service's refusal is shown at the field it names, with the text typed kept.
+    page = response.get_data(as_text=True)
+    assert 'id="active-error"' in page and 'value="Being checked"' in page
     db.session.refresh(new)
     assert new.active
 

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.needs import services as needs
 from app.responses import services as responses
 from app.responses.targets import get_respondable
+from app.workflow import response_templates as templates
 from app.workflow import services as workflow
 from app.workflow.models import (
     STATUS_KEYS,
@@ -162,6 +163,57 @@ def test_one_rule_per_combination(people, offices, categories):
     with pytest.raises(workflow.WorkflowError):
         _rule(admin, office, category=categories["health"])
     assert db.session.scalar(select(func.count(RoutingRule.id))) == 1
+
+
+def test_saving_and_deleting_settings_is_audited_with_the_whole_row(people, offices, categories):
+    admin, office, other = people["admin"], offices["social-planning"], offices["urban-planning"]
+    rule = _rule(admin, office, target_type="need", category=categories["health"])
+    snapshot = {
+        "target_type": "need",
+        "category_id": categories["health"].id,
+        "district_id": None,
+        "office_id": office.id,
+    }
+    (made,) = _audit("workflow.rule_saved")
+    assert (made.target_type, made.target_id) == ("workflow_routing_rule", rule.id)
+    assert made.before is None and made.after == snapshot
+    workflow.save_rule(
+        admin, rule, target_type="need", category_id=None, district_id=None, office_id=other.id
+    )
+    edited = _audit("workflow.rule_saved")[1]
+    assert edited.before == snapshot
+    assert edited.after == {**snapshot, "category_id": None, "office_id": other.id}
+    rule_id = rule.id
+    workflow.delete_rule(admin, rule)
+    (deleted,) = _audit("workflow.rule_deleted")
+    assert deleted.target_id == rule_id and deleted.before == edited.after
+    assert db.session.get(RoutingRule, rule_id) is None
+    target = workflow.save_target(admin, categories["health"].id, 14)
+    workflow.delete_target(admin, target)
+    (gone,) = _audit("workflow.target_deleted")
+    assert gone.before == {"category_id": categories["health"].id, "days": 14}
+    assert gone.target_type == "workflow_response_target"
+
+
+def test_response_templates_are_audited_with_the_whole_row(people, offices):
+    admin, office = people["admin"], offices["social-planning"]
+    made = templates.save_template(
+        admin, None, office_id=office.id, title="Erledigt", body="Fertig.", status_key="done"
+    )
+    snapshot = {"office_id": office.id, "title": "Erledigt", "body": "Fertig.", "status": "done"}
+    assert made.office.id == office.id
+    (saved,) = _audit("workflow.template_saved")
+    assert saved.target_type == "workflow_response_template" and saved.target_id == made.id
+    assert saved.before is None and saved.after == snapshot
+    templates.save_template(
+        admin, made, office_id=office.id, title="Erledigt", body="Fertig.", status_key=None
+    )
+    assert _audit("workflow.template_saved")[1].before == snapshot
+    assert _audit("workflow.template_saved")[1].after == {**snapshot, "status": None}
+    made_id = made.id
+    templates.delete_template(admin, made)
+    (deleted,) = _audit("workflow.template_deleted")
+    assert deleted.target_id == made_id and deleted.before == {**snapshot, "status": None}
 
 
 # --- status changes ----------------------------------------------------------------------------
