@@ -55,6 +55,7 @@ from app.indicators.demo import load_demo_data
 from app.measures.services import load_statuses as load_measure_statuses
 from app.proposals import services as proposal_services
 from app.proposals.services import load_categories
+from app.workflow.models import WorkItemCount, WorkItemDays
 from app.workflow.services import load_statuses
 from config import database_url as normalize_database_url
 
@@ -231,8 +232,22 @@ def seed_reference_data() -> None:
     load_measure_statuses()
 
 
+# Tables the database's triggers keep (counts of the work items): a snapshot leaves them out
+# (inserting the work items counts them again), and they are emptied after the work items
+# (whose deletion counts them down).
+KEPT_BY_TRIGGERS = frozenset({WorkItemCount.__tablename__, WorkItemDays.__tablename__})
+
+
+def children_first(names: set[str] | None = None) -> list:
+    """The metadata's tables (or those named) in the order to empty them."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if names is None or t.name in names]
+    return [t for t in tables if t.name not in KEPT_BY_TRIGGERS] + [
+        t for t in tables if t.name in KEPT_BY_TRIGGERS
+    ]
+
+
 def empty_all_tables() -> None:
-    for table in reversed(db.metadata.sorted_tables):
+    for table in children_first():
         db.session.execute(table.delete())
     search.empty_index()  # SQLite: the FTS tables are not in the metadata
 
@@ -329,6 +344,8 @@ class Snapshot:
         self.rows = {}
         tables = {table.name: table for table in db.metadata.sorted_tables}
         for name, found in take_rows().items():
+            if name in KEPT_BY_TRIGGERS:
+                continue  # counted again when the work items are inserted
             table = tables[name]
             kept = {_key(table, row): row for row in before.get(name, [])}
             added = [row for row in found if _key(table, row) not in kept]
@@ -513,9 +530,8 @@ def empty_after_committing(reference_written: bool) -> None:
         ReferenceData.restore()
         return
     filled = tables_with_rows() - set(ReferenceData.rows)
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name in filled:
-            db.session.execute(table.delete())
+    for table in children_first(filled | KEPT_BY_TRIGGERS):
+        db.session.execute(table.delete())
     search.empty_index()  # SQLite: the FTS tables are not in the metadata
 
 
