@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from ..core.forms import options
 from ..core.i18n import localized
 from ..core.numbers import page_arg
 from ..core.permissions import COUNCIL_MEMBER, MAYOR, PLANNER, requires
@@ -64,13 +65,15 @@ def users():
 
 def _grant_form() -> forms.GrantRoleForm:
     form = forms.GrantRoleForm()
-    form.role.choices = [("", _("Choose a role"))] + [
-        (role, role_label(role)) for role in services.ROLES
-    ]
+    form.role.choices = options(
+        [("", _("Choose a role"))] + [(role, role_label(role)) for role in services.ROLES]
+    )
     councils = db.session.scalars(select(Council).order_by(Council.name)).all()
-    form.council.choices = [("", "—")] + [(str(c.id), c.name) for c in councils]
+    form.council.choices = options([("", "—")] + [(str(c.id), c.name) for c in councils])
     offices = db.session.scalars(select(Office).order_by(Office.slug)).all()
-    form.office.choices = [("", "—")] + [(str(o.id), localized(o, "name")) for o in offices]
+    form.office.choices = options(
+        [("", "—")] + [(str(o.id), localized(o, "name")) for o in offices]
+    )
     return form
 
 

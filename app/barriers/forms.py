@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import coordinate, name_fields
+from ..core.forms import coordinate, name_fields, options
 from ..core.numbers import WholeNumberField
 from .models import AFFECTED, AGE_GROUPS, BENEFITS, VISIBILITIES
 from .services import AFFECTED_LABELS, AGE_LABELS, BENEFIT_LABELS, MAX_TEXT, barrier_choices
@@ -50,30 +51,32 @@ class AffectedDetailsForm(FlaskForm):
     )
     affected = RadioField(
         _l("Who is affected?"),
-        choices=[(code, AFFECTED_LABELS[code]) for code in AFFECTED],
+        choices=options([(code, AFFECTED_LABELS[code]) for code in AFFECTED]),
         validate_choice=False,
     )
     age_group = SelectField(
         _l("Age group of the affected person"),
-        choices=[("", _l("Please choose"))] + [(code, AGE_LABELS[code]) for code in AGE_GROUPS],
+        choices=options(
+            [("", _l("Please choose"))] + [(code, AGE_LABELS[code]) for code in AGE_GROUPS]
+        ),
         validate_choice=False,
     )
     participation_benefits = RadioField(
         _l("Does the affected person receive participation benefits?"),
         description=_l("For example the Bildungs- und Teilhabepaket. You do not have to say."),
-        choices=[(code, BENEFIT_LABELS[code]) for code in ("not_stated", "yes", "no")],
+        choices=options([(code, BENEFIT_LABELS[code]) for code in ("not_stated", "yes", "no")]),
         default="not_stated",
         validate_choice=False,
     )
 
     def __init__(self, *args, keep=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.barrier_types.choices = barrier_choices(keep)
+        self.barrier_types.choices = options(barrier_choices(keep))
 
     def validate_barrier_types(self, field):
         if not field.data:
             raise ValidationError(_l("Please choose at least one barrier."))
-        offered = {code for code, _label in field.choices}
+        offered = {c.value for c in field.choices}
         if any(code not in offered for code in field.data):
             raise ValidationError(_l("Please choose barriers from the list."))
 
@@ -129,16 +132,18 @@ class ReportForm(AffectedDetailsForm):
     )
     visibility = RadioField(
         _l("Who may see the report?"),
-        choices=[
-            ("public", _l("Public: everyone sees offer, barriers, district and text")),
-            ("administration", _l("Only the city administration")),
-        ],
+        choices=options(
+            [
+                ("public", _l("Public: everyone sees offer, barriers, district and text")),
+                ("administration", _l("Only the city administration")),
+            ]
+        ),
         default="public",
         validate_choice=False,
     )
 
     def validate_offer(self, field):
-        valid = {str(choice[0]) for group in self._offer_groups for choice in group}
+        valid = self._offer_ids
         if field.data and field.data not in valid:
             raise ValidationError(_l("Please choose an offer from the list."))
 
@@ -156,14 +161,14 @@ class ReportForm(AffectedDetailsForm):
 
     def set_choices(self, offer_groups, districts):
         """``offer_groups``: [(group label, [Offer, …])]; ``districts``: [District, …]."""
-        groups = {None: [("", _l("Choose an offer"))]}
+        choices = [SelectChoice("", _l("Choose an offer"))]
         for label, offers in offer_groups:
-            groups[label] = [(str(o.id), o.name) for o in offers]
-        self.offer.choices = groups
-        self._offer_groups = [groups[k] for k in groups if k is not None]
-        self.district_from.choices = [("", _l("Please choose"))] + [
-            (d.number, f"{d.number} {d.name}") for d in districts
-        ]
+            choices += [SelectChoice(str(o.id), o.name, optgroup=label) for o in offers]
+        self.offer.choices = choices  # an <optgroup> per district
+        self._offer_ids = {c.value for c in choices if c.value}
+        self.district_from.choices = options(
+            [("", _l("Please choose"))] + [(d.number, f"{d.number} {d.name}") for d in districts]
+        )
         self._district_numbers = {d.number for d in districts}
 
 
@@ -202,7 +207,7 @@ class OfferForm(FlaskForm):
     )
 
     def validate_type(self, field):
-        if field.data not in {str(value) for value, _label in self.type.choices if value}:
+        if field.data not in {str(c.value) for c in self.type.choices if c.value}:
             raise ValidationError(_l("Please choose a type."))
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from ..core.csv_export import csv_response
 from ..core.form_pages import edit_label_page
+from ..core.forms import options
 from ..core.numbers import NumberError, page_arg, parse_id
 from ..core.permissions import authorize, public, requires
 from ..districts import services as district_services
@@ -278,9 +279,10 @@ def offers():
 
 def _offer_form(offer: Offer | None = None) -> forms.OfferForm:
     form = forms.OfferForm(obj=offer) if offer is not None else forms.OfferForm()
-    form.type.choices = [("", _("Please choose"))] + [
-        (str(t.id), services.type_label(t)) for t in services.offer_types()
-    ]
+    form.type.choices = options(
+        [("", _("Please choose"))]
+        + [(str(t.id), services.type_label(t)) for t in services.offer_types()]
+    )
     if offer is not None and request.method == "GET":
         form.type.data = str(offer.type_id)
         form.lat.data = f"{offer.lat:.6f}"

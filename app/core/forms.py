@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import SelectChoice, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 
@@ -54,3 +55,10 @@ def name_fields(max_length: int):
         )
 
     return field(_l("Public name (German)")), field(_l("Public name (English)"))
+
+
+def options(items: Iterable[SelectChoice | tuple]) -> list[SelectChoice]:
+    """The choices of a select, multiple-select or radio field: ``(value, label)`` pairs (or
+    ``SelectChoice`` already) as :class:`wtforms.SelectChoice` – WTForms 3.3 deprecates tuples
+    and 3.4 refuses them. Read them back as ``choice.value`` and ``choice.label``."""
+    return [item if isinstance(item, SelectChoice) else SelectChoice(*item) for item in items]

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from .forms import coordinate
+from .forms import coordinate, options
 
 ADDRESS_MAX = 200
 
@@ -138,9 +138,9 @@ class PlaceFormMixin:
 
     def set_district_choices(self, districts, label=None) -> None:
         label = label or (lambda d: f"{d.number} {d.name}")
-        self.district.choices = [("", _l("Please choose"))] + [
-            (d.number, label(d)) for d in districts
-        ]
+        self.district.choices = options(
+            [("", _l("Please choose"))] + [(d.number, label(d)) for d in districts]
+        )
         self._districts = {d.number: d for d in districts}
 
     def validate_district(self, field):

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..workflow import services as workflow
 from .barriers import _demo_people, load_demo_barriers
 from .indicators import load_demo_indicators
+from .locations import load_demo_location
 from .measures import load_demo_measures
 from .needs import load_demo_needs
 from .proposals import load_demo_proposals
@@ -59,5 +60,6 @@ def load_demo() -> list[tuple[str, str, str]]:
     load_demo_needs()
     load_demo_indicators()
     load_demo_measures()  # after the proposals and indicators they refer to
+    load_demo_location()  # after the measure its decision led to
     search.reindex()  # SQLite: the demo proposals are inserted in bulk, past the ORM's events
     return created

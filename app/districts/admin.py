@@ -13,6 +13,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..core.csv_export import DATA_DELIMITER, csv_response
+from ..core.forms import options
 from ..core.numbers import parse_id
 from ..core.permissions import requires
 from ..extensions import db
@@ -56,9 +57,9 @@ def _councils() -> list[Council]:
 
 def _assign_form(district: District, councils: list[Council]) -> AssignForm:
     form = AssignForm(prefix=f"d{district.number}")
-    form.council.choices = [("", _("No council of its own"))] + [
-        (str(c.id), c.name) for c in councils
-    ]
+    form.council.choices = options(
+        [("", _("No council of its own"))] + [(str(c.id), c.name) for c in councils]
+    )
     if not form.is_submitted():
         form.council.data = str(district.council_id or "")
     return form

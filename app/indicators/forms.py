@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.forms import options
 from ..core.numbers import ID_MAX, ID_MIN, NumberError, WholeNumberField, parse_int
 from .catalogue import DIRECTIONS, TOPICS, UNITS
 
@@ -75,10 +76,10 @@ class IndicatorForm(FlaskForm):
         _l("Name (English)"),
         validators=[DataRequired(message=_l("Please enter a name.")), Length(max=160)],
     )
-    unit = SelectField(_l("Unit"), choices=list(UNITS.items()))
-    topic = SelectField(_l("Topic"), choices=list(TOPICS.items()))
+    unit = SelectField(_l("Unit"), choices=options(list(UNITS.items())))
+    topic = SelectField(_l("Topic"), choices=options(list(TOPICS.items())))
     direction = SelectField(
-        _l("Direction"), choices=[(str(k), v) for k, v in DIRECTIONS.items()], default="0"
+        _l("Direction"), choices=options([(str(k), v) for k, v in DIRECTIONS.items()]), default="0"
     )
     source = StringField(_l("Source"), validators=[Length(max=255)])
     licence = StringField(_l("Licence"), validators=[Length(max=120)])

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.csv_export import DATA_DELIMITER, csv_response
+from ..core.forms import options
 from ..core.i18n import localized
 from ..core.numbers import YEAR_MAX, YEAR_MIN, NumberError, arg_int, parse_id, parse_int
 from ..core.permissions import public, requires
@@ -487,8 +488,8 @@ def definition():
     form = DefinitionForm(obj=definition)
     indicators = [i for i in catalogue.list_indicators() if i.direction != 0]
     choices = [(i.code, localized(i, "name")) for i in indicators]
-    form.status_codes.choices = choices
-    form.dynamic_codes.choices = choices
+    form.status_codes.choices = options(choices)
+    form.dynamic_codes.choices = options(choices)
     if request.method == "GET":
         form.excluded.data = ", ".join(definition.excluded or [])
     status = 200
@@ -528,14 +529,14 @@ def link(number: str):
     form = LinkForm()
     indicators = catalogue.list_indicators()
     types = registry.input_types()
-    form.indicator.choices = [(i.code, localized(i, "name")) for i in indicators]
-    form.input_type.choices = [(t.kind, str(t.label)) for t in types]
+    form.indicator.choices = options([(i.code, localized(i, "name")) for i in indicators])
+    form.input_type.choices = options([(t.kind, str(t.label)) for t in types])
     picks = [("", _("– none –"))]
     for input_type in types:
         if input_type.lister is not None:
             for input_id, title in input_type.lister(district.id):
                 picks.append((f"{input_type.kind}:{input_id}", f"{input_type.label}: {title}"))
-    form.pick.choices = picks
+    form.pick.choices = options(picks)
     status = 200
     if form.validate_on_submit():
         kind, input_id = form.input_type.data, form.input_id.data

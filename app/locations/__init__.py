@@ -21,9 +21,10 @@ AUDIT_LABELS = {
 
 def init_app(app: Flask) -> None:
     # Deferred on purpose: importing the package stays free of side effects.
-    from . import permissions, routes
+    from . import integration, permissions, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(routes.public_bp)
     register_actions(AUDIT_LABELS)  # the audit log page names these actions
     register_predicates(permissions)
+    integration.register()  # the measure page names the decisions that led to it

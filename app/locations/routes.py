@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..core.exports import csv_download
+from ..core.forms import options
 from ..core.i18n import localized
 from ..core.permissions import authorize, requires
 from ..core.time import utcnow
@@ -97,14 +98,14 @@ def _form(scenario: LocationScenario | None) -> ScenarioForm:
 
 
 def _choices(form: ScenarioForm) -> None:
-    form.office.choices = [("", _("– none –"))] + [
-        (str(o.id), localized(o, "name")) for o in services.offices()
-    ]
+    form.office.choices = options(
+        [("", _("– none –"))] + [(str(o.id), localized(o, "name")) for o in services.offices()]
+    )
     groups = criteria.choices()
     for entry in form.criteria.entries:
         # rendered by the template with an <optgroup> per group (see locations/form.html)
-        entry.form.choice.choices = [value for _label, items in groups for value in items]
-        entry.form.direction.choices = _direction_choices()
+        entry.form.choice.choices = options([value for _label, items in groups for value in items])
+        entry.form.direction.choices = options(_direction_choices())
 
 
 def _data(form: ScenarioForm) -> services.ScenarioData:
@@ -313,12 +314,13 @@ def _decision_form(scenario: LocationScenario) -> DecisionForm:
         )
     else:
         form = DecisionForm()
-    form.district.choices = [("", _("– none –"))] + [
-        (str(i), f"{number} {name}") for i, number, name in services.districts()
-    ]
-    form.measure.choices = [("", _("– none –"))] + [
-        (str(i), title) for i, title in services.measures()
-    ]
+    form.district.choices = options(
+        [("", _("– none –"))]
+        + [(str(i), f"{number} {name}") for i, number, name in services.districts()]
+    )
+    form.measure.choices = options(
+        [("", _("– none –"))] + [(str(i), title) for i, title in services.measures()]
+    )
     return form
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
+from ..core.forms import options
 from . import kinds
 
 
@@ -27,7 +28,10 @@ def preferences_form(user: Any, **kwargs: Any) -> PreferencesForm:
         (PreferencesForm,),
         {
             "categories": categories,
-            **{c: SelectField(kinds.CATEGORY_LABELS[c], choices=_choices(c)) for c in categories},
+            **{
+                c: SelectField(kinds.CATEGORY_LABELS[c], choices=options(_choices(c)))
+                for c in categories
+            },
         },
     )
     return form_class(**kwargs)

@@ -196,7 +196,7 @@ def status_counts() -> dict[str, int]:
     rows = db.session.execute(
         select(MailOutbox.status, func.count(MailOutbox.id)).group_by(MailOutbox.status)
     )
-    counts.update(dict(rows.tuples().all()))
+    counts.update(dict(rows.all()))
     return counts
 
 

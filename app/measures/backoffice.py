@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.forms import options
 from ..core.i18n import current_language, localized
 from ..core.permissions import authorize, requires
 from ..core.time import utcnow
@@ -71,13 +72,16 @@ def _form(measure: Measure | None, *, stored: bool | None = None) -> MeasureForm
             own = services.user_office_ids(current_user)
             form.offices.data = [str(i) for i in sorted(own)]
             form.status.data = "idea"
-    form.offices.choices = [(str(o.id), localized(o, "name")) for o in services.offices()]
-    form.districts.choices = [(str(d.id), f"{d.number} {d.name}") for d in services.all_districts()]
-    form.status.choices = services.status_choices()
+    form.offices.choices = options([(str(o.id), localized(o, "name")) for o in services.offices()])
+    form.districts.choices = options(
+        [(str(d.id), f"{d.number} {d.name}") for d in services.all_districts()]
+    )
+    form.status.choices = options(services.status_choices())
     others = db.session.execute(db.select(Measure.id, Measure.title).order_by(Measure.title)).all()
-    form.parent.choices = [("", _("– none –"))] + [
-        (str(mid), title) for mid, title in others if measure is None or mid != measure.id
-    ]
+    form.parent.choices = options(
+        [("", _("– none –"))]
+        + [(str(mid), title) for mid, title in others if measure is None or mid != measure.id]
+    )
     return form
 
 
@@ -344,9 +348,9 @@ def comparison(measure_id: int):
     with the reason recorded."""
     measure = _load_editable(measure_id)
     form = ComparisonForm()
-    form.indicator.choices = [
-        (i.id, localized(i, "name")) for i, _d in effects.load_targets(measure)
-    ]
+    form.indicator.choices = options(
+        [(i.id, localized(i, "name")) for i, _d in effects.load_targets(measure)]
+    )
     if request.method == "GET":
         return _comparison_page(measure, form)
     if not form.validate_on_submit():

@@ -18,6 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..core.forms import options
+
 
 class CheckboxList(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -97,10 +99,12 @@ class LinkInputForm(FlaskForm):
     )
     status = SelectField(
         _l("New status of the input"),
-        choices=[
-            ("merged_into_measure", _l("Merged into a measure")),
-            ("in_implementation", _l("In implementation")),
-        ],
+        choices=options(
+            [
+                ("merged_into_measure", _l("Merged into a measure")),
+                ("in_implementation", _l("In implementation")),
+            ]
+        ),
     )
 
 

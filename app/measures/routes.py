@@ -13,7 +13,7 @@ from ..core import exports
 from ..core.i18n import current_language, localized
 from ..core.permissions import requires
 from ..core.time import utcnow
-from . import effects, listing, page, services
+from . import effects, listing, page, sections, services
 from . import exports as table
 from .permissions import can_edit_measure, can_see_measures
 
@@ -133,6 +133,7 @@ def show(measure_id: int):
         parent=measure.parent if measure.parent_id else None,
         can_edit=can_edit_measure(current_user, measure, {o.id for o in row.offices}),
         description=_description(measure),
+        sections=sections.page_sections(measure, current_user),
     )
 
 

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..core.forms import options
 from ..core.numbers import IdSelectField
 from .labels import REASON_LABELS, STATE_LABELS
 from .models import NOTE_MAX, REASONS
@@ -42,7 +43,7 @@ class HideForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.reason.choices = _reason_choices()
+        self.reason.choices = options(_reason_choices())
 
     def validate_reason(self, field):
 
@@ -67,7 +68,7 @@ class FlagForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.reason.choices = _reason_choices()
+        self.reason.choices = options(_reason_choices())
 
     def validate_reason(self, field):
 

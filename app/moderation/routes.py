@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from ..accounts.permissions import can_contribute
 from ..core.audit import action_label
+from ..core.forms import options
 from ..core.permissions import authorize, requires
 from ..core.urls import safe_next
 from ..extensions import db
@@ -64,10 +65,12 @@ def _labels() -> dict:
 def queue():
     form = QueueFilterForm(request.args)
     districts = services.moderated_district_choices(current_user)
-    form.district.choices = [("", _("All your districts"))] + [
-        (str(d.id), f"{d.number} {d.name}") for d in districts
-    ]
-    form.type.choices = [("", _("All kinds"))] + [(t.type, str(t.label)) for t in moderated_types()]
+    form.district.choices = options(
+        [("", _("All your districts"))] + [(str(d.id), f"{d.number} {d.name}") for d in districts]
+    )
+    form.type.choices = options(
+        [("", _("All kinds"))] + [(t.type, str(t.label)) for t in moderated_types()]
+    )
     items, status = [], 200
     if request.args and not form.validate():
         status = 400

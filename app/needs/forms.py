@@ -9,7 +9,10 @@ from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..core.forms import ConfirmForm  # noqa: F401 - support, withdraw support
+from ..core.forms import (
+    ConfirmForm,  # noqa: F401 - support, withdraw support
+    options,
+)
 from ..core.i18n import localized
 from ..core.places import PlaceFormMixin, place_fields
 from ..workflow import services as workflow
@@ -80,19 +83,19 @@ class NeedForm(PlaceFormMixin, FlaskForm):
     def set_choices(self, councils, categories, proposals):
         """``councils``: the person's councils (or the need's one when editing);
         ``proposals``: ``[(id, title, district name, council id)]``."""
-        self.priority.choices = [("", _l("Please choose"))] + [
-            (p, PRIORITY_LABELS[p]) for p in PRIORITIES
-        ]
-        self.status.choices = workflow.status_choices()
+        self.priority.choices = options(
+            [("", _l("Please choose"))] + [(p, PRIORITY_LABELS[p]) for p in PRIORITIES]
+        )
+        self.status.choices = options(workflow.status_choices())
         self._councils = {str(c.id): c for c in councils}
-        self.council.choices = [(str(c.id), c.name) for c in councils]
+        self.council.choices = options([(str(c.id), c.name) for c in councils])
         if len(councils) > 1:
-            self.council.choices = [("", _l("Please choose"))] + self.council.choices
+            self.council.choices = options([("", _l("Please choose"))] + self.council.choices)
         elif councils and not self.council.data:
             self.council.data = str(councils[0].id)
-        self.category.choices = [("", _l("Please choose"))] + [
-            (c.slug, localized(c, "name")) for c in categories
-        ]
+        self.category.choices = options(
+            [("", _l("Please choose"))] + [(c.slug, localized(c, "name")) for c in categories]
+        )
         self._categories = {c.slug: c for c in categories}
         council_of = {d.number: c for c in councils for d in c.districts}
         several = len(councils) > 1
@@ -104,18 +107,20 @@ class NeedForm(PlaceFormMixin, FlaskForm):
                 else f"{d.number} {d.name}"
             ),
         )
-        self.proposals.choices = [
-            (
-                str(pid),
-                _(
-                    "%(title)s (no. %(number)d, %(district)s)",
-                    title=title,
-                    number=pid,
-                    district=district,
-                ),
-            )
-            for pid, title, district, _council in proposals
-        ]
+        self.proposals.choices = options(
+            [
+                (
+                    str(pid),
+                    _(
+                        "%(title)s (no. %(number)d, %(district)s)",
+                        title=title,
+                        number=pid,
+                        district=district,
+                    ),
+                )
+                for pid, title, district, _council in proposals
+            ]
+        )
 
     def validate_council(self, field):
         if field.data not in self._councils:

@@ -8,7 +8,10 @@ from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from ..core.forms import ConfirmForm  # noqa: F401 - support, withdraw
+from ..core.forms import (
+    ConfirmForm,  # noqa: F401 - support, withdraw
+    options,
+)
 from ..core.i18n import localized
 from ..core.places import PlaceFormMixin, place_fields
 from .models import DESCRIPTION_MAX, TITLE_MAX
@@ -51,9 +54,9 @@ class ProposalForm(PlaceFormMixin, FlaskForm):
     confirm = HiddenField()
 
     def set_choices(self, categories, districts):
-        self.category.choices = [("", _l("Please choose"))] + [
-            (c.slug, localized(c, "name")) for c in categories
-        ]
+        self.category.choices = options(
+            [("", _l("Please choose"))] + [(c.slug, localized(c, "name")) for c in categories]
+        )
         self._categories = {c.slug: c for c in categories}
         self.set_district_choices(districts)
 

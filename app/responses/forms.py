@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..core.forms import options
 from .models import BODY_MAX
 
 
@@ -29,6 +30,6 @@ class ResponseForm(FlaskForm):
     )
 
     def set_voices(self, voices) -> None:
-        self.voice.choices = [(v.key, v.label) for v in voices]
+        self.voice.choices = options([(v.key, v.label) for v in voices])
         if not self.voice.data and voices:
             self.voice.data = voices[0].key

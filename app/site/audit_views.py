@@ -16,6 +16,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from ..core.audit import AuditEntry, action_label, known_actions
+from ..core.forms import options
 from ..core.numbers import IdSelectField, page_arg
 from ..core.permissions import requires
 from ..districts.models import District
@@ -72,11 +73,14 @@ def index():
     actions = sorted(
         known_actions() | set(db.session.scalars(select(AuditEntry.action).distinct()))
     )
-    form.action.choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
+    form.action.choices = options(
+        [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
+    )
     districts = db.session.scalars(select(District).order_by(District.number)).all()
-    form.district.choices = [("", _("All districts"))] + [
-        (str(d.id), f"{d.number} {d.name}") for d in districts if scope is None or d.id in scope
-    ]
+    form.district.choices = options(
+        [("", _("All districts"))]
+        + [(str(d.id), f"{d.number} {d.name}") for d in districts if scope is None or d.id in scope]
+    )
     entries, total, page, pages = [], 0, 1, 1
     status = 200
     if request.args and not form.validate():

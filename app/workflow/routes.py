@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..accounts.models import Office
 from ..core import content_types
 from ..core.form_pages import edit_label_page
+from ..core.forms import options
 from ..core.i18n import localized
 from ..core.permissions import authorize, requires
 from ..districts.models import District
@@ -82,22 +83,22 @@ def _rule_form(rule: RoutingRule | None = None) -> forms.RuleForm:
             "office": rule.office_id,
         }
     form = forms.RuleForm(data=data, prefix="rule")
-    form.target_type.choices = _type_choices()
-    form.category.choices = _category_choices(_("Any category"))
+    form.target_type.choices = options(_type_choices())
+    form.category.choices = options(_category_choices(_("Any category")))
     districts = db.session.scalars(select(District).order_by(District.number))
-    form.district.choices = [("", _("Any district"))] + [
-        (str(d.id), f"{d.number} {d.name}") for d in districts
-    ]
+    form.district.choices = options(
+        [("", _("Any district"))] + [(str(d.id), f"{d.number} {d.name}") for d in districts]
+    )
     offices = db.session.scalars(select(Office).order_by(Office.slug))
-    form.office.choices = [("", _("Please choose"))] + [
-        (str(o.id), localized(o, "name")) for o in offices
-    ]
+    form.office.choices = options(
+        [("", _("Please choose"))] + [(str(o.id), localized(o, "name")) for o in offices]
+    )
     return form
 
 
 def _target_form() -> forms.TargetForm:
     form = forms.TargetForm(prefix="target")
-    form.category.choices = _category_choices(None)
+    form.category.choices = options(_category_choices(None))
     return form
 
 
@@ -223,12 +224,13 @@ def _template_form(template: ResponseTemplate | None = None) -> forms.ResponseTe
     form = forms.ResponseTemplateForm(data=data)
     own = templates.office_ids(current_user)
     offices = db.session.scalars(select(Office).where(Office.id.in_(sorted(own) or [0])))
-    form.office.choices = [(str(o.id), localized(o, "name")) for o in offices]
+    form.office.choices = options([(str(o.id), localized(o, "name")) for o in offices])
     if template is None and len(form.office.choices) == 1 and not form.office.data:
-        form.office.data = int(form.office.choices[0][0])
-    form.status.choices = [("", _("The status stays"))] + [
-        (key, name) for key, name in services.status_choices() if key != DUPLICATE
-    ]
+        form.office.data = int(form.office.choices[0].value)
+    form.status.choices = options(
+        [("", _("The status stays"))]
+        + [(key, name) for key, name in services.status_choices() if key != DUPLICATE]
+    )
     return form
 
 
