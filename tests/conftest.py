@@ -37,7 +37,7 @@ from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, exists, func, literal, select, text, union_all
 from sqlalchemy.engine import Connection, Engine
 
 from app import create_app
@@ -47,12 +47,15 @@ from app.barriers import services as barrier_services
 from app.barriers.services import load_barrier_types, load_offer_types
 from app.core import search
 from app.core.time import utcnow
+from app.demo.loader import load_demo
 from app.districts.models import Council, District
 from app.districts.services import load_districts, reset_caches
 from app.extensions import db, limiter
+from app.indicators.demo import load_demo_data
 from app.measures.services import load_statuses as load_measure_statuses
 from app.proposals import services as proposal_services
 from app.proposals.services import load_categories
+from app.workflow.models import WorkItemCount, WorkItemDays
 from app.workflow.services import load_statuses
 from config import database_url as normalize_database_url
 
@@ -98,7 +101,7 @@ DATABASE_FIXTURES = frozenset({"test_database", "app_pool", "database_url"})
 # The slowest tests (seconds each, see ``--durations``) go first, so that the pytest-xdist
 # workers share them out at the start instead of one worker finishing them alone at the end.
 SLOWEST_FIRST = (
-    "tests/browser/test_narrow_screens.py::",
+    "tests/browser/test_crawl.py::test_every_page_fits_a_phone_and_names_its_landmarks",
     "tests/core/test_fuzz_params.py::test_every_parameter_of_every_route",
     "tests/browser/test_legal.py::test_new_pages_pass_axe_and_fit",
     "tests/core/test_no_500.py::",
@@ -229,10 +232,77 @@ def seed_reference_data() -> None:
     load_measure_statuses()
 
 
+# Tables the database's triggers keep (counts of the work items): a snapshot leaves them out
+# (inserting the work items counts them again), and they are emptied after the work items
+# (whose deletion counts them down).
+KEPT_BY_TRIGGERS = frozenset({WorkItemCount.__tablename__, WorkItemDays.__tablename__})
+
+
+def children_first(names: set[str] | None = None) -> list:
+    """The metadata's tables (or those named) in the order to empty them."""
+    tables = [t for t in reversed(db.metadata.sorted_tables) if names is None or t.name in names]
+    return [t for t in tables if t.name not in KEPT_BY_TRIGGERS] + [
+        t for t in tables if t.name in KEPT_BY_TRIGGERS
+    ]
+
+
 def empty_all_tables() -> None:
-    for table in reversed(db.metadata.sorted_tables):
+    for table in children_first():
         db.session.execute(table.delete())
     search.empty_index()  # SQLite: the FTS tables are not in the metadata
+
+
+def take_rows() -> dict[str, list[dict]]:
+    """Every row of every table of the metadata, by table name (empty tables left out)."""
+    rows = {}
+    for table in db.metadata.sorted_tables:
+        found = [dict(row) for row in db.session.execute(table.select()).mappings()]
+        if found:
+            rows[table.name] = found
+    return rows
+
+
+def insert_rows(rows: dict[str, list[dict]]) -> None:
+    """Bulk inserts of ``take_rows()``'s rows, parents first."""
+    for table in db.metadata.sorted_tables:
+        if rows.get(table.name):
+            db.session.execute(table.insert(), rows[table.name])
+
+
+def move_sequences_past(rows: dict[str, list[dict]]) -> None:
+    """PostgreSQL: move each restored table's id sequence past its largest id (rows inserted
+    with their ids leave the sequence where it was, and the next insert would collide with a
+    restored row); never back. SQLite takes the next id from the table itself."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        key = list(table.primary_key.columns)
+        if not rows.get(table.name) or len(key) != 1 or not _is_integer(key[0]):
+            continue
+        sequence = db.session.scalar(
+            text("SELECT pg_get_serial_sequence(:table, :column)"),
+            {"table": f'"{table.name}"', "column": key[0].name},
+        )
+        if sequence is None:
+            continue
+        largest = db.session.scalar(select(func.max(key[0])))
+        state = text(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608 - a catalogue name
+        last, called = db.session.execute(state).one()
+        if last + (1 if called else 0) <= largest:  # the next id is a restored row's
+            db.session.execute(
+                text("SELECT setval(:sequence, :value)"), {"sequence": sequence, "value": largest}
+            )
+
+
+def _is_integer(column) -> bool:
+    try:
+        return column.type.python_type is int
+    except NotImplementedError:
+        return False
+
+
+def _key(table, row: dict) -> tuple:
+    return tuple(row[column.name] for column in table.primary_key.columns)
 
 
 class ReferenceData:
@@ -243,17 +313,62 @@ class ReferenceData:
 
     @classmethod
     def take(cls) -> None:
-        cls.rows = {}
-        for table in db.metadata.sorted_tables:
-            found = [dict(row) for row in db.session.execute(table.select()).mappings()]
-            if found:
-                cls.rows[table.name] = found
+        cls.rows = take_rows()
 
     @classmethod
     def restore(cls) -> None:
-        for table in db.metadata.sorted_tables:
-            if cls.rows.get(table.name):
-                db.session.execute(table.insert(), cls.rows[table.name])
+        insert_rows(cls.rows)
+
+
+class Snapshot:
+    """The rows a loader of demo content adds, taken the first time a test of the session (of
+    the xdist worker) asks for them and given back by bulk inserts after that: loading the
+    demo site takes seconds of work per test. The loader must only add rows (checked) and not
+    depend on what the test made before (the fixtures ask for it first).
+    ``tests/core/test_demo_snapshot.py`` checks that the restored state is a fresh load's."""
+
+    def __init__(self, load: Callable[[], object]) -> None:
+        self.load = load
+        self.rows: dict[str, list[dict]] | None = None  # what the loader added, per table
+
+    def give(self) -> None:
+        if self.rows is None:
+            self.take()
+        else:
+            self.restore()
+
+    def take(self) -> None:
+        before = take_rows()
+        self.load()
+        db.session.commit()
+        self.rows = {}
+        tables = {table.name: table for table in db.metadata.sorted_tables}
+        for name, found in take_rows().items():
+            if name in KEPT_BY_TRIGGERS:
+                continue  # counted again when the work items are inserted
+            table = tables[name]
+            kept = {_key(table, row): row for row in before.get(name, [])}
+            added = [row for row in found if _key(table, row) not in kept]
+            unchanged = [row for row in found if kept.get(_key(table, row)) == row]
+            # restoring only the added rows relies on this
+            assert len(unchanged) == len(kept), f"{self.load.__name__} changed rows of {name}"
+            if added:
+                self.rows[name] = added
+
+    def restore(self) -> None:
+        """Insert the added rows again, move the id sequences past them and rebuild the
+        search index (SQLite's FTS tables are not in the metadata) as the loaders do."""
+        assert self.rows is not None
+        insert_rows(self.rows)
+        move_sequences_past(self.rows)
+        search.reindex()
+        db.session.commit()
+
+
+# The demo site (people in every role, barriers, proposals, needs, indicators, measures, the
+# map's cell counts), and the indicator demo alone (catalogue, SYNTHETIC series, index).
+DEMO_SITE = Snapshot(load_demo)
+DEMO_INDICATORS = Snapshot(load_demo_data)
 
 
 class IsolatedClient(FlaskClient):
@@ -375,17 +490,63 @@ def _transaction_per_test(app: Flask) -> Iterator[TestDatabase]:
         connection.close()
 
 
+class ReferenceWrites:
+    """Whether any engine of the process (the test's, the live server's) sent a statement that
+    writes to a table of the reference data: only then do the committing test's cleanup empty
+    and seed those tables again (deleting the districts and councils checks every foreign key
+    that points at them, row by row)."""
+
+    def __init__(self) -> None:
+        names = "|".join(re.escape(name) for name in sorted(ReferenceData.rows))
+        self.pattern = re.compile(
+            rf"\b(INSERT INTO|UPDATE|DELETE FROM|TRUNCATE)\s+(TABLE\s+)?\"?({names})\b",
+            re.IGNORECASE,
+        )
+        self.seen = False
+        event.listen(Engine, "before_cursor_execute", self._watch)
+
+    def _watch(self, conn, cursor, statement, *args) -> None:
+        if not self.seen and self.pattern.search(statement):
+            self.seen = True
+
+    def close(self) -> None:
+        event.remove(Engine, "before_cursor_execute", self._watch)
+
+
+def tables_with_rows() -> set[str]:
+    """The names of the metadata's tables that hold a row (one query)."""
+    probes = [
+        select(literal(table.name).label("name")).where(exists().select_from(table))
+        for table in db.metadata.sorted_tables
+    ]
+    return set(db.session.scalars(union_all(*probes)))
+
+
+def empty_after_committing(reference_written: bool) -> None:
+    """Back to the reference data alone: the tables that hold rows emptied, children first;
+    the reference tables emptied and seeded again only if something wrote to them."""
+    if reference_written:
+        empty_all_tables()
+        ReferenceData.restore()
+        return
+    filled = tables_with_rows() - set(ReferenceData.rows)
+    for table in children_first(filled | KEPT_BY_TRIGGERS):
+        db.session.execute(table.delete())
+    search.empty_index()  # SQLite: the FTS tables are not in the metadata
+
+
 @contextmanager
 def _committing(app: Flask) -> Iterator[TestDatabase]:
     state = TestDatabase(db.engine)
+    writes = ReferenceWrites()
     _SQLiteMode.savepoints = False
     try:
         yield state
     finally:
         state.close()
+        writes.close()
         db.session.rollback()
-        empty_all_tables()
-        ReferenceData.restore()
+        empty_after_committing(writes.seen)
         db.session.commit()
         db.session.remove()
         _SQLiteMode.savepoints = True
@@ -441,6 +602,20 @@ def client(app) -> FlaskClient:
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo_site(app, districts) -> None:
+    """``load_demo()``'s content (see :class:`Snapshot`): loaded by the first test of the
+    session that asks for it, restored from its rows for the others; committed (a committing
+    test's tables are emptied after it as usual)."""
+    DEMO_SITE.give()
+
+
+@pytest.fixture
+def demo_indicators(app, districts) -> None:
+    """The indicator demo (``app.indicators.demo.load_demo_data()``) in the same way."""
+    DEMO_INDICATORS.give()
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
-from app.indicators.demo import load_demo_data
 from tests.conftest import PASSWORD
 
 from .conftest import assert_no_serious_axe_violations, login_in_browser
@@ -19,9 +17,8 @@ FIXED = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\n06;sgb2_rate;202
 
 
 @pytest.fixture
-def demo(districts):
-    load_demo_data()
-    db.session.commit()
+def demo(districts, demo_indicators):
+    """``load_demo_data()``'s content, restored from the session's snapshot."""
     return districts
 
 

@@ -1,7 +1,7 @@
 """No two landmarks of one page share a name by construction (axe ``landmark-unique``): a
 section named by its heading must not hold a table scroll region named by the same text – by
 the same id or by a caption that repeats the heading. The browser tests run axe on the pages
-(tests/browser/test_landmarks.py); this catches the pattern in every template at once."""
+(tests/browser/test_crawl.py); this catches the pattern in every template at once."""
 
 from __future__ import annotations
 

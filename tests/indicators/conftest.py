@@ -6,16 +6,13 @@ import io
 
 import pytest
 
-from app.extensions import db
 from app.indicators import registry
-from app.indicators.demo import load_demo_data
 
 
 @pytest.fixture
-def demo(districts):
-    """The demo catalogue, the SYNTHETIC series and the default index definition."""
-    load_demo_data()
-    db.session.commit()
+def demo(districts, demo_indicators):
+    """The demo catalogue, the SYNTHETIC series and the default index definition (restored
+    from the session's snapshot of ``load_demo_data()``, see tests/conftest.py)."""
     return districts
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from app.barriers import services as barrier_services
 from app.extensions import db
-from app.indicators.demo import load_demo_data
 from app.measures import services as measure_services
 from app.needs import services as need_services
 from app.opendata import registry
@@ -116,8 +115,7 @@ def keys(app) -> list[str]:
 
 
 @pytest.fixture
-def full_scene(scene):
-    """The scene and the demo indicator series with its social index: every dataset has rows."""
-    load_demo_data()
-    db.session.commit()
+def full_scene(scene, demo_indicators):
+    """The scene and the demo indicator series with its social index (``load_demo_data()``,
+    restored from the session's snapshot): every dataset has rows."""
     return scene
