@@ -10,13 +10,13 @@ map-page.js started and set up the map (``performance.mark``; absent in checkout
 marks) and when ``data-loaded`` was set on the map (a MutationObserver added before the page's
 own scripts); then the median of each over the runs.
 
-``--app-dir DIR`` also serves another checkout (e.g. ``/work/main``, the code before a change)
+``--app-dir DIR`` also serves another checkout (e.g. a second clone at the commit before a change)
 on the same database and alternates the runs between the two, so that before and after are
 compared under the same load of a shared machine. ``--db FILE`` keeps the SQLite file
 between invocations (filled only when it does not exist yet); ``--postgres`` uses a scratch
 PostgreSQL database at ``BENCH_POSTGRES_URL`` instead.
 
-Usage: ``.venv/bin/python bench/map_first_view.py [N] [--runs 5] [--app-dir /work/main]
+Usage: ``.venv/bin/python bench/map_first_view.py [N] [--runs 5] [--app-dir ../before]
 [--db /tmp/map.sqlite] [--postgres]`` (prints figures; not a test).
 """
 
