@@ -16,7 +16,7 @@ compared under the same load of a shared machine. ``--db FILE`` keeps the SQLite
 between invocations (filled only when it does not exist yet); ``--postgres`` uses a scratch
 PostgreSQL database at ``BENCH_POSTGRES_URL`` instead.
 
-Usage: ``.venv/bin/python bench/map_first_view.py [N] [--runs 5] [--app-dir ../before]
+Usage: ``.venv/bin/python bench/map_first_view.py [N] [--runs 5] [--app-dir DIR]
 [--db /tmp/map.sqlite] [--postgres]`` (prints figures; not a test).
 """
 
