@@ -35,6 +35,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(port: int) -> None:
+    """Wait (up to 10 s) until a server answers on ``port``."""
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 @contextmanager
 def gunicorn(url: str, workers: int = 2) -> Iterator[int]:
     """Serve the app on ``url``'s database with gunicorn; yields the port."""
@@ -61,12 +71,7 @@ def gunicorn(url: str, workers: int = 2) -> Iterator[int]:
         env=env,
     )
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_serving(port)
         yield port
     finally:
         server.terminate()

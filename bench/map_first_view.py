@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import map_bench  # noqa: E402
 import proposals_bench  # noqa: E402
-from harness import PG_SERVER, free_port  # noqa: E402
+from harness import PG_SERVER, free_port, wait_until_serving  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from config import database_url  # noqa: E402
@@ -101,12 +101,7 @@ def serve(url: str, app_dir: Path):
         env=env,
     )
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_serving(port)
         # Warm both workers (first renders, the districts' shapes) as a long-running server is.
         for path in ("/karte", "/karte", "/api/v1/districts", "/api/v1/districts"):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
