@@ -46,8 +46,9 @@ def wait_until_serving(port: int) -> None:
 
 
 @contextmanager
-def gunicorn(url: str, workers: int = 2) -> Iterator[int]:
-    """Serve the app on ``url``'s database with gunicorn; yields the port."""
+def gunicorn(url: str, workers: int = 2, app_dir: Path = ROOT) -> Iterator[int]:
+    """Serve the checkout ``app_dir`` (this one by default) on ``url``'s database with
+    gunicorn; yields the port."""
     workdir = Path(tempfile.mkdtemp(prefix="quartier-bench-serve-"))
     port = free_port()
     env = {
@@ -67,7 +68,7 @@ def gunicorn(url: str, workers: int = 2) -> Iterator[int]:
             "warning",
             "wsgi:app",
         ],
-        cwd=ROOT,
+        cwd=app_dir,
         env=env,
     )
     try:

@@ -26,7 +26,6 @@ import argparse
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import map_bench  # noqa: E402
 import proposals_bench  # noqa: E402
-from harness import PG_SERVER, free_port, wait_until_serving  # noqa: E402
+from harness import PG_SERVER, gunicorn  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from config import database_url  # noqa: E402
@@ -86,22 +85,7 @@ TIMINGS = """() => {
 @contextmanager
 def serve(url: str, app_dir: Path):
     """gunicorn (2 workers) serving the checkout ``app_dir`` on ``url``; yields the port."""
-    workdir = Path(tempfile.mkdtemp(prefix="quartier-first-view-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "QUARTIER_CONFIG": "development",
-        "QUARTIER_INSTANCE_DIR": str(workdir),
-    }
-    server = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", "2", "-b", f"127.0.0.1:{port}"]
-        + ["--log-level", "warning", "wsgi:app"],
-        cwd=app_dir,
-        env=env,
-    )
-    try:
-        wait_until_serving(port)
+    with gunicorn(url, 2, app_dir) as port:
         # Warm both workers (first renders, the districts' shapes) as a long-running server is.
         for path in ("/karte", "/karte", "/api/v1/districts", "/api/v1/districts"):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
@@ -109,9 +93,6 @@ def serve(url: str, app_dir: Path):
             conn.getresponse().read()
             conn.close()
         yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def one_view(browser, port: int) -> dict:
