@@ -6,8 +6,9 @@ from a small vocabulary so that full-text search has work to do) on SQLite and �
 PostgreSQL answers at ``BENCH_POSTGRES_URL`` — in a scratch database
 ``quartier_bench_inbox`` (created and dropped). SQLite's FTS table is rebuilt once
 (``search.reindex``, timed); PostgreSQL computes the stored search vectors on insert (their
-GIN index). The figures' kept counts (``work_item_counts``, ``work_item_days``) are written
-by the database's triggers during the bulk inserts, as for any other writer.
+GIN index). The figures' kept counts (``work_item_counts``, ``work_item_days``) are counted
+once after the bulk inserts (``workflow.services.bulk_counts``, as for any bulk load; per-row
+triggers would take minutes on PostgreSQL).
 
 Then, logged in as a planner, in-process (Flask's test client), median and p95 of:
 - the inbox page, default order;
@@ -97,7 +98,7 @@ def fill(url: str) -> None:
     from app.proposals.models import Category, Proposal
     from app.proposals.services import load_categories
     from app.workflow.models import StatusChange, WorkflowStatus, WorkItem, durations
-    from app.workflow.services import load_statuses
+    from app.workflow.services import bulk_counts, load_statuses
 
     app = _app(url)
     with app.app_context():
@@ -120,67 +121,70 @@ def fill(url: str) -> None:
         rng = random.Random(11)
         now = utcnow()
         t0 = time.perf_counter()
-        proposals, items, history = [], [], []
-        for i in range(1, ITEMS + 1):
-            district_id, lat, lon = rng.choice(districts)
-            category_id = rng.choice(categories)
-            created = now - timedelta(days=rng.uniform(0, 730))
-            status_id, closed = rng.choice(statuses)
-            answered = closed or rng.random() < 0.6
-            first = created + timedelta(days=rng.expovariate(1 / 12)) if answered else None
-            closed_at = first + timedelta(days=rng.expovariate(1 / 40)) if closed else None
-            due_on = (created + timedelta(days=30)).date()
-            proposals.append(
-                {
-                    "id": i,
-                    "title": f"{rng.choice(WORDS)} {i}",
-                    "description": "Ein Vorschlag für den Benchmark des Eingangs.",
-                    "category_id": category_id,
-                    "lat": lat + rng.uniform(-0.005, 0.005),
-                    "lon": lon + rng.uniform(-0.005, 0.005),
-                    "district_id": district_id,
-                    "address": "",
-                    "place_from_map": True,
-                    "is_demo": True,
-                    "created_at": created,
-                    "updated_at": created,
-                }
-            )
-            items.append(
-                {
-                    "id": i,
-                    "target_type": "proposal",
-                    "target_id": i,
-                    "status_id": status_id,
-                    "office_id": rng.choice(office_ids) if rng.random() < 0.9 else None,
-                    "district_id": district_id,
-                    "category_id": category_id,
-                    "due_on": due_on,
-                    "created_at": created,
-                    "first_response_at": first,
-                    "closed_at": closed_at,
-                    "support_count": min(int(rng.expovariate(1 / 3)), 200),
-                    "updated_at": now,
-                    # the stored durations (Core inserts bypass the ORM's events)
-                    **durations(
-                        created_at=created,
-                        first_response_at=first,
-                        closed_at=closed_at,
-                        due_on=due_on,
-                        closed=closed,
-                    ),
-                }
-            )
-            history.append({"work_item_id": i, "to_status_id": status_id, "created_at": created})
-            if len(proposals) == 10_000:
+        with bulk_counts():  # the figures' counts once at the end, not per row
+            proposals, items, history = [], [], []
+            for i in range(1, ITEMS + 1):
+                district_id, lat, lon = rng.choice(districts)
+                category_id = rng.choice(categories)
+                created = now - timedelta(days=rng.uniform(0, 730))
+                status_id, closed = rng.choice(statuses)
+                answered = closed or rng.random() < 0.6
+                first = created + timedelta(days=rng.expovariate(1 / 12)) if answered else None
+                closed_at = first + timedelta(days=rng.expovariate(1 / 40)) if closed else None
+                due_on = (created + timedelta(days=30)).date()
+                proposals.append(
+                    {
+                        "id": i,
+                        "title": f"{rng.choice(WORDS)} {i}",
+                        "description": "Ein Vorschlag für den Benchmark des Eingangs.",
+                        "category_id": category_id,
+                        "lat": lat + rng.uniform(-0.005, 0.005),
+                        "lon": lon + rng.uniform(-0.005, 0.005),
+                        "district_id": district_id,
+                        "address": "",
+                        "place_from_map": True,
+                        "is_demo": True,
+                        "created_at": created,
+                        "updated_at": created,
+                    }
+                )
+                items.append(
+                    {
+                        "id": i,
+                        "target_type": "proposal",
+                        "target_id": i,
+                        "status_id": status_id,
+                        "office_id": rng.choice(office_ids) if rng.random() < 0.9 else None,
+                        "district_id": district_id,
+                        "category_id": category_id,
+                        "due_on": due_on,
+                        "created_at": created,
+                        "first_response_at": first,
+                        "closed_at": closed_at,
+                        "support_count": min(int(rng.expovariate(1 / 3)), 200),
+                        "updated_at": now,
+                        # the stored durations (Core inserts bypass the ORM's events)
+                        **durations(
+                            created_at=created,
+                            first_response_at=first,
+                            closed_at=closed_at,
+                            due_on=due_on,
+                            closed=closed,
+                        ),
+                    }
+                )
+                history.append(
+                    {"work_item_id": i, "to_status_id": status_id, "created_at": created}
+                )
+                if len(proposals) == 10_000:
+                    db.session.execute(insert(Proposal), proposals)
+                    db.session.execute(insert(WorkItem), items)
+                    db.session.execute(insert(StatusChange), history)
+                    proposals, items, history = [], [], []
+            if proposals:  # the rest (BENCH_ITEMS not a multiple of 10,000)
                 db.session.execute(insert(Proposal), proposals)
                 db.session.execute(insert(WorkItem), items)
                 db.session.execute(insert(StatusChange), history)
-                proposals, items, history = [], [], []
-        if proposals:  # the rest (BENCH_ITEMS not a multiple of 10,000)
-            db.session.execute(insert(Proposal), proposals)
-            db.session.execute(insert(WorkItem), items)
-            db.session.execute(insert(StatusChange), history)
         db.session.commit()
         print(f"  generated {ITEMS:,} proposals and work items in {time.perf_counter() - t0:.1f} s")
         t1 = time.perf_counter()

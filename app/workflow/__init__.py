@@ -12,10 +12,11 @@ def init_app(app: Flask) -> None:
     from ..core import supports
     from ..mail.digests import register_staff_section
     from ..notifications import services as notifications
-    from . import digest, permissions, routes, services, triage
+    from . import cli, digest, permissions, routes, services, triage
 
     app.config.setdefault("WORKFLOW_DEFAULT_RESPONSE_DAYS", services.DEFAULT_RESPONSE_DAYS)
     app.register_blueprint(routes.bp)
+    app.cli.add_command(cli.workflow_cli)
     app.jinja_env.globals["workflow_status_label"] = services.status_label
     app.jinja_env.globals["workflow_status"] = services.status_by_key  # the cards' chip colour
     app.jinja_env.globals["workflow_timeline"] = services.timeline

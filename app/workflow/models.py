@@ -378,6 +378,30 @@ def count_triggers_sql(dialect: str) -> list[str]:
     return []
 
 
+def pause_count_triggers_sql(dialect: str) -> list[str]:
+    """The statements switching the count triggers off for a bulk write (undone by
+    :func:`resume_count_triggers_sql`; both inside the writer's transaction). PostgreSQL's
+    ``DISABLE TRIGGER`` locks ``work_items`` against other writers until the commit, so
+    no concurrent write goes uncounted; SQLite has one writer anyway."""
+    if dialect == "postgresql":
+        return ["ALTER TABLE work_items DISABLE TRIGGER work_item_counts_keep"]
+    if dialect == "sqlite":
+        return [
+            f"DROP TRIGGER IF EXISTS work_item_counts_{event}"
+            for event in ("insert", "delete", "update")
+        ]
+    return []
+
+
+def resume_count_triggers_sql(dialect: str) -> list[str]:
+    """The count triggers switched on again, then every count counted afresh."""
+    if dialect == "postgresql":
+        on = ["ALTER TABLE work_items ENABLE TRIGGER work_item_counts_keep"]
+    else:
+        on = count_triggers_sql(dialect)
+    return on + rebuild_counts_sql(dialect)
+
+
 def rebuild_counts_sql(dialect: str) -> list[str]:
     """Count ``work_item_counts`` and ``work_item_days`` afresh from ``work_items`` (one
     GROUP BY per dimension and measure)."""

@@ -8,14 +8,15 @@ with :func:`status_condition` (both correlated subqueries: no extra query per ro
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, null, select, union_all, update
+from sqlalchemy import and_, case, func, literal, null, select, text, union_all, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import content_types
@@ -34,9 +35,17 @@ from .models import (
     WorkflowStatus,
     WorkItem,
     durations,
+    pause_count_triggers_sql,
+    rebuild_counts_sql,
+    resume_count_triggers_sql,
 )
 
 DEFAULT_RESPONSE_DAYS = 30
+# From this many rows on, a bulk write of work items counts the figures once afterwards
+# instead of per row (per-row upserts of the same few count rows in one transaction grow
+# PostgreSQL's row versions: 200,000 rows took more than ten minutes).
+BULK_COUNT_ROWS = 5_000
+_PAUSED = "workflow.counts_paused"  # session.info: inside bulk_counts()
 FOLLOW_ORIGINAL = "follow_original"  # notification kind: follow the original of a duplicate
 
 
@@ -427,6 +436,40 @@ class ImportedItem:
     created_at: datetime | None
 
 
+def _execute_all(statements: Iterable[str]) -> None:
+    for statement in statements:
+        db.session.execute(text(statement))
+
+
+@contextmanager
+def bulk_counts(rows: int | None = None) -> Iterator[None]:
+    """Bulk writes of work items inside this block skip the per-row count triggers; at the
+    end the triggers are back and ``work_item_counts``/``work_item_days`` are counted afresh
+    (one GROUP BY each), all in the caller's transaction: a rollback undoes it all. With
+    ``rows`` below :data:`BULK_COUNT_ROWS` the triggers stay (cheaper for small loads); inside
+    an outer block nothing more happens (the outer one counts once at its end)."""
+    if (rows is not None and rows < BULK_COUNT_ROWS) or db.session.info.get(_PAUSED):
+        yield
+        return
+    dialect = db.session.get_bind().dialect.name
+    db.session.flush()
+    _execute_all(pause_count_triggers_sql(dialect))
+    db.session.info[_PAUSED] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(_PAUSED, None)
+    db.session.flush()
+    _execute_all(resume_count_triggers_sql(dialect))
+
+
+def rebuild_counts() -> None:
+    """Count the figures' kept counts afresh from the work items (a repair: ``flask workflow
+    rebuild-counts``)."""
+    db.session.flush()
+    _execute_all(rebuild_counts_sql(db.session.get_bind().dialect.name))
+
+
 def import_items(target_type: str, entries: Iterable[ImportedItem]) -> int:
     """Work items and their first history row for inputs loaded in bulk (demo data, no
     rules checked: a data load, not a decision). A few queries for any number."""
@@ -470,7 +513,8 @@ def import_items(target_type: str, entries: Iterable[ImportedItem]) -> int:
             }
         )
     # Core inserts: one executemany each (the ORM's bulk insert splits the rows)
-    db.session.execute(WorkItem.__table__.insert(), rows)
+    with bulk_counts(len(rows)):
+        db.session.execute(WorkItem.__table__.insert(), rows)
     made = db.session.execute(
         select(WorkItem.id, WorkItem.status_id, WorkItem.office_id, WorkItem.created_at).where(
             WorkItem.target_type == target_type,

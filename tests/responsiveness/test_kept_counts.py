@@ -185,3 +185,62 @@ def test_the_figures_read_the_kept_counts(make_items, offices):
     )
     after = {g.key: g.inputs for g in services.responsiveness().by_office}
     assert after[office_id] == before[office_id] + 5
+
+
+def _imported(start: int, n: int, districts, key: str = "in_review"):
+    return [
+        workflow.ImportedItem(
+            target_id=start + i,
+            status_key=key,
+            district_id=districts["23"].id,
+            category_id=None,
+            created_at=BASE,
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_bulk_load_counts_once_at_the_end(make_items, districts, monkeypatch):
+    """Bulk loads (``import_items`` from ``BULK_COUNT_ROWS`` rows on, any code inside
+    ``bulk_counts()``) skip the per-row triggers and count afresh at the end; the triggers are
+    back afterwards."""
+    make_items(3, response_days=[2], due_days=5)
+    monkeypatch.setattr(workflow, "BULK_COUNT_ROWS", 4)
+    before = _kept()
+    with workflow.bulk_counts():
+        workflow.import_items("proposal", _imported(800_000, 6, districts))
+        # nested: the import's own block does nothing more; no count moved yet
+        db.session.flush()
+        assert _kept() == before
+    assert _kept() != before
+    assert_kept_equals_fresh()
+    # a load of BULK_COUNT_ROWS rows or more on its own pauses and counts as well
+    workflow.import_items("proposal", _imported(810_000, 5, districts, "done"))
+    assert_kept_equals_fresh()
+    # the triggers are back: a single write is counted at once
+    make_items(1, number="01")
+    assert_kept_equals_fresh()
+    db.session.commit()
+    assert_kept_equals_fresh()
+
+
+def test_a_rolled_back_bulk_load_leaves_the_triggers(make_items, districts):
+    make_items(2, response_days=[1])
+    before = _kept()
+    with workflow.bulk_counts():
+        workflow.import_items("proposal", _imported(820_000, 3, districts))
+    db.session.rollback()
+    assert _kept() == before
+    make_items(2, number="01")  # counted by the triggers, which the rollback kept
+    assert_kept_equals_fresh()
+
+
+def test_the_rebuild_command_repairs_the_counts(app, make_items):
+    make_items(4, response_days=[1, 3], closure_days=[5])
+    db.session.execute(update(WorkItemCount).values(items=WorkItemCount.items + 7))
+    db.session.execute(text("DELETE FROM work_item_days"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["workflow", "rebuild-counts"])
+    assert result.exit_code == 0, result.output
+    assert "rebuilt" in result.output
+    assert_kept_equals_fresh()
