@@ -133,10 +133,15 @@ def measure_paths(port: int, paths: list[tuple[str, str]], label: str) -> dict[s
 
 def on_sqlite_and_postgres(scratch_name: str, run: Callable[[str, str], None]) -> None:
     """``run(url, label)`` on a temporary SQLite file, then on a scratch PostgreSQL
-    database (created and dropped) when PostgreSQL answers at ``BENCH_POSTGRES_URL``."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"{scratch_name}-"))
-    print("SQLite:")
-    run(f"sqlite:///{workdir / 'bench.sqlite'}", "SQLite")
+    database (created and dropped) when PostgreSQL answers at ``BENCH_POSTGRES_URL``.
+    ``BENCH_DATABASES=postgresql`` (or ``sqlite``) runs on that one only."""
+    only = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    if "sqlite" in only:
+        workdir = Path(tempfile.mkdtemp(prefix=f"{scratch_name}-"))
+        print("SQLite:")
+        run(f"sqlite:///{workdir / 'bench.sqlite'}", "SQLite")
+    if "postgresql" not in only:
+        return
     server_url = database_url(PG_SERVER)
     try:
         engine = create_engine(server_url + "/postgres", isolation_level="AUTOCOMMIT")
