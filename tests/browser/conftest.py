@@ -12,9 +12,13 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from flask import session
+from flask_login import login_user
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
+from app.accounts import services as accounts
+from app.accounts.routes import SESSION_KEYS_KEPT
 from app.extensions import db, limiter
 from tests.conftest import make_app
 
@@ -54,6 +58,9 @@ def browser():
 
 
 class LiveServer:
+    # The server of the running test (for ``log_in``, which is handed a page only).
+    current: LiveServer | None = None
+
     def __init__(self, app):
         self.app = app
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -118,7 +125,9 @@ def live_server(
         live_servers[key] = LiveServer(server_app).__enter__()
     server = live_servers[key]
     server.fresh(tmp_path)
+    LiveServer.current = server
     yield server
+    LiveServer.current = None
     with server.app.app_context():
         db.engine.dispose()  # close the server's connections before the tables are emptied
 
@@ -141,6 +150,34 @@ def login_in_browser(page, email: str, password: str) -> None:
     page.get_by_label("Passwort", exact=True).fill(password)
     page.get_by_role("button", name="Anmelden").click()
     page.wait_for_url("**/")
+
+
+def log_in(page, email: str) -> None:
+    """Log ``page``'s browser context in as ``email`` without the login form, for tests that
+    are not about logging in (the form's own tests use :func:`login_in_browser`): the session
+    cookie the login route would set, made by the live server's own app — the account's
+    session token in Flask-Login's keys, the identifier of this browser (its address and
+    User-Agent), the language kept as the route keeps it. It costs no page load (the form:
+    the login page, the POST and the start page it leads to)."""
+    server = LiveServer.current
+    assert server is not None, "log_in needs the live_server fixture"
+    app = server.app
+    name = app.config["SESSION_COOKIE_NAME"]
+    serializer = app.session_interface.get_signing_serializer(app)
+    old = next((c["value"] for c in page.context.cookies(server.url) if c["name"] == name), None)
+    before = serializer.loads(old) if old else {}
+    user_agent = page.evaluate("navigator.userAgent")
+    with app.test_request_context(
+        "/", headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    ):
+        user = accounts.find_by_email(email)
+        assert user is not None and user.is_active, f"no active account {email}"
+        session.update({key: before[key] for key in SESSION_KEYS_KEPT if key in before})
+        assert login_user(user)
+        value = serializer.dumps(dict(session))
+    page.context.add_cookies(
+        [{"name": name, "value": value, "url": server.url, "httpOnly": True, "sameSite": "Lax"}]
+    )
 
 
 def assert_no_serious_axe_violations(page) -> None:

@@ -24,7 +24,7 @@ from app.responses.services import respond
 from app.workflow import services as workflow
 from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 INBOX = "/verwaltung/eingang/"
 
@@ -88,7 +88,7 @@ def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
 ):
     planner = create_user("planner", office="social-planning", name="Petra Planerin")
     play = inputs["play"]
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto(INBOX)
     expect(_rows(page)).to_have_count(3)
 
@@ -162,7 +162,7 @@ def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
     _logout(page)
 
     # the author's public page shows the answer and the history with the new status
-    login_in_browser(page, inputs["author"].email, PASSWORD)
+    log_in(page, inputs["author"].email)
     page.goto(f"/vorschlaege/{play.id}")
     expect(page.locator("#official-responses")).to_contain_text(
         "Der Spielplatz wird im Frühjahr gebaut.", use_inner_text=True
@@ -179,7 +179,7 @@ def test_planner_filters_searches_opens_by_keyboard_answers_and_assigns(
 
 def test_mayor_reads_the_inbox_of_their_districts_only(page, live_server, create_user, inputs):
     mayor = create_user("mayor", council="23", name="Erika Muster")
-    login_in_browser(page, mayor.email, PASSWORD)
+    log_in(page, mayor.email)
     page.goto("/ortsteilrat/")
     page.wait_for_url("**/ortsteilrat/*/")
 
@@ -232,7 +232,7 @@ def test_axe_on_the_back_office_and_account_pages(
     # and one overdue input (its badge in the list)
     workflow.item_for("proposal", inputs["benches"].id).due_on = utcnow().date() - timedelta(days=3)
     db.session.commit()
-    login_in_browser(page, admin.email, PASSWORD)
+    log_in(page, admin.email)
     paths = (
         INBOX,
         f"{INBOX}?district=23&q=Spielplatz",
@@ -275,7 +275,7 @@ def test_back_office_pages_fit_a_narrow_screen(
         base_url=live_server.url, locale="de-DE", viewport={"width": 360, "height": 740}
     )
     page = context.new_page()
-    login_in_browser(page, admin.email, PASSWORD)
+    log_in(page, admin.email)
     for path in (
         INBOX,
         f"{INBOX}proposal/{inputs['play'].id}",
@@ -298,8 +298,8 @@ def test_account_page_logs_out_other_devices_and_changes_the_password(
     person = create_user(name="Clara Bürgerin")
     other_device = browser.new_context(base_url=live_server.url, locale="de-DE")
     phone = other_device.new_page()
-    login_in_browser(phone, person.email, PASSWORD)
-    login_in_browser(page, person.email, PASSWORD)
+    log_in(phone, person.email)
+    log_in(page, person.email)
 
     page.goto("/konto")
     page.get_by_role("button", name="Auf allen anderen Geräten abmelden").click()
@@ -346,7 +346,7 @@ def test_planner_links_an_input_to_a_measure_from_the_item_view(
     )
     db.session.commit()
     benches = inputs["benches"]
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto(f"{INBOX}proposal/{benches.id}")
     section = page.locator("#measures-section")
     expect(section).to_contain_text("Dieser Beitrag gehört noch zu keiner Maßnahme.")
@@ -394,7 +394,7 @@ def test_the_measure_search_field_suggests_and_filters(
     )
     measures.link_input(planner, measure, "proposal", inputs["benches"].id)
     db.session.commit()
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto(INBOX)
     field = page.get_by_label("Mit der Maßnahme verknüpft", exact=True)
     field.press_sequentially("Moskau")

@@ -15,9 +15,8 @@ from app.accounts.models import Office
 from app.extensions import db
 from app.workflow import response_templates
 from app.workflow import services as workflow
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 INBOX = "/verwaltung/eingang/"
 TEMPLATES = "/verwaltung/vorlagen/"
@@ -47,7 +46,7 @@ def test_planner_bulk_assigns_and_answers_ten_inputs_with_a_template(
     )
     db.session.commit()
 
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto(INBOX + "?district=23")
     rows = page.locator("#inbox-table tbody tr.inbox-row")
     expect(rows).to_have_count(10)
@@ -81,7 +80,7 @@ def test_planner_bulk_assigns_and_answers_ten_inputs_with_a_template(
 
     # the authors see their answers (signed by the office) and their notifications
     for n, author in enumerate(authors):
-        login_in_browser(page, author.email, PASSWORD)
+        log_in(page, author.email)
         page.goto("/benachrichtigungen")
         expect(page.locator("main")).to_contain_text("Bank Nummer")
         own = made[n]
@@ -108,7 +107,7 @@ def test_axe_on_the_templates_page(page, live_server, create_user, offices):
         status_key="declined",
     )
     db.session.commit()
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     for language in ("de", "en"):
         if language == "en":
             page.get_by_role("button", name="English").click()

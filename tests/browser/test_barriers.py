@@ -12,9 +12,8 @@ from sqlalchemy import select
 from app.barriers import services
 from app.barriers.models import AffectedPerson, BarrierReport
 from app.extensions import db
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 
 @pytest.fixture
@@ -43,7 +42,7 @@ def catalogue(districts):
 
 def test_report_a_barrier_without_the_map(page, live_server, catalogue, create_user):
     person = create_user()
-    login_in_browser(page, person.email, PASSWORD)
+    log_in(page, person.email)
     page.goto("/barrieren/melden")
     # The searchable list: a GET search filters the offers.
     page.locator("#offer-search").fill("Jugend")
@@ -92,7 +91,7 @@ def test_affects_me_too_by_another_person(page, live_server, catalogue, create_u
         },
     )
     db.session.commit()
-    login_in_browser(page, neighbour.email, PASSWORD)
+    log_in(page, neighbour.email)
     page.goto(f"/barrieren/{report.id}")
     assert_no_serious_axe_violations(page)
     page.locator(f"a[href='/barrieren/{report.id}/betrifft-mich']").click()
@@ -179,7 +178,7 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
         page.set_viewport_size({"width": width, "height": 800})
         assert_no_serious_axe_violations(page)
     page.set_viewport_size({"width": 1280, "height": 800})
-    login_in_browser(page, create_user("planner").email, PASSWORD)
+    log_in(page, create_user("planner").email)
     for path in (
         "/angebote/verwaltung",
         "/angebote/verwaltung/neu",
@@ -191,7 +190,7 @@ def test_axe_on_summary_and_offers_admin(page, live_server, catalogue, create_us
 
 
 def test_choose_the_offer_on_the_map(page, live_server, catalogue, create_user):
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/barrieren/melden")
     page.locator(".map-pick summary").click()
     page.wait_for_selector("#barrier-map[data-loaded=true]")

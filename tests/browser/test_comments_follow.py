@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 from app.barriers import services
 from app.extensions import db
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 
 @pytest.fixture
@@ -58,7 +57,7 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     url = f"/barrieren/{report.id}"
 
     # 1. The follower follows the report.
-    login_in_browser(page, follower.email, PASSWORD)
+    log_in(page, follower.email)
     page.goto(url)
     page.get_by_role("button", name="Folgen").click()
     page.wait_for_url(f"**{url}")
@@ -66,7 +65,7 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     _logout(page)
 
     # 2. Someone else comments.
-    login_in_browser(page, commenter.email, PASSWORD)
+    log_in(page, commenter.email)
     page.goto(url)
     page.get_by_label("Ihr Kommentar").fill("Bei mir ist es genauso.")
     page.get_by_role("button", name="Kommentar veröffentlichen").click()
@@ -75,7 +74,8 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     _logout(page)
 
     # 3. The follower sees the unread count, the notification, and replies.
-    login_in_browser(page, follower.email, PASSWORD)
+    log_in(page, follower.email)
+    page.goto("/")
     nav_link = page.locator("nav a[href='/benachrichtigungen']")
     expect(nav_link).to_contain_text("1", use_inner_text=True)
     nav_link.click()
@@ -103,6 +103,6 @@ def test_follow_comment_reply_and_notification(page, live_server, report, create
     _logout(page)
 
     # 5. The commenter is told about the reply.
-    login_in_browser(page, commenter.email, PASSWORD)
+    log_in(page, commenter.email)
     page.goto("/benachrichtigungen")
     expect(page.get_by_text("Antwort auf Ihren Kommentar")).to_be_visible()

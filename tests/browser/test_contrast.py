@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.notifications import services as notifications
-from tests.conftest import PASSWORD
 from tests.core.test_contrast import TEXT, contrast, over, parse_colour
 
-from .conftest import login_in_browser
+from .conftest import log_in
 
 COLOURS = """[...document.querySelectorAll('header .badge')].map(e => {
     const s = getComputedStyle(e);
@@ -24,7 +23,8 @@ def test_header_badges_are_readable(page, live_server, create_user, proposal_fac
         [citizen.id], kind="new_comment", target_type="proposal", target_id=proposal.id
     )
     db.session.commit()
-    login_in_browser(page, citizen.email, PASSWORD)
+    log_in(page, citizen.email)
+    page.goto("/")
     found = page.evaluate(COLOURS)
     assert found, "the unread badge is shown"
     for text, colour, background in found:

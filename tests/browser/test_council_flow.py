@@ -19,9 +19,8 @@ from app.notifications.models import Notification
 from app.proposals import services as proposals
 from app.proposals.models import Proposal
 from app.responses.models import OfficialResponse
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 MOSKAUER_PLATZ = "23"
 
@@ -65,7 +64,7 @@ def _logout(page):
 
 def test_mayor_posts_a_need_with_a_place(page, live_server, setting):
     district = setting["district"]
-    login_in_browser(page, setting["mayor"].email, PASSWORD)
+    log_in(page, setting["mayor"].email)
     page.goto("/bedarfe/neu")
     assert_no_serious_axe_violations(page)
     page.locator("#title").fill("Treffpunkt für Jugendliche")
@@ -91,7 +90,7 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     proposal_id, comment_id = setting["proposal_id"], setting["comment_id"]
 
     # a citizen reports the comment
-    login_in_browser(page, setting["citizen"].email, PASSWORD)
+    log_in(page, setting["citizen"].email)
     page.goto(f"/vorschlaege/{proposal_id}")
     page.locator(f"#comment-{comment_id}").get_by_role("link", name="Melden").click()
     page.locator("#reason").select_option("insult")
@@ -101,7 +100,7 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     _logout(page)
 
     # the mayor hides it from the queue with a reason
-    login_in_browser(page, setting["mayor"].email, PASSWORD)
+    log_in(page, setting["mayor"].email)
     page.goto("/moderation/")
     assert_no_serious_axe_violations(page)
     item = page.locator(f"#item-comment-{comment_id}")
@@ -128,7 +127,7 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     _logout(page)
 
     # the comment's author sees the reason
-    login_in_browser(page, setting["commenter"].email, PASSWORD)
+    log_in(page, setting["commenter"].email)
     page.goto(f"/vorschlaege/{proposal_id}")
     own = page.locator(f"#comment-{comment_id}")
     expect(own).to_contain_text("Beleidigung", use_inner_text=True)
@@ -136,7 +135,7 @@ def test_report_hide_reason_response_and_notification(page, live_server, setting
     _logout(page)
 
     # the proposal's author is notified of the official response
-    login_in_browser(page, setting["author"].email, PASSWORD)
+    log_in(page, setting["author"].email)
     page.goto("/benachrichtigungen")
     expect(page.locator("main")).to_contain_text("Amtliche Antwort", use_inner_text=True)
     expect(page.locator("main")).to_contain_text("Bänke am Moskauer Platz", use_inner_text=True)
@@ -179,7 +178,7 @@ def test_axe_on_the_other_council_pages(page, live_server, setting):
     citizen = db.session.get(type(setting["citizen"]), setting["citizen"].id)
     moderation.flag(citizen, "proposal", proposal, "off_topic", "Passt nicht.")
     db.session.commit()
-    login_in_browser(page, setting["mayor"].email, PASSWORD)
+    log_in(page, setting["mayor"].email)
     slug = district.council.slug
     for path in (
         f"/moderation/proposal/{proposal.id}",
@@ -192,6 +191,6 @@ def test_axe_on_the_other_council_pages(page, live_server, setting):
         page.goto(path)
         assert_no_serious_axe_violations(page)
     _logout(page)
-    login_in_browser(page, setting["citizen"].email, PASSWORD)
+    log_in(page, setting["citizen"].email)
     page.goto(f"/melden/need/{need.id}")
     assert_no_serious_axe_violations(page)

@@ -13,10 +13,9 @@ from app.extensions import db
 from app.measures import services
 from app.measures.models import EffectComparison
 from app.measures.services import MeasureData
-from tests.conftest import PASSWORD
 from tests.measures.test_effects import START, planted  # noqa: F401 - the fixture
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 
 @pytest.fixture
@@ -59,7 +58,7 @@ def test_the_comparison_section_and_changing_the_group(page, measure):
     page.locator(".language-switch button").click()
     page.wait_for_load_state()
 
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto(f"/verwaltung/massnahmen/{found.id}/vergleich")
     assert_no_serious_axe_violations(page)
     page.get_by_label("Vergleichsortsteile").fill("01, 02, 03")

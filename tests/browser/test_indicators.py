@@ -8,9 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 BAD = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\nAtlantis;sgb2_rate;2025;5\n"
 FIXED = "district;indicator;year;value\n05;sgb2_rate;2025;31,5\n06;sgb2_rate;2025;28,25\n"
@@ -35,7 +33,7 @@ def upload_file(page, content: str) -> None:
 
 def test_planner_imports_fixes_and_sees_the_figures(page, demo, create_user):
     planner = create_user("planner")
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
 
     upload_file(page, BAD)
     problems = page.locator(".error-summary")
@@ -115,7 +113,7 @@ def test_map_shape_opens_profile_by_keyboard(page, demo):
 
 def test_planner_pages_have_no_serious_axe_violations(page, demo, create_user):
     planner = create_user("planner")
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     for path in (
         "/indikatoren/import",
         "/indikatoren/importe",
@@ -135,7 +133,7 @@ PARTIAL = (
 
 def test_a_year_for_three_districts_is_marked_and_not_the_default(page, demo, create_user):
     planner = create_user("planner")
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
 
     upload_file(page, PARTIAL)
     warning = page.locator("#incomplete-years")

@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.mail import services
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 FOLLOWED = "Neues zu Beiträgen, denen ich folge"
 OWN = "Antworten, Statusänderungen und Entscheidungen der Moderation zu meinen eigenen Beiträgen"
@@ -21,7 +20,7 @@ def test_weekly_then_one_click_unsubscribe(page, live_server, create_user):
     tokens = {c: services.unsubscribe_token(person.id, c) for c in ("followed", "own")}
     db.session.commit()
 
-    login_in_browser(page, person.email, PASSWORD)
+    log_in(page, person.email)
     page.goto("/konto")
     expect(page.get_by_role("heading", name="Benachrichtigungen per E-Mail")).to_be_visible()
     expect(page.get_by_label(OWN)).to_have_value("immediately")
@@ -47,7 +46,7 @@ def test_weekly_then_one_click_unsubscribe(page, live_server, create_user):
     )
     assert response.status == 200
 
-    login_in_browser(page, person.email, PASSWORD)
+    log_in(page, person.email)
     page.goto("/konto")
     expect(page.get_by_label(FOLLOWED)).to_have_value("never")
     expect(page.get_by_label(OWN)).to_have_value("never")

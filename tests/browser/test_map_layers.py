@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 
 from app.barriers import services
 from app.extensions import db
-from tests.conftest import PASSWORD
 
-from .conftest import login_in_browser
+from .conftest import log_in
 
 ALTSTADT = (50.9785, 11.0265)
 FAR = (50.9455, 11.0660)  # another cell at the city zoom (11), another block
@@ -159,7 +158,7 @@ def test_offer_and_barrier_layers_show_the_servers_clusters(page, live_server, l
 
 
 def test_planners_see_the_exact_barrier_reports(page, live_server, layers, create_user):
-    login_in_browser(page, create_user("planner").email, PASSWORD)
+    log_in(page, create_user("planner").email)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/karte")
     _loaded(page)

@@ -12,10 +12,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.measures.models import Measure
 from app.notifications.models import Notification
-from tests.conftest import PASSWORD
 from tests.measures.conftest import indicators  # noqa: F401 - the fixture
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 ADMIN = "/verwaltung/massnahmen/"
 
@@ -38,7 +37,7 @@ def _switch_language(page, label: str) -> None:
 
 def test_a_planner_makes_a_measure_from_three_proposals(page, scene):
     planner, authors, proposals = scene
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto(ADMIN + "neu")
     assert_no_serious_axe_violations(page)
     page.get_by_label("Titel", exact=True).fill("Spielplatz am Moskauer Platz")
@@ -105,6 +104,6 @@ def test_a_planner_makes_a_measure_from_three_proposals(page, scene):
     _switch_language(page, "de")
     page.get_by_role("button", name="Abmelden").click()
     page.wait_for_url("**/")
-    login_in_browser(page, authors[0].email, PASSWORD)
+    log_in(page, authors[0].email)
     page.goto("/benachrichtigungen")
     expect(page.locator("main")).to_contain_text("Spielplatz am Moskauer Platz")

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 
 def test_create_use_and_revoke_a_key(page, live_server, create_user, districts):
     admin = create_user("admin")
-    login_in_browser(page, admin.email, PASSWORD)
+    log_in(page, admin.email)
     page.goto("/admin/open311/")
     expect(page.get_by_role("heading", name="Open311-API-Schlüssel", exact=True)).to_be_visible()
     expect(page.get_by_text("Noch keine Schlüssel.")).to_be_visible()

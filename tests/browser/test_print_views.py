@@ -13,9 +13,8 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.needs import services as needs
 from app.proposals import services as proposals
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 MOSKAUER_PLATZ = "23"
 LONG_WORD = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabstellraumschlüssel"
@@ -76,7 +75,7 @@ def _pdf_pages(pdf: bytes) -> int:
     ],
 )
 def test_print_view_prints_on_a4_without_clipping(page, scene, path, heading):
-    login_in_browser(page, scene["mayor"].email, PASSWORD)
+    log_in(page, scene["mayor"].email)
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     assert_no_serious_axe_violations(page)

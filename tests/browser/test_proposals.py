@@ -12,9 +12,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Proposal
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def _fill_basics(page, title="Bänke am Anger"):
 
 
 def test_submit_by_clicking_the_map(page, live_server, categories, create_user):
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/vorschlaege/neu")
     assert_no_serious_axe_violations(page)
     _fill_basics(page)
@@ -46,7 +45,7 @@ def test_submit_by_clicking_the_map(page, live_server, categories, create_user):
 
 
 def test_submit_without_the_map(page, live_server, categories, create_user, districts):
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/vorschlaege/neu")
     _fill_basics(page, "Spielplatz erneuern")
     page.locator("form.proposal-form button[type=submit]").click()
@@ -71,7 +70,7 @@ def test_duplicate_hint_and_support(page, live_server, categories, create_user, 
         place=services.place_from_point(50.9785, 11.0265),
     )
     db.session.commit()
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/vorschlaege/neu")
     _fill_basics(page, "Mehr Bänke am Anger")
     page.locator("#lat").fill("50.9786")
