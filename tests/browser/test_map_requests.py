@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from tests.conftest import PASSWORD
 from tests.proposals.listing_helpers import make_proposals
 
-from .conftest import login_in_browser
+from .conftest import log_in
 
 EMBEDDED = ("/api/v1/proposals/clusters", "/api/v1/needs/clusters")  # in the page at first
 FETCHED = ("/karte/liste", "/api/v1/offers/clusters", "/api/v1/barriers/clusters")
@@ -21,25 +20,50 @@ def _counts(seen) -> dict:
     return {path: sum(1 for u in seen if urlparse(u).path == path) for path in WATCHED}
 
 
+# Every fetch() of the page, counted while it is under way (set before the page's own scripts).
+FETCHES_IN_FLIGHT = """(() => {
+  const fetch = window.fetch;
+  window.quartierFetches = 0;
+  window.fetch = function () {
+    window.quartierFetches += 1;
+    return fetch.apply(this, arguments).finally(() => { window.quartierFetches -= 1; });
+  };
+})()"""
+
+
+def _settle(page, seen) -> None:
+    """Past every debounce and animation of the map and every fetch they start: the page's
+    clock is run on (300 ms, past the 200 ms moveend debounce and a pan's 250 ms) and the
+    fetches under way awaited, until a round starts no request. Instead of fixed waits, and
+    stricter: a timer that would load something again always fires before the counts."""
+    for _ in range(20):
+        before = len(seen)
+        page.clock.run_for(300)
+        page.wait_for_function("window.quartierFetches === 0")
+        if len(seen) == before:
+            return
+    raise AssertionError(f"the map keeps loading: {seen[-10:]}")
+
+
 def test_karte_loads_the_proposals_once(page, live_server, districts, create_user):
     make_proposals(create_user)
     seen = []
     page.on("request", lambda r: seen.append(r.url))
+    page.clock.install()
+    page.add_init_script(FETCHES_IN_FLIGHT)
     page.goto("/karte")
     page.wait_for_selector("#proposal-map[data-loaded]")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)  # past the moveend debounce (200 ms)
+    _settle(page, seen)
     first = {**dict.fromkeys(EMBEDDED, 0), **dict.fromkeys(FETCHED, 1)}
     assert _counts(seen) == first
     # A moveend without a change of the view (as Leaflet fires after a size change, or when a
     # popup closes): nothing is loaded again.
     page.evaluate("document.getElementById('proposal-map').quartierMap.fire('moveend')")
-    page.wait_for_timeout(500)
+    _settle(page, seen)
     assert _counts(seen) == first
     # A real move loads the new view (once) from the API.
     page.evaluate("document.getElementById('proposal-map').quartierMap.panBy([400, 0])")
-    page.wait_for_timeout(800)
-    page.wait_for_load_state("networkidle")
+    _settle(page, seen)
     assert _counts(seen) == {**dict.fromkeys(EMBEDDED, 1), **dict.fromkeys(FETCHED, 2)}
 
 
@@ -50,7 +74,7 @@ def _layers_title(page) -> tuple[str | None, str | None]:
 
 def test_the_layer_switcher_is_translated(page, live_server, districts, create_user):
     make_proposals(create_user)
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     for path in ("/karte", "/barrieren"):
         page.goto(path)
         if path == "/barrieren":

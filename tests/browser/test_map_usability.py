@@ -13,9 +13,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.proposals import services
 from app.proposals.models import Proposal
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 FOCUSED = """() => {
     const a = document.activeElement;
@@ -50,7 +49,7 @@ def _tab_until(page, wanted, limit=80) -> list[dict]:
 def test_make_a_proposal_is_a_few_tab_presses_past_the_district_map(
     page, live_server, districts, create_user
 ):
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/ortsteile/23")
     page.wait_for_selector("#district-map[data-loaded=true]")
     expect(page.locator("#district-map path.leaflet-interactive")).to_have_count(53)
@@ -74,8 +73,19 @@ def test_the_start_page_map_still_offers_its_districts_by_keyboard(page, distric
     expect(page.locator("#district-map path[tabindex='0'][role=link]")).to_have_count(53)
 
 
+CENTER = (
+    "(() => { const c = document.getElementById('proposal-map').quartierMap.getCenter();"
+    " return [c.lat, c.lng]; })()"
+)
+# The map's centre has moved from ``[lat, lng]`` and no pan animates any more.
+PANNED = """([lat, lng]) => {
+    const map = document.getElementById('proposal-map').quartierMap, c = map.getCenter();
+    return (c.lat !== lat || c.lng !== lng) && !(map._panAnim && map._panAnim._inProgress);
+}"""
+
+
 def test_pick_a_point_by_keyboard(page, live_server, categories, create_user):
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/vorschlaege/neu")
     page.locator("#title").fill("Bank am Teich")
     page.locator("#description").fill("Zum Ausruhen.")
@@ -89,8 +99,10 @@ def test_pick_a_point_by_keyboard(page, live_server, categories, create_user):
     expect(page.locator("#proposal-map-keys")).to_contain_text("Pfeiltasten")
     start = page.evaluate("document.getElementById('proposal-map').quartierMap.getCenter()")
     for key in ("ArrowRight", "ArrowRight", "ArrowUp"):
+        before = page.evaluate(CENTER)
         page.keyboard.press(key)
-        page.wait_for_timeout(400)  # Leaflet ignores arrow keys while a pan animates
+        # Leaflet ignores arrow keys while a pan animates: the next key once this pan is over
+        page.wait_for_function(PANNED, arg=before)
     page.wait_for_function(
         """([lat, lng]) => {
             const c = document.getElementById('proposal-map').quartierMap.getCenter();
@@ -125,7 +137,7 @@ def _zoom_labels(page) -> tuple[str, str, str]:
 
 
 def test_leaflet_controls_speak_the_pages_language(page, live_server, categories, create_user):
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     for path in ("/", "/ortsteile/23", "/vorschlaege/neu", "/barrieren", "/karte"):
         page.goto(path)
         page.wait_for_selector(".leaflet-control-zoom-in")
@@ -139,7 +151,7 @@ def test_leaflet_controls_speak_the_pages_language(page, live_server, categories
 @pytest.mark.parametrize("width", [1280, 360])
 def test_district_page_axe_and_touch_targets(page, live_server, districts, create_user, width):
     page.set_viewport_size({"width": width, "height": 800})
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/ortsteile/23")
     page.wait_for_selector("#district-map[data-loaded=true]")
     assert_no_serious_axe_violations(page)
@@ -151,7 +163,7 @@ def test_district_page_axe_and_touch_targets(page, live_server, districts, creat
 
 def test_touch_targets_on_the_proposal_form_map(page, live_server, categories, create_user):
     page.set_viewport_size({"width": 360, "height": 800})
-    login_in_browser(page, create_user().email, PASSWORD)
+    log_in(page, create_user().email)
     page.goto("/vorschlaege/neu")
     box = page.locator("#proposal-map .leaflet-control-zoom-in").bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44, box
