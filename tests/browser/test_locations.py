@@ -12,10 +12,10 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.locations.models import LocationScenario, LocationShareOpening
-from tests.conftest import PASSWORD, barrier_details
+from tests.conftest import barrier_details
 from tests.locations.conftest import figures, library  # noqa: F401 - the fixtures
 
-from .conftest import assert_no_serious_axe_violations, login_in_browser
+from .conftest import assert_no_serious_axe_violations, log_in
 
 SCREEN = 360
 
@@ -25,18 +25,21 @@ def planner(create_user):
     return create_user("planner", office="social-planning", email="standorte@example.org")
 
 
+def _switch_language(page, language: str) -> None:
+    page.locator(".language-switch button").click()
+    page.wait_for_load_state()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
 def _both_languages(page) -> None:
     assert_no_serious_axe_violations(page)
-    page.locator(".language-switch button").click()
-    page.wait_for_load_state()
-    expect(page.locator("html")).to_have_attribute("lang", "en")
+    _switch_language(page, "en")
     assert_no_serious_axe_violations(page)
-    page.locator(".language-switch button").click()
-    page.wait_for_load_state()
-    expect(page.locator("html")).to_have_attribute("lang", "de")
+    _switch_language(page, "de")
 
 
-def _fits(browser, base_url: str, path: str, email: str | None = None) -> None:
+def _fit(browser, base_url: str, paths: list[str], email: str | None = None) -> None:
+    """Each of ``paths`` on a 360 px phone, in one browser context (logged in as ``email``)."""
     context = browser.new_context(
         base_url=base_url,
         locale="de-DE",
@@ -48,10 +51,11 @@ def _fits(browser, base_url: str, path: str, email: str | None = None) -> None:
     page = context.new_page()
     try:
         if email:
-            login_in_browser(page, email, PASSWORD)
-        page.goto(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= SCREEN, f"{path}: {width} px wide"
+            log_in(page, email)
+        for path in paths:
+            page.goto(path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= SCREEN, f"{path}: {width} px wide"
     finally:
         context.close()
 
@@ -60,7 +64,7 @@ def _fits(browser, base_url: str, path: str, email: str | None = None) -> None:
 def test_build_share_open_and_decide(page, browser, live_server, planner, barrier_report_factory):
     for _ in range(3):
         barrier_report_factory(number="23", details=barrier_details(("transport",)))
-    login_in_browser(page, planner.email, PASSWORD)
+    log_in(page, planner.email)
     page.goto("/verwaltung/standorte/")
     page.get_by_role("link", name="Neues Szenario").click()
     _both_languages(page)
@@ -124,16 +128,23 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
     db.session.refresh(scenario)
     assert scenario.decided_at is not None
 
-    # the list, the comparison, the share links and the decision page in both languages
-    for path in (
+    # the list, the comparison, the share links and the decision page in both languages (all
+    # in German, then all in English: one switch each way instead of two per page)
+    paths = (
         "/verwaltung/standorte/",
         f"/verwaltung/standorte/vergleich?s={scenario.id}",
         f"/verwaltung/standorte/{scenario.id}/freigaben",
         f"/verwaltung/standorte/{scenario.id}/entscheidung",
         f"/verwaltung/standorte/{scenario.id}/druck",
-    ):
-        page.goto(path)
-        _both_languages(page)
+    )
+    for language in ("de", "en"):
+        if language == "en":
+            _switch_language(page, "en")
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            assert_no_serious_axe_violations(page)
+    _switch_language(page, "de")
 
     # keyboard: the skip link and the first action are reachable with Tab
     page.keyboard.press("Tab")
@@ -152,11 +163,15 @@ def test_build_share_open_and_decide(page, browser, live_server, planner, barrie
     finally:
         board.close()
 
-    for path, email in (
-        ("/verwaltung/standorte/", planner.email),
-        (f"/verwaltung/standorte/{scenario.id}", planner.email),
-        (f"/verwaltung/standorte/{scenario.id}/bearbeiten", planner.email),
-        (f"/verwaltung/standorte/{scenario.id}/freigaben", planner.email),
-        (link, None),
-    ):
-        _fits(browser, live_server.url, path, email)
+    _fit(
+        browser,
+        live_server.url,
+        [
+            "/verwaltung/standorte/",
+            f"/verwaltung/standorte/{scenario.id}",
+            f"/verwaltung/standorte/{scenario.id}/bearbeiten",
+            f"/verwaltung/standorte/{scenario.id}/freigaben",
+        ],
+        planner.email,
+    )
+    _fit(browser, live_server.url, [link])
