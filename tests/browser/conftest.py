@@ -180,6 +180,28 @@ def log_in(page, email: str) -> None:
     )
 
 
+# Every fetch() of a page counted while it is under way (``window.quartierFetches``).
+FETCHES_IN_FLIGHT = """(() => {
+  const fetch = window.fetch;
+  window.quartierFetches = 0;
+  window.fetch = function () {
+    window.quartierFetches += 1;
+    return fetch.apply(this, arguments).finally(() => { window.quartierFetches -= 1; });
+  };
+})()"""
+
+
+def track_fetches(page_or_context) -> None:
+    """Count the fetches of every page loaded from now on (before the page's own scripts)."""
+    page_or_context.add_init_script(FETCHES_IN_FLIGHT)
+
+
+def wait_for_fetches(page) -> None:
+    """Until no fetch of the page is under way (see :func:`track_fetches`): the condition a
+    fixed wait or "networkidle" (500 ms without any request) stood for."""
+    page.wait_for_function("() => window.quartierFetches === 0")
+
+
 def assert_no_serious_axe_violations(page) -> None:
     """axe-core on the current page: no serious or critical violation, and no landmark that
     shares its role and name with another (``landmark-unique``, moderate: issue 17)."""

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.legal.models import AccessibilityFeedback
 from app.legal.routes import EASY_PAGES
-from tests.conftest import PASSWORD
 
-from .conftest import assert_no_serious_axe_violations
+from .conftest import assert_no_serious_axe_violations, log_in
 
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
@@ -96,11 +95,7 @@ def test_new_pages_pass_axe_and_fit(browser, live_server, districts, create_user
     _fits(page, FEEDBACK)
     db.session.add(AccessibilityFeedback(description="Ein Test " * 40, page_url="/karte" * 20))
     db.session.commit()
-    page.goto("/anmelden")  # in either language
-    page.locator("main #email").fill(admin.email)
-    page.locator("main #password").fill(PASSWORD)
-    page.locator("main form.form button[type=submit]").click()
-    page.wait_for_url("**/")
+    log_in(page, admin.email)  # the language stays
     page.goto("/admin/barrierefreiheit/rueckmeldungen")
     assert_no_serious_axe_violations(page)
     _fits(page, "/admin/barrierefreiheit/rueckmeldungen")

@@ -15,7 +15,7 @@ from app.needs import services as needs
 from app.responses import services as responses
 from app.workflow import services as workflow
 
-from .conftest import assert_no_serious_axe_violations
+from .conftest import assert_no_serious_axe_violations, track_fetches, wait_for_fetches
 
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
@@ -121,6 +121,7 @@ def test_a_card_shows_its_focus(page, activity):
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_axe_on_the_new_and_changed_pages(browser, live_server, activity, language):
     context = browser.new_context(base_url=live_server.url, locale="de-DE", viewport=DESKTOP)
+    track_fetches(context)
     page = context.new_page()
     page.goto("/")
     if language == "en":
@@ -133,7 +134,7 @@ def test_axe_on_the_new_and_changed_pages(browser, live_server, activity, langua
             page.goto(path)
             expect(page.locator("html")).to_have_attribute("lang", language)
             if path.startswith("/karte") or path == "/":
-                page.wait_for_load_state("networkidle")
+                wait_for_fetches(page)  # the maps and the list drawn
             assert_no_serious_axe_violations(page)
             if viewport is PHONE:
                 width, screen = page.evaluate(

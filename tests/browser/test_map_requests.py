@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from tests.proposals.listing_helpers import make_proposals
 
-from .conftest import log_in
+from .conftest import log_in, track_fetches, wait_for_fetches
 
 EMBEDDED = ("/api/v1/proposals/clusters", "/api/v1/needs/clusters")  # in the page at first
 FETCHED = ("/karte/liste", "/api/v1/offers/clusters", "/api/v1/barriers/clusters")
@@ -20,17 +20,6 @@ def _counts(seen) -> dict:
     return {path: sum(1 for u in seen if urlparse(u).path == path) for path in WATCHED}
 
 
-# Every fetch() of the page, counted while it is under way (set before the page's own scripts).
-FETCHES_IN_FLIGHT = """(() => {
-  const fetch = window.fetch;
-  window.quartierFetches = 0;
-  window.fetch = function () {
-    window.quartierFetches += 1;
-    return fetch.apply(this, arguments).finally(() => { window.quartierFetches -= 1; });
-  };
-})()"""
-
-
 def _settle(page, seen) -> None:
     """Past every debounce and animation of the map and every fetch they start: the page's
     clock is run on (300 ms, past the 200 ms moveend debounce and a pan's 250 ms) and the
@@ -39,7 +28,7 @@ def _settle(page, seen) -> None:
     for _ in range(20):
         before = len(seen)
         page.clock.run_for(300)
-        page.wait_for_function("window.quartierFetches === 0")
+        wait_for_fetches(page)
         if len(seen) == before:
             return
     raise AssertionError(f"the map keeps loading: {seen[-10:]}")
@@ -50,7 +39,7 @@ def test_karte_loads_the_proposals_once(page, live_server, districts, create_use
     seen = []
     page.on("request", lambda r: seen.append(r.url))
     page.clock.install()
-    page.add_init_script(FETCHES_IN_FLIGHT)
+    track_fetches(page)
     page.goto("/karte")
     page.wait_for_selector("#proposal-map[data-loaded]")
     _settle(page, seen)
