@@ -30,9 +30,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from app.demo.loader import DEMO_PASSWORD
-
-from .conftest import login_in_browser
+from .conftest import log_in
 
 SCREEN = 360
 PHONE = {"width": SCREEN, "height": 740}
@@ -126,8 +124,9 @@ def check(page, landmarks: bool) -> Checked:
 
 def crawl(page, base: str, start: str = "/") -> dict[str, Checked]:
     """path → its findings, for every page reached."""
-    seen_paths: set[str] = set()
-    shapes: dict[str, int] = {}
+    seen_paths: set[str] = {start}  # the start page too: every page links it again
+    shapes: dict[str, int] = {shape(start): 1}
+    reached: set[str] = set()  # where the pages checked ended (after redirects)
     queue, filtered = deque([start]), deque()  # pages first, then their filtered variants
     checked: dict[str, Checked] = {}
     landmarks_checked: set[str] = set()  # the shapes whose landmarks axe has seen
@@ -145,6 +144,12 @@ def crawl(page, base: str, start: str = "/") -> dict[str, Checked]:
             or "text/html" not in (response.headers.get("content-type", ""))
         ):
             continue
+        here = urlsplit(page.url)
+        here = here.path + (f"?{here.query}" if here.query else "")
+        if here in reached:  # redirected to a page checked already
+            continue
+        reached.add(here)
+        seen_paths.add(here)
         first = "?" not in path and shape(path) not in landmarks_checked
         checked[path] = check(page, landmarks=first)
         if first:
@@ -202,7 +207,7 @@ def test_every_page_fits_a_phone_and_names_its_landmarks(browser, live_server, d
     context, page = phone(browser, live_server)
     try:
         if ROLES[role]:
-            login_in_browser(page, ROLES[role], DEMO_PASSWORD)
+            log_in(page, ROLES[role])
         if role.endswith("-en"):
             page.goto("/")
             page.get_by_role("button", name="Menü").click()  # the phone's closed menu
