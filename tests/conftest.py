@@ -6,15 +6,16 @@ With ``REQUIRE_POSTGRES=1`` or ``REQUIRE_BROWSER=1`` (CI) a skipped test is a fa
 
 Isolation: a session-wide scratch database holds the schema and the reference data (Erfurt's
 districts and councils, offices, proposal categories, offer types), committed once. Each test
-opens one connection and a transaction on it; every ``db.session`` of the test — the test's own
-and one per request of :class:`IsolatedClient` — joins that transaction through a SAVEPOINT
-(SQLAlchemy's ``join_transaction_mode="create_savepoint"``), so a request's ``commit()`` is
-real for everything that follows in the test, a forgotten commit still loses the request's
-writes, and the rollback at teardown leaves the reference data as it was.
+begins a transaction on one connection (kept by the worker from test to test); every
+``db.session`` of the test — the test's own and one per request of :class:`IsolatedClient` —
+joins that transaction through a SAVEPOINT (SQLAlchemy's
+``join_transaction_mode="create_savepoint"``), so a request's ``commit()`` is real for
+everything that follows in the test, a forgotten commit still loses the request's writes, and
+the rollback at teardown leaves the reference data as it was.
 
 Tests whose writes must be seen by other connections — the browser tests' live server in
 another thread, parallel PostgreSQL sessions — are marked ``committing``: they commit for real
-and the tables are emptied and seeded again after them.
+and the tables are emptied (on PostgreSQL without triggers) and seeded again after them.
 """
 
 from __future__ import annotations
