@@ -75,8 +75,12 @@ def gunicorn(url: str, workers: int = 2, app_dir: Path = ROOT) -> Iterator[int]:
         wait_until_serving(port)
         yield port
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        server.terminate()  # graceful; on a loaded machine that can take a while
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def get(port: int, path: str) -> tuple[float, int, bytes]:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from flask_babel import lazy_gettext as _l
@@ -261,6 +263,156 @@ def test_sheet_titles_follow_excels_rules(app):
     sheet = load(data)
     assert sheet.title == "Ortsteil RiethNord alt xxxxxxxx"
     assert sheet.auto_filter.ref == "A1:H1"  # the header alone
+
+
+# Values of every kind the domains hand over, the awkward ones included; one column per kind
+# (its values in a list, one row per position, missing positions None).
+AWKWARD = {
+    "text": [
+        None,
+        "",
+        "plain",
+        "<b>&amp; \"quoted\" 'single'</b> ]]>",
+        "=SUM(A1)",
+        "+49 361 123",
+        "-2+3",
+        "@user",
+        "-1.5",  # a plain number stays as it is
+        " leading and trailing ",
+        "line\nbreak",
+        "cr\r\nand\rcr",
+        "\ttab first",
+        "ctrl\x00\x01\x08\x0b\x0c\x0e\x1f chars",
+        "x" * 40000,
+        "emoji 😀 and 𝄞 (beyond the BMP), Löbervorstadt, ß",
+        "\u00a0\u2028\x85\ufeff",
+        7,  # not a string: its text
+        True,
+    ],
+    "int": [None, "", 0, 7, -3, "12", 10**20, -(2**40), Decimal("5"), True],
+    "float": [None, "", 0.25, -1.5, 1e300, 1e-300, "3.25", Decimal("1.10"), float("nan"), 7],
+    "date": [
+        None,
+        "",
+        date(2025, 1, 31),
+        date(1900, 1, 1),
+        date(1900, 3, 1),
+        datetime(2025, 3, 1, 23, 30),  # naive: UTC, the day
+        datetime(2025, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-5))),  # 2 March in UTC
+        "2025-01-31",
+    ],
+    "datetime": [
+        None,
+        "",
+        datetime(2025, 2, 3, 15, 4, 5, tzinfo=timezone(timedelta(hours=1))),
+        datetime(2024, 3, 31, 1, 30, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+        datetime(2025, 2, 3, 15, 4, 5),  # naive: UTC
+        datetime(1900, 1, 1, 12),
+        date(2025, 1, 2),
+        "2025-01-31T14:05:00+01:00",
+    ],
+    "bool": [None, "", True, False, 0, 1, "x"],
+}
+
+
+def awkward_table():
+    height = max(len(values) for values in AWKWARD.values())
+    columns = [
+        Column(kind, f"{kind} <&> header", kind, get=lambda row, kind=kind: row.get(kind))
+        for kind in AWKWARD
+    ] + [Column("label", " padded  header ")]
+    rows = [
+        {kind: values[i] for kind, values in AWKWARD.items() if i < len(values)}
+        for i in range(height)
+    ]
+    return columns, rows
+
+
+def test_xlsx_cells_read_back_as_their_columns_say(app):
+    """Every cell as openpyxl reads it back: value, type and number format are what the
+    column's kind makes of the value (``typed``), the header bold, frozen and filtered."""
+    columns, rows = awkward_table()
+    with app.test_request_context():
+        data = exports.xlsx_download("x.xlsx", columns, iter(rows)).get_data()
+    sheet = load(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    # Dates as Excel's serial numbers (2025-01-31 is day 45,688), no formula anywhere.
+    assert re.search(r'<c r="D4" s="\d+" t="n"><v>45688</v></c>', xml) and "<f>" not in xml
+    # Leading and trailing blanks kept for Excel too, a CR not read as a line feed.
+    assert '<t xml:space="preserve"> leading and trailing </t>' in xml
+    assert "<t>line\nbreak</t>" in xml and "cr&#13;\nand&#13;cr" in xml
+    assert sheet.max_row == len(rows) + 1 and sheet.max_column == len(columns)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:G{len(rows) + 1}"
+    for cell, column in zip(sheet[1], columns, strict=True):
+        assert (cell.value, cell.data_type, cell.font.b) == (str(column.label), "s", True)
+    checked = 0
+    for row, cells in zip(rows, sheet.iter_rows(min_row=2), strict=True):
+        for column, cell in zip(columns, cells, strict=True):
+            where = (column.kind, row.get(column.kind), cell.coordinate)
+            value = typed(column, row)
+            assert not cell.font.b, where
+            if column.kind in ("date", "datetime") and value is not None:
+                assert cell.is_date and cell.data_type == "d", where
+                fmt = "yyyy-mm-dd" if column.kind == "date" else "yyyy-mm-dd hh:mm:ss"
+                assert cell.number_format == fmt, where
+            else:
+                assert cell.number_format == "General", where
+            if value is None or value == "":
+                assert cell.value is None, where
+            elif column.kind == "text":
+                assert cell.data_type == "s" and cell.value == exports.xlsx_text(value), where
+                assert "\x00" not in cell.value and not cell.value.startswith(("=", "+", "@"))
+            elif column.kind == "bool":
+                assert cell.data_type == "b" and cell.value is value, where
+            elif column.kind in ("int", "float"):
+                assert cell.data_type == "n" and not isinstance(cell.value, bool), where
+                assert cell.value == pytest.approx(value, rel=1e-15), where  # %.16g, as Excel
+                if column.kind == "int" and abs(value) < 2**53:
+                    assert cell.value == value and isinstance(cell.value, int), where
+            elif column.kind == "date":
+                assert cell.value == datetime(value.year, value.month, value.day), where
+            else:  # datetime: in UTC, naive (Excel knows no time zones)
+                assert cell.value == value.astimezone(UTC).replace(tzinfo=None), where
+            checked += 1
+    assert checked == len(rows) * len(columns)
+    text = [cell.value for cell in sheet["A"][1:]]
+    assert text[3] == "<b>&amp; \"quoted\" 'single'</b> ]]>"
+    assert text[4:8] == ["'=SUM(A1)", "'+49 361 123", "'-2+3", "'@user"]
+    assert text[8] == "-1.5"
+    assert text[9:13] == [" leading and trailing ", "line\nbreak", "cr\r\nand\rcr", "'\ttab first"]
+    assert text[13] == "ctrl chars" and len(text[14]) == 32767
+    assert text[15] == "emoji 😀 and 𝄞 (beyond the BMP), Löbervorstadt, ß"
+    assert text[16] == "\u00a0\u2028\x85\ufeff" and text[17:19] == ["7", "True"]
+    assert [cell.value for cell in sheet["E"][1:8]] == [
+        None,
+        None,
+        datetime(2025, 2, 3, 14, 4, 5),
+        datetime(2024, 3, 31, 11, 0),
+        datetime(2025, 2, 3, 15, 4, 5),
+        datetime(1900, 1, 1, 12),
+        datetime(2025, 1, 2),
+    ]
+    assert sheet["D8"].value == datetime(2025, 3, 2)
+    assert [cell.value for cell in sheet["B"][1:]][6] == pytest.approx(1e20)
+    assert [cell.value for cell in sheet["F"][1:8]] == [None, None, True, False, False, True, True]
+    assert sheet["G1"].value == " padded  header "
+
+
+def test_xlsx_rows_cross_write_batches_and_chunks(app):
+    """More rows than one write (``XLSX_ROWS_PER_WRITE``) and small chunks: every row arrives
+    once, in order, and the ZIP archive is whole."""
+    n = exports.XLSX_ROWS_PER_WRITE * 3 + 7
+    rows = [{"title": f"Zeile {i}", "n": i} for i in range(n)]
+    columns = (Column("title", "Title"), Column("n", "N", "int"))
+    chunks = list(exports.iter_xlsx(columns, rows, chunk_size=1024))
+    assert all(len(chunk) <= 1024 for chunk in chunks) and len(chunks) > 3
+    sheet = load(b"".join(chunks))
+    assert [(a.value, b.value) for a, b in sheet.iter_rows(min_row=2)] == [
+        (f"Zeile {i}", i) for i in range(n)
+    ]
+    assert sheet.auto_filter.ref == f"A1:B{n + 1}"
 
 
 # --- GeoJSON --------------------------------------------------------------------------------
