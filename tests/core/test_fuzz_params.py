@@ -26,7 +26,6 @@ from flask import request, request_started
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -196,13 +195,16 @@ def logged_in(app):
     cookies: dict[int, tuple[str, str]] = {}
 
     def token(user) -> str:
-        return db.session.scalar(select(User.session_token).where(User.id == user.id))
+        person = db.session.get(User, user.id, populate_existing=True)
+        assert person.is_active  # as the login each example did: an inactive one fails
+        return person.session_token
 
     def cookie(user) -> str:
         if user.id not in cookies or cookies[user.id][0] != token(user):
             client = app.test_client()
             response = client.post("/anmelden", data={"email": user.email, "password": PASSWORD})
             assert response.status_code == 302
+            assert client.get("/konto").status_code == 200  # the cookie logs in
             value = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
             cookies[user.id] = (token(user), value)
         return cookies[user.id][1]
