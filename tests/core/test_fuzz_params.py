@@ -17,17 +17,24 @@ from __future__ import annotations
 import os
 import re
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import pytest
+from flask import request, request_started
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from wtforms.fields.core import UnboundField
 
+from app.accounts.models import User
+from app.extensions import db
 from tests.conftest import PASSWORD
+from tests.core.refusals import REFUSED, refuses
 
 ROLES = ["anonymous", "citizen", "mayor", "planner", "admin"]
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
@@ -178,6 +185,33 @@ def real_values(
     }
 
 
+@pytest.fixture
+def logged_in(app):
+    """``logged_in(user)``: the session cookie of a fresh login of ``user``, made once and
+    handed to each example's fresh client, so an example starts as if it had logged in itself
+    (the same cookie a login gives) without a login request and a password check each. If an
+    example ended the person's sessions (a new session token: the old cookie no longer logs
+    in), the next example logs in again."""
+    cookies: dict[int, tuple[str, str]] = {}
+
+    def token(user) -> str:
+        person = db.session.get(User, user.id, populate_existing=True)
+        assert person.is_active  # as the login each example did: an inactive one fails
+        return person.session_token
+
+    def cookie(user) -> str:
+        if user.id not in cookies or cookies[user.id][0] != token(user):
+            client = app.test_client()
+            response = client.post("/anmelden", data={"email": user.email, "password": PASSWORD})
+            assert response.status_code == 302
+            assert client.get("/konto").status_code == 200  # the cookie logs in
+            value = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+            cookies[user.id] = (token(user), value)
+        return cookies[user.id][1]
+
+    return cookie
+
+
 def _routes(app):
     rules = []
     for rule in app.url_map.iter_rules():
@@ -209,7 +243,7 @@ def _path(rule, drawn: dict[str, str]) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_no_5xx_for_any_parameter(app, people, real_values, parameter_names, role, data):
+def test_no_5xx_for_any_parameter(app, people, real_values, parameter_names, role, logged_in, data):
     routes = _routes(app)
     user = people[role] if role != "anonymous" else None
     real = sorted(set(real_values.values()))
@@ -224,8 +258,7 @@ def test_no_5xx_for_any_parameter(app, people, real_values, parameter_names, rol
 
     client = app.test_client()
     if user is not None:
-        response = client.post("/anmelden", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
+        client.set_cookie(app.config["SESSION_COOKIE_NAME"], logged_in(user))
 
     failures = []
     if "GET" in methods:
@@ -306,6 +339,34 @@ def _listing_names() -> set[str]:
     return names
 
 
+# The role whose sweep sends the path values that no rule's converters accept: such a request
+# ends in the routing (404, 405 or a redirect) before any view, whatever the role.
+ROUTING_ROLE = "anonymous"
+
+
+def _routed_endpoint(adapter, url: str, method: str) -> str | None:
+    """The endpoint whose view ``url`` reaches, or ``None`` if the routing answers itself."""
+    try:
+        endpoint, _args = adapter.match(unquote(url.split("?", 1)[0]), method=method)
+    except (HTTPException, RequestRedirect):
+        return None
+    return endpoint
+
+
+@contextmanager
+def _recording_endpoints(app, seen: list):
+    """Note the endpoint each request was routed to (``None``: the routing answered)."""
+
+    def started(sender, **extra) -> None:
+        seen.append(request.url_rule.endpoint if request.url_rule is not None else None)
+
+    request_started.connect(started, app)
+    try:
+        yield
+    finally:
+        request_started.disconnect(started, app)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_parameter_of_every_route(
     app, people, real_values, parameter_names, role, monkeypatch
@@ -313,7 +374,14 @@ def test_every_parameter_of_every_route(
     """The sweep behind the random examples: every route with hostile path values, and every
     parameter that the route reads (found by a first request that records the names it asks
     for) with each of the values that broke routes before, one at a time — so no route and no
-    parameter goes unvisited however the random examples fall."""
+    parameter goes unvisited however the random examples fall.
+
+    Requests that cannot reach a view for this role are not repeated per role: a hostile path
+    value that no rule accepts ends in the routing for everyone (swept as ``ROUTING_ROLE``),
+    and a view whose ``requires`` predicate refuses the role answers 401/403 before reading
+    any path value (the first request with real values shows the refusal; the names that
+    request reads, before the view, are still swept). Both shortcuts are checked against what
+    the app really did on the requests this sweep sends."""
     monkeypatch.setattr(app.request_class, "parameter_storage_class", _Recording)
     listing = _listing_names()
     user = people[role] if role != "anonymous" else None
@@ -321,30 +389,50 @@ def test_every_parameter_of_every_route(
     if user is not None:
         response = client.post("/anmelden", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302
-    failures = []
+    adapter = app.url_map.bind("localhost")
+    viewer = people[role]
 
-    def check(method: str, url: str, data=None, note: str = "") -> None:
+    def reaches(endpoint: str) -> bool:
+        return not refuses(app, endpoint, viewer)
+
+    failures = []
+    routed: list[str | None] = []
+
+    def check(method: str, url: str, data=None, note: str = "", expect: object = ...) -> int:
         _Recording.seen = set()
+        routed.clear()
         response = client.open(url, method=method, data=data)
         if response.status_code >= 500:
             failures.append(f"{method} {url[:200]} {note}→ {response.status_code}")
+        if expect is not ... and routed != [expect]:
+            failures.append(f"{method} {url[:200]} was routed to {routed}, expected {expect}")
+        return response.status_code
 
-    for rule, methods in _routes(app):
-        arguments = sorted(rule.arguments)
-        for value in PATH_SWEEP if arguments else ():
-            check("GET", _path(rule, dict.fromkeys(arguments, value)))
-        path = _path(rule, {name: real_values.get(name, "1") for name in arguments})
-        for method in methods:
-            if method == "POST" and user is not None and SESSION_ENDERS.search(rule.rule):
-                continue
-            check(method, path)
-            read = set(_Recording.seen)
-            if "*" in read:
-                read = (read - {"*"}) | listing
-            for name in sorted(read):
-                for value in PARAMETER_SWEEP:
-                    if method == "GET":
-                        check("GET", f"{path}?{urlencode({name: value})}")
-                    else:
-                        check("POST", path, MultiDict([(name, value)]), f"{name}={value[:20]!r} ")
+    with _recording_endpoints(app, routed):
+        for rule, methods in _routes(app):
+            arguments = sorted(rule.arguments)
+            for value in PATH_SWEEP if arguments else ():
+                url = _path(rule, dict.fromkeys(arguments, value))
+                endpoint = _routed_endpoint(adapter, url, "GET")
+                if (role == ROUTING_ROLE) if endpoint is None else reaches(endpoint):
+                    check("GET", url, expect=endpoint)
+            path = _path(rule, {name: real_values.get(name, "1") for name in arguments})
+            for method in methods:
+                if method == "POST" and user is not None and SESSION_ENDERS.search(rule.rule):
+                    continue
+                endpoint = _routed_endpoint(adapter, path, method)
+                status = check(method, path, expect=endpoint)
+                if endpoint is not None and not reaches(endpoint) and status not in REFUSED:
+                    failures.append(f"{method} {path}: refused for {role}, but {status}")
+                read = set(_Recording.seen)
+                if "*" in read:
+                    read = (read - {"*"}) | listing
+                for name in sorted(read):
+                    for value in PARAMETER_SWEEP:
+                        if method == "GET":
+                            check("GET", f"{path}?{urlencode({name: value})}")
+                        else:
+                            check(
+                                "POST", path, MultiDict([(name, value)]), f"{name}={value[:20]!r} "
+                            )
     assert not failures, f"as {role}:\n" + "\n".join(failures)
